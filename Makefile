@@ -1,0 +1,26 @@
+# Two entry points for a fresh machine with only Python 3.11 and make:
+#   make demo   full conformance run against the embedded emulator; reports in reports/
+#   make test   the test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test venv clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/conformance run --report-dir reports
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2
+
+clean:
+	rm -rf $(VENV) reports/*.json reports/*.xml reports/*.md.tmp
