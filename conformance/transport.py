@@ -1,0 +1,256 @@
+"""The only module that does HTTP.
+
+:class:`Transport` sends requests to a target with httpx and returns frozen
+:class:`ResponseRecord` values. Every exchange is recorded (for reports, repro commands and
+request/poll counts). The subscription key is attached at send time and never stored: the
+recorded request headers carry ``***`` in its place, and :func:`redact` scrubs the key from
+any text that leaves the process.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+import httpx
+
+__all__ = [
+    "KEY_HEADER",
+    "REDACTED",
+    "RequestRecord",
+    "ResponseRecord",
+    "TargetUnreachable",
+    "Transport",
+    "redact",
+]
+
+KEY_HEADER = "Ocp-Apim-Subscription-Key"
+REDACTED = "***"
+_MISSING = object()
+
+
+class TargetUnreachable(ConnectionError):
+    """The target did not answer at the transport level (refused, DNS, timeout)."""
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]  # key header value already redacted
+    body: bytes = b""
+
+    def header(self, name: str) -> str | None:
+        lname = name.lower()
+        for k, v in self.headers:
+            if k.lower() == lname:
+                return v
+        return None
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    """One request/response exchange, immutable. Header names are lower-cased."""
+
+    request: RequestRecord
+    status_code: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    elapsed_s: float
+    sent_at: float  # monotonic seconds when the request was sent
+    operation_id: str | None = None
+    _json_cache: list = field(default_factory=list, repr=False, compare=False)
+
+    def header(self, name: str) -> str | None:
+        lname = name.lower()
+        for k, v in self.headers:
+            if k == lname:
+                return v
+        return None
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("content-type") or "").split(";")[0].strip().lower()
+
+    def json(self) -> Any:
+        """The body parsed as JSON; raises ``ValueError`` if it is not JSON."""
+        if not self._json_cache:
+            try:
+                self._json_cache.append(("ok", json.loads(self.body.decode("utf-8"))))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                self._json_cache.append(("err", str(exc)))
+        kind, value = self._json_cache[0]
+        if kind == "err":
+            raise ValueError(f"response body is not JSON: {value}")
+        return value
+
+    def json_or_none(self) -> Any:
+        try:
+            return self.json()
+        except ValueError:
+            return None
+
+    def curl(self) -> str:
+        """A curl command reproducing the request, with the key shown as ``***``."""
+        parts = ["curl", "-X", self.request.method]
+        for k, v in self.request.headers:
+            if k.lower() in {"content-length", "host", "accept-encoding", "connection", "user-agent"}:
+                continue
+            parts += ["-H", f"{k}: {v}"]
+        if self.request.body:
+            ctype = (self.request.header("content-type") or "").lower()
+            if ctype.startswith("application/json") or ctype.startswith("text/"):
+                parts += ["--data-raw", self.request.body.decode("utf-8", "replace")]
+            else:
+                parts += ["--data-binary", f"@body.bin  # {len(self.request.body)} bytes"]
+        parts.append(self.request.url)
+        return " ".join(shlex.quote(p) if not p.startswith("@body.bin") else p for p in parts)
+
+
+def redact(text: str, secrets: list[str] | tuple[str, ...]) -> str:
+    """Replace every secret in ``text`` with ``***``."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+class Transport:
+    """Sends requests to one target; records every exchange.
+
+    ``key`` is sent in ``Ocp-Apim-Subscription-Key`` unless a call passes ``key=None``
+    (no key) or another value (e.g. a deliberately wrong key). ``client`` may be injected
+    (tests use ``httpx.MockTransport``).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        key: str | None,
+        *,
+        timeout_s: float = 30.0,
+        client: httpx.Client | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._key = key
+        self._client = client or httpx.Client(timeout=timeout_s, follow_redirects=False)
+        self._lock = threading.Lock()
+        self._records: list[ResponseRecord] = []
+        self._secrets: list[str] = [key] if key else []
+
+    # -- recording -------------------------------------------------------------------
+    @property
+    def records(self) -> list[ResponseRecord]:
+        with self._lock:
+            return list(self._records)
+
+    @property
+    def request_count(self) -> int:
+        with self._lock:
+            return len(self._records)
+
+    def add_secret(self, secret: str) -> None:
+        if secret and secret not in self._secrets:
+            self._secrets.append(secret)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(self._secrets)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> "Transport":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- sending ---------------------------------------------------------------------
+    def url(self, path_or_url: str) -> str:
+        if path_or_url.startswith(("http://", "https://")):
+            return path_or_url
+        return urljoin(self.base_url + "/", path_or_url.lstrip("/"))
+
+    def request(
+        self,
+        method: str,
+        path_or_url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        json_body: Any = _MISSING,
+        content: bytes | None = None,
+        data: Mapping[str, Any] | None = None,
+        files: Any = None,
+        key: Any = _MISSING,
+        operation_id: str | None = None,
+    ) -> ResponseRecord:
+        """Send one request; raise :class:`TargetUnreachable` on transport errors."""
+        send_headers: dict[str, str] = dict(headers or {})
+        use_key = self._key if key is _MISSING else key
+        if use_key is not None and not any(h.lower() == KEY_HEADER.lower() for h in send_headers):
+            send_headers[KEY_HEADER] = use_key
+            self.add_secret(use_key)
+        kwargs: dict[str, Any] = {"params": params, "headers": send_headers}
+        if json_body is not _MISSING:
+            kwargs["json"] = json_body
+        if content is not None:
+            kwargs["content"] = content
+        if data is not None:
+            kwargs["data"] = data
+        if files is not None:
+            kwargs["files"] = files
+        request = self._client.build_request(method.upper(), self.url(path_or_url), **kwargs)
+        record, _ = self._send(request, operation_id)
+        return record
+
+    def send_httpx(self, request: httpx.Request, operation_id: str | None = None) -> tuple[ResponseRecord, httpx.Response]:
+        """Send a prepared httpx request (used by the stateless phase)."""
+        return self._send(request, operation_id)
+
+    def build_request(self, method: str, url: str, **kwargs: Any) -> httpx.Request:
+        headers = dict(kwargs.pop("headers", None) or {})
+        if self._key is not None and not any(h.lower() == KEY_HEADER.lower() for h in headers):
+            headers[KEY_HEADER] = self._key
+        return self._client.build_request(method.upper(), self.url(url), headers=headers, **kwargs)
+
+    def _send(self, request: httpx.Request, operation_id: str | None) -> tuple[ResponseRecord, httpx.Response]:
+        sent_at = time.monotonic()
+        try:
+            response = self._client.send(request)
+            body = response.read()
+        except (httpx.TransportError, httpx.InvalidURL) as exc:
+            raise TargetUnreachable(redact(f"{request.method} {request.url}: {exc!r}", self._secrets)) from None
+        elapsed = time.monotonic() - sent_at
+        req_headers = tuple(
+            (k, REDACTED if k.lower() == KEY_HEADER.lower() else redact(v, self._secrets))
+            for k, v in request.headers.items()
+        )
+        try:
+            req_body = request.content
+        except httpx.RequestNotRead:  # streaming bodies are not replayable; keep none
+            req_body = b""
+        record = ResponseRecord(
+            request=RequestRecord(
+                method=request.method,
+                url=redact(str(request.url), self._secrets),
+                headers=req_headers,
+                body=req_body,
+            ),
+            status_code=response.status_code,
+            headers=tuple((k.lower(), v) for k, v in response.headers.multi_items()),
+            body=body,
+            elapsed_s=elapsed,
+            sent_at=sent_at,
+            operation_id=operation_id,
+        )
+        with self._lock:
+            self._records.append(record)
+        return record, response
