@@ -225,7 +225,7 @@ def _terminal_outcome(ctx: CheckContext, response: ResponseRecord, situation: st
     if ctx.situation != situation:
         return
     current = _current(ctx, response)
-    if current is None:
+    if current is None or norm_status(current) not in {norm_status(t) for t in ctx.lro.terminal}:
         return
     if norm_status(current) != norm_status(wanted):
         body = response.json_or_none() or {}

@@ -1,0 +1,176 @@
+"""Events the runner emits; reports and the CLI consume only these.
+
+The stream for one run is::
+
+    RunStarted
+      (PhaseStarted, CheckEvaluated*, FindingRaised*, LroCompleted*, ScenarioFinished*, PhaseFinished)*
+    RunFinished
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "Event",
+    "RunStarted",
+    "PhaseStarted",
+    "PhaseFinished",
+    "CheckEvaluated",
+    "Finding",
+    "FindingRaised",
+    "LroTimeline",
+    "LroCompleted",
+    "ScenarioFinished",
+    "RunFinished",
+]
+
+
+@dataclass(frozen=True)
+class Event:
+    pass
+
+
+@dataclass(frozen=True)
+class RunStarted(Event):
+    run_id: str
+    target: str
+    embedded: bool
+    services: tuple[str, ...]
+    versions: dict[str, tuple[str, ...]]
+    profile: str
+    seed: int
+    max_examples: int
+    started_at: str  # RFC 3339
+
+
+@dataclass(frozen=True)
+class PhaseStarted(Event):
+    service: str
+    version: str
+    phase: str  # "stateless" | "stateful"
+
+
+@dataclass(frozen=True)
+class PhaseFinished(Event):
+    service: str
+    version: str
+    phase: str
+    duration_s: float
+    requests: int
+
+
+@dataclass(frozen=True)
+class CheckEvaluated(Event):
+    check: str
+    passed: bool
+    service: str
+    version: str
+    phase: str
+    operation_id: str | None
+    scenario: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule broken by the target. ``repro`` is a curl command with the key as ``***``."""
+
+    check: str
+    title: str
+    rule: str
+    source: str
+    message: str
+    service: str
+    version: str
+    phase: str
+    operation_id: str | None
+    status_code: int | None
+    repro: str
+    scenario: str | None = None
+    occurrences: int = 1
+
+    def key(self) -> tuple:
+        return (self.check, self.service, self.version, self.phase, self.operation_id, self.scenario, self.title)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "title": self.title,
+            "rule": self.rule,
+            "source": self.source,
+            "message": self.message,
+            "service": self.service,
+            "apiVersion": self.version,
+            "phase": self.phase,
+            "operationId": self.operation_id,
+            "statusCode": self.status_code,
+            "scenario": self.scenario,
+            "occurrences": self.occurrences,
+            "repro": self.repro,
+        }
+
+
+@dataclass(frozen=True)
+class FindingRaised(Event):
+    finding: Finding
+
+
+@dataclass(frozen=True)
+class LroTimeline:
+    """What one long-running operation looked like from the outside."""
+
+    service: str
+    version: str
+    scenario: str
+    operation_id: str  # the submitting operation (upstream operationId)
+    resource: str  # e.g. "persongroups/cc-1a2b-group"
+    statuses: tuple[tuple[float, str, str], ...]  # (seconds since submit, status, via: resource|operation)
+    polls: int
+    terminal_status: str | None
+    time_to_terminal_s: float | None
+    polls_after_terminal: int = 0
+    retry_after_honoured: int = 0
+    retry_after_seen: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "service": self.service,
+            "apiVersion": self.version,
+            "scenario": self.scenario,
+            "operationId": self.operation_id,
+            "resource": self.resource,
+            "statusesSeen": [{"t": round(t, 3), "status": s, "via": via} for t, s, via in self.statuses],
+            "polls": self.polls,
+            "pollsAfterTerminal": self.polls_after_terminal,
+            "terminalStatus": self.terminal_status,
+            "timeToTerminalSeconds": None if self.time_to_terminal_s is None else round(self.time_to_terminal_s, 3),
+            "retryAfterSeen": self.retry_after_seen,
+            "retryAfterHonoured": self.retry_after_honoured,
+        }
+
+
+@dataclass(frozen=True)
+class LroCompleted(Event):
+    timeline: LroTimeline
+
+
+@dataclass(frozen=True)
+class ScenarioFinished(Event):
+    service: str
+    version: str
+    scenario: str
+    passed: bool
+    duration_s: float
+    error: str | None = None  # set when the scenario could not run to its end
+
+
+@dataclass(frozen=True)
+class RunFinished(Event):
+    exit_code: int
+    duration_s: float
+    requests: int
+    polls: int
+    findings: int
+    error: str | None = None
+    extra: dict = field(default_factory=dict)

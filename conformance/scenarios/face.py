@@ -1,0 +1,300 @@
+"""Face PersonGroup / LargePersonGroup: build a group, train it, poll it to a terminal status.
+
+The train-then-poll scenario, per API version:
+
+1. create a group; its training status before any train is 404 PersonGroupNotTrained (seed 001);
+2. an empty group is accepted for training and ends ``failed`` (seed 001);
+3. a group with persons and one persisted face each is trained: v1.1+ follows the
+   ``operation-Location`` header to ``/operations/{id}`` *and* reads ``/training`` on every
+   poll, checking that the two agree; v1.0 polls ``/training`` (seed 000, API-DIGEST §1.3);
+4. the terminal status is re-read and must not change; the populated group ``succeeded``;
+5. deleting a person and the group makes later reads 404 with the specific codes.
+
+The error-code scenario provokes each documented error (invalid and missing ids, an
+existing group, bad images, a too-long name, a wrong media type) and checks the status and
+the *specific* code; the auth scenario sends a wrong and a missing key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from conformance.checks._util import norm_status
+from conformance.checks.lro import status_of
+from conformance.context import Expected
+from conformance.scenarios import Scenario
+from conformance.scenarios.session import Lro, ScenarioAborted, Session
+
+__all__ = ["SCENARIOS", "Collection", "PERSON_GROUP", "LARGE_PERSON_GROUP"]
+
+SEED_001_404 = "seed 001, Response 404"
+FERR = "API-DIGEST §1.9 (Face error codes)"
+TERMINAL = frozenset({"succeeded", "failed"})
+
+
+@dataclass(frozen=True)
+class Collection:
+    kind: str  # URL segment
+    short: str  # for resource names
+    not_found: str
+    not_trained: str
+    exists: str
+
+
+PERSON_GROUP = Collection("persongroups", "pg", "PersonGroupNotFound", "PersonGroupNotTrained", "PersonGroupExists")
+LARGE_PERSON_GROUP = Collection(
+    "largepersongroups", "lpg", "LargePersonGroupNotFound", "LargePersonGroupNotTrained", "LargePersonGroupExists"
+)
+
+
+def _order(version: str) -> tuple[str, ...]:
+    return ("nonstarted" if version == "v1.0" else "notStarted", "running", "succeeded", "failed")
+
+
+def _vtag(version: str) -> str:
+    return version.replace(".", "").replace("-preview", "p")
+
+
+def _base(session: Session) -> str:
+    return f"/face/{session.spec.version}"
+
+
+def _create_group(session: Session, coll: Collection, gid: str, name: str) -> str:
+    path = f"{_base(session)}/{coll.kind}/{gid}"
+    session.delete_later(path)
+    r = session.call("PUT", path, json_body={"name": name, "userData": "cognitive-conformance"})
+    if r.status_code != 200:
+        session.broken(
+            f"could not create {coll.kind}/{gid}", r, documented="200 (Create)", source="API-DIGEST §1.2"
+        )
+    return path
+
+
+def _add_person_with_face(session: Session, group_path: str, name: str) -> str:
+    from strategies.images import images
+
+    r = session.call("POST", f"{group_path}/persons", json_body={"name": name})
+    body = r.json_or_none()
+    if r.status_code != 200 or not isinstance(body, dict) or "personId" not in body:
+        session.broken("could not create a person", r, documented="200 {personId}", source="API-DIGEST §1.2")
+    person_path = f"{group_path}/persons/{body['personId']}"
+    image = session.draw(images(max_side=160))
+    r = session.call(
+        "POST",
+        f"{person_path}/persistedfaces",
+        content=image,
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    if r.status_code != 200:
+        session.broken("could not add a persisted face", r, documented="200 {persistedFaceId}", source="API-DIGEST §1.2")
+    return person_path
+
+
+def train_and_poll(session: Session, coll: Collection, group_path: str, terminal_situation: str) -> Lro:
+    """Train the group and poll it to a terminal status; return the LRO record."""
+    version = session.spec.version
+    train = session.call("POST", f"{group_path}/train")
+    if train.status_code != 202:
+        session.broken("train was not accepted", train, documented="202 Accepted", source="seed 000")
+    lro = Lro(
+        service="face",
+        version=version,
+        scenario=session.scenario or "",
+        operation_id=train.operation_id or "train",
+        resource=group_path.split(f"/face/{version}/", 1)[-1],
+        submitted_at=train.sent_at,
+        order=_order(version),
+        terminal=TERMINAL,
+    )
+    spec_lro = session.spec.long_running(train.operation_id) if train.operation_id else None
+    op_url = None
+    if spec_lro and spec_lro.get("poll") == "operation-location":
+        op_url = train.header("operation-location")
+    training_path = f"{group_path}/training"
+    res_hist: list = []
+    op_hist: list = []
+    state: dict = {"prev": lro.order[0], "op": None}
+
+    def read():
+        op_record = None
+        if op_url:
+            op_record = session.call("GET", op_url, lro=lro.view("operation"), history=tuple(op_hist))
+            lro.saw(status_of(op_record), "operation", op_record.sent_at)
+            op_hist.append(op_record)
+        record = session.call(
+            "GET", training_path, lro=lro.view("resource"), history=tuple(res_hist), situation=terminal_situation
+        )
+        lro.saw(status_of(record), "resource", record.sent_at)
+        res_hist.append(record)
+        lro.polls += 1
+        after = status_of(record)
+        if op_record is not None and status_of(op_record) is not None and after is not None:
+            ctx = session.context(
+                op_record,
+                situation="operation-vs-resource",
+                lro=lro.view("operation"),
+                extra={"resource_before": state["prev"], "resource_after": after},
+            )
+            session.evaluate_one("lro_operations_agree", ctx, op_record)
+        if after is not None:
+            state["prev"] = after
+        state["op"] = op_record
+        return record
+
+    def is_terminal(record) -> bool:
+        done = norm_status(status_of(record) or "") in TERMINAL
+        if op_url and state["op"] is not None:
+            done = done and norm_status(status_of(state["op"]) or "") in TERMINAL
+        return done
+
+    outcome = session.poller.poll(read, is_terminal, stop=lambda r: r.status_code >= 400)
+    lro.retry_after_seen, lro.retry_after_honoured = outcome.retry_after_seen, outcome.retry_after_honoured
+    last = outcome.records[-1]
+    if outcome.terminal is None:
+        if last.status_code < 400:
+            ctx = session.context(
+                last,
+                situation="poll-budget-exhausted",
+                lro=lro.view("resource"),
+                extra={"polls": outcome.polls, "elapsed_s": outcome.elapsed_s},
+            )
+            session.evaluate_one("lro_reaches_terminal", ctx, last)
+        session.lro_done(lro)
+        raise ScenarioAborted("training did not reach a terminal status")
+    lro.terminal_status = status_of(outcome.terminal)
+    lro.terminal_at = outcome.terminal.sent_at
+    # Re-read once more (a verification read, not a poll): the terminal status must stick.
+    session.poller.clock.sleep(min(0.05, session.poller.policy.max_interval_s))
+    if op_url:
+        again = session.call("GET", op_url, lro=lro.view("operation"), history=tuple(op_hist))
+        lro.saw(status_of(again), "operation", again.sent_at)
+    again = session.call("GET", training_path, lro=lro.view("resource"), history=tuple(res_hist))
+    lro.saw(status_of(again), "resource", again.sent_at)
+    session.lro_done(lro)
+    return lro
+
+
+def train_poll(session: Session, coll: Collection) -> None:
+    version = session.spec.version
+    base = _base(session)
+    gid = session.name(f"{coll.short}-{_vtag(version)}")
+    group_path = _create_group(session, coll, gid, "conformance group")
+    session.call(
+        "GET",
+        f"{group_path}/training",
+        situation="never-trained",
+        expected=Expected(404, (coll.not_trained,), SEED_001_404),
+    )
+    # An empty group is accepted and ends failed.
+    empty_path = _create_group(session, coll, session.name(f"{coll.short}-{_vtag(version)}-empty"), "empty group")
+    train_and_poll(session, coll, empty_path, "empty-group-terminal")
+    # A populated group succeeds.
+    persons = [_add_person_with_face(session, group_path, f"person {i}") for i in range(2)]
+    train_and_poll(session, coll, group_path, "populated-group-terminal")
+    # Delete a person, then the group: later reads are 404 with the specific codes.
+    session.call("DELETE", persons[0])
+    session.call(
+        "GET", persons[0], situation="after-delete", expected=Expected(404, ("PersonNotFound",), FERR)
+    )
+    session.call("DELETE", group_path)
+    session.call(
+        "GET", group_path, situation="after-delete", expected=Expected(404, (coll.not_found,), SEED_001_404)
+    )
+    session.call(
+        "GET",
+        f"{group_path}/training",
+        situation="after-delete",
+        expected=Expected(404, (coll.not_found,), SEED_001_404),
+    )
+    session.call("GET", f"{base}/{coll.kind}", params={"top": 1000})
+
+
+def error_codes(session: Session, coll: Collection) -> None:
+    from strategies.images import invalid_images
+
+    base = _base(session)
+    version = session.spec.version
+    not_found = Expected(404, (coll.not_found,), SEED_001_404 + ": invalid id or missing group")
+    for bad_id in ("Upper-Case-Id", "a" * 65, "has.dot"):
+        session.call("GET", f"{base}/{coll.kind}/{bad_id}", situation="invalid-id", expected=not_found)
+    missing = session.name(f"{coll.short}-missing")
+    session.call("GET", f"{base}/{coll.kind}/{missing}", situation="missing-group", expected=not_found)
+    session.call("GET", f"{base}/{coll.kind}/{missing}/training", situation="missing-group", expected=not_found)
+    session.call("POST", f"{base}/{coll.kind}/{missing}/train", situation="missing-group", expected=not_found)
+
+    gid = session.name(f"{coll.short}-{_vtag(version)}-err")
+    group_path = _create_group(session, coll, gid, "errors")
+    session.call(
+        "PUT",
+        group_path,
+        json_body={"name": "again"},
+        situation="group-exists",
+        expected=Expected(409, (coll.exists,), FERR + ": PersonGroupExists"),
+    )
+    session.call(
+        "PUT",
+        f"{base}/{coll.kind}/{session.name('long-name')}",
+        json_body={"name": "n" * 129},
+        situation="name-too-long",
+        expected=Expected(400, ("BadArgument",), FERR + ": 'name' is too long"),
+    )
+    session.call(
+        "GET",
+        f"{group_path}/persons/00000000-0000-0000-0000-000000000000",
+        situation="missing-person",
+        expected=Expected(404, ("PersonNotFound",), FERR),
+    )
+    r = session.call("POST", f"{group_path}/persons", json_body={"name": "image errors"})
+    body = r.json_or_none()
+    if r.status_code != 200 or not isinstance(body, dict) or "personId" not in body:
+        session.broken("could not create a person", r, documented="200 {personId}", source="API-DIGEST §1.2")
+    faces = f"{group_path}/persons/{body['personId']}/persistedfaces"
+    for kind, code in (("corrupt", "InvalidImage"), ("too_small_bytes", "InvalidImageSize"), ("no_face", "InvalidImage")):
+        image = session.draw(invalid_images(kind=kind))
+        session.call(
+            "POST",
+            faces,
+            content=image,
+            headers={"Content-Type": "application/octet-stream"},
+            situation=f"image-{kind}",
+            expected=Expected(400, (code,), FERR + f": {code}"),
+        )
+    session.call(
+        "POST",
+        faces,
+        content=b"not an image",
+        headers={"Content-Type": "text/plain"},
+        situation="wrong-media-type",
+        expected=Expected(415, ("BadArgument",), "example face/v1.1-preview.1 AddPersonGroupPersonFaceFromUrl 415"),
+    )
+
+
+def auth(session: Session) -> None:
+    path = f"{_base(session)}/persongroups"
+    doc = "seed 001 Response 401; API-DIGEST §1.9"
+    session.call("GET", path, key="not-a-valid-key-0000", situation="bad-key", expected=Expected(401, (), doc))
+    session.call("GET", path, key=None, situation="no-key", expected=Expected(401, (), doc))
+
+
+SCENARIOS = [
+    Scenario("face-auth", "face", "A wrong or missing key is rejected with the 401 envelope", auth),
+    Scenario(
+        "face-persongroup-train-poll",
+        "face",
+        "PersonGroup: not-trained 404, empty group fails, populated group trains to succeeded, delete → 404",
+        partial(train_poll, coll=PERSON_GROUP),
+    ),
+    Scenario(
+        "face-largepersongroup-train-poll",
+        "face",
+        "LargePersonGroup: the same train-then-poll flow",
+        partial(train_poll, coll=LARGE_PERSON_GROUP),
+    ),
+    Scenario(
+        "face-error-codes",
+        "face",
+        "Each provoked error answers the documented status and specific code",
+        partial(error_codes, coll=PERSON_GROUP),
+    ),
+]

@@ -1,0 +1,223 @@
+"""The stateless phase: Schemathesis over the rendered spec, its built-in checks plus ours.
+
+For every operation of one (service, API version, profile), Schemathesis generates
+positive and negative requests (with real images and audio: ``strategies/`` registers the
+media types). Each request is sent through :class:`~conformance.transport.Transport` (so it
+is recorded and the key redacted), then validated by Schemathesis' built-in response checks
+and by every check of ours that needs no scenario context.
+
+Ids in the path of a positive ``PUT`` (a create) get the run prefix so that the cleanup at
+the end of the phase deletes exactly what this run created.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from hypothesis import HealthCheck, Phase, given, seed as hyp_seed, settings
+
+from conformance.checks.registry import Check, all_checks
+from conformance.context import CheckContext
+from conformance.events import CheckEvaluated, Event, Finding, FindingRaised
+from conformance.spec import Spec
+from conformance.transport import KEY_HEADER, ResponseRecord, Transport, redact
+
+__all__ = ["BUILTIN_CHECKS", "run_stateless", "cleanup_created"]
+
+BUILTIN_CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+    "negative_data_rejection",
+    "positive_data_acceptance",
+)
+_ST_SOURCE = "Schemathesis built-in check over specs/<service>.yaml"
+
+
+def _builtin_functions() -> list[Callable]:
+    from schemathesis import checks as core
+    from schemathesis.specs.openapi import checks as openapi
+
+    return [getattr(openapi, name, None) or getattr(core, name) for name in BUILTIN_CHECKS]
+
+
+def _prefix_path_parameters(case: Any, operation: Any, prefix: str) -> None:
+    """Give a positive PUT's path ids the run prefix (kept valid for the parameter's pattern/length)."""
+    if case.method.upper() != "PUT" or not case.path_parameters:
+        return
+    for param in operation.definition.raw.get("parameters", []):
+        if param.get("in") != "path":
+            continue
+        name = param.get("name")
+        value = case.path_parameters.get(name)
+        if not isinstance(value, str):
+            continue
+        schema = param.get("schema", {})
+        max_len = int(schema.get("maxLength", 64))
+        candidate = (prefix + value)[:max_len]
+        pattern = schema.get("pattern")
+        if pattern and not re.search(pattern, candidate):
+            candidate = (prefix + "st")[:max_len]
+            if not re.search(pattern, candidate):
+                continue
+        case.path_parameters[name] = candidate
+
+
+def _to_httpx(transport: Transport, kwargs: dict[str, Any]) -> httpx.Request:
+    headers = {k: v for k, v in (kwargs.get("headers") or {}).items() if k.lower() not in {"accept-encoding", "connection"}}
+    build: dict[str, Any] = {"headers": headers, "params": kwargs.get("params") or None}
+    if "json" in kwargs:
+        build["json"] = kwargs["json"]
+    data = kwargs.get("data")
+    if isinstance(data, (bytes, bytearray)):
+        build["content"] = bytes(data)
+    elif isinstance(data, str):
+        build["content"] = data.encode("utf-8")
+    elif data is not None:
+        build["data"] = data
+    if kwargs.get("files") is not None:
+        build["files"] = kwargs["files"]
+    return transport.build_request(kwargs["method"], kwargs["url"], **build)
+
+
+def run_stateless(
+    *,
+    transport: Transport,
+    spec: Spec,
+    emit: Callable[[Event], None],
+    run_id: str,
+    max_examples: int,
+    seed: int,
+    checks: list[Check] | None = None,
+    on_progress: Callable[[str], None] | None = None,
+) -> None:
+    """Generate and check requests for every operation of ``spec`` against the transport's target."""
+    import schemathesis
+    from schemathesis.core.failures import Failure as StFailure, FailureGroup
+    from schemathesis.generation import GenerationMode
+
+    import strategies
+
+    strategies.register_media()
+    ours = [c for c in (checks if checks is not None else all_checks()) if not c.stateful_only]
+    builtin = _builtin_functions()
+    schema = schemathesis.openapi.from_dict(spec.document)
+    prefix = f"cc-{run_id}-"
+    secrets = transport.secrets
+
+    def report(check: str, passed: bool, op_id: str | None) -> None:
+        emit(CheckEvaluated(check, passed, spec.service, spec.version, "stateless", op_id))
+
+    def finding(check: str, title: str, rule: str, source: str, message: str, record: ResponseRecord, op_id) -> None:
+        emit(
+            FindingRaised(
+                Finding(
+                    check=check,
+                    title=title,
+                    rule=rule,
+                    source=source,
+                    message=redact(message, transport.secrets),
+                    service=spec.service,
+                    version=spec.version,
+                    phase="stateless",
+                    operation_id=op_id,
+                    status_code=record.status_code,
+                    repro=redact(record.curl(), transport.secrets),
+                )
+            )
+        )
+
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        op_id = operation.definition.raw.get("operationId")
+        ours_op = spec.operation(op_id) if op_id else None
+        if on_progress:
+            on_progress(f"{spec.service} {spec.version} stateless {op_id}")
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            strategy = operation.as_strategy(generation_mode=mode)
+
+            @hyp_seed(seed)
+            @settings(
+                max_examples=max_examples,
+                database=None,
+                deadline=None,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
+            @given(case=strategy)
+            def exercise(case: Any) -> None:
+                if mode is GenerationMode.POSITIVE:
+                    _prefix_path_parameters(case, operation, prefix)
+                kwargs = case.as_transport_kwargs(base_url=transport.base_url, headers={KEY_HEADER: "placeholder"})
+                kwargs["headers"].pop(KEY_HEADER, None)  # the transport adds the real key
+                request = _to_httpx(transport, kwargs)
+                record, response = transport.send_httpx(request, op_id)
+                # Schemathesis' checks
+                try:
+                    case.validate_response(response, checks=builtin)
+                except FailureGroup as group:
+                    failed = {}
+                    for failure in group.exceptions:
+                        name = (getattr(failure, "checks", ()) or ("schemathesis",))[0]
+                        failed.setdefault(name, failure)
+                    for name in BUILTIN_CHECKS:
+                        report(name, name not in failed, op_id)
+                    for name, failure in failed.items():
+                        code = getattr(failure, "code", "")
+                        finding(
+                            name,
+                            f"{failure.title} ({code})" if code else failure.title,
+                            f"Schemathesis `{name}`",
+                            _ST_SOURCE,
+                            failure.message,
+                            record,
+                            op_id,
+                        )
+                except StFailure as failure:
+                    name = (getattr(failure, "checks", ()) or ("schemathesis",))[0]
+                    finding(name, failure.title, f"Schemathesis `{name}`", _ST_SOURCE, failure.message, record, op_id)
+                else:
+                    for name in BUILTIN_CHECKS:
+                        report(name, True, op_id)
+                # ours
+                ctx = CheckContext(spec=spec, operation=ours_op)
+                from conformance.failures import Failure
+
+                for c in ours:
+                    try:
+                        c.fn(ctx, record)
+                    except Failure as failure:
+                        report(c.name, False, op_id)
+                        finding(c.name, failure.title, c.rule, c.source, failure.describe(), record, op_id)
+                    else:
+                        report(c.name, True, op_id)
+
+            exercise()
+    del secrets
+
+
+def cleanup_created(transport: Transport, records: list[ResponseRecord], prefix: str) -> list[str]:
+    """Delete what successful creates in ``records`` made (PUT 2xx → DELETE the same URL;
+    201 with a ``Location`` header → DELETE that URL). Only resources whose URL carries
+    ``prefix`` or that were created by POST are touched. Returns the URLs deleted."""
+    deleted: list[str] = []
+    seen: set[str] = set()
+    for record in records:
+        if not 200 <= record.status_code < 300:
+            continue
+        url = None
+        if record.request.method == "PUT" and prefix in record.request.url:
+            url = record.request.url
+        elif record.request.method == "POST" and record.status_code == 201 and record.header("location"):
+            url = transport.url(record.header("location"))
+        if url is None or url in seen:
+            continue
+        seen.add(url)
+        transport.request("DELETE", url)
+        deleted.append(url)
+    return deleted
