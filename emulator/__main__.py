@@ -1,0 +1,121 @@
+"""``python -m emulator``: run the emulator from the command line.
+
+Usage::
+
+    python -m emulator [--host 127.0.0.1] [--port 5000] [--key KEY]... [--training-seconds S] [--fault NAME]...
+
+Once listening it prints, flushed, exactly these first lines::
+
+    cognitive-conformance emulator listening on http://HOST:PORT
+    subscription key: KEY          (one line per accepted key)
+
+and serves until SIGINT or SIGTERM, then exits 0. ``--port 0`` binds a free port. Without
+``--key`` the well-known development key ``1f0e2d3c4b5a69788796a5b4c3d2e1f0`` is accepted
+(not a secret, like Azurite's account key). Bad arguments exit 2 with a message.
+
+Source: brief D (CLI contract); ARCHITECTURE.md (the checker starts ``python -m emulator --port 0``
+and reads the address it prints).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import signal
+import sys
+from types import FrameType
+
+from emulator.config import DEFAULT_KEY, EmulatorConfig
+from emulator.faults import FAULTS, describe_faults, validate_fault_names
+from emulator.server import serve
+
+__all__ = ["build_parser", "main"]
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r}: not an integer") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"invalid port {value}: must be 0..65535")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid seconds {text!r}: not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"invalid seconds {text!r}: must be a finite number >= 0")
+    return value
+
+
+def _key(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("a subscription key must not be blank")
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The CLI parser; ``--help`` lists every fault."""
+    validate_fault_names(())  # loads service-registered faults
+    parser = argparse.ArgumentParser(
+        prog="python -m emulator",
+        description="cognitive-conformance emulator: a faithful fake of the Azure Face / Speaker / Custom Voice train-then-poll APIs.",
+        epilog="faults (opt-in, off by default; repeat --fault to combine):\n  " + describe_faults().replace("\n", "\n  "),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=_port, default=5000, help="port to bind; 0 picks a free port (default 5000)")
+    parser.add_argument(
+        "--key",
+        action="append",
+        type=_key,
+        default=None,
+        metavar="KEY",
+        help=f"accepted Ocp-Apim-Subscription-Key (repeatable; default the well-known {DEFAULT_KEY})",
+    )
+    parser.add_argument("--training-seconds", type=_seconds, default=2.0, metavar="S", help="base training duration in seconds (default 2)")
+    parser.add_argument("--fault", action="append", default=[], metavar="NAME", help=f"enable a fault; one of: {', '.join(sorted(FAULTS))}")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, print the address and keys, serve until SIGINT/SIGTERM; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = EmulatorConfig(
+            keys=tuple(args.key) if args.key else (DEFAULT_KEY,),
+            training_seconds=args.training_seconds,
+            faults=tuple(args.fault),
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
+
+    # uvicorn re-raises the signal it caught after shutting down; these handlers make that a no-op,
+    # so SIGINT/SIGTERM end in a clean exit 0.
+    def _ignore(signum: int, frame: FrameType | None) -> None:
+        return None
+
+    signal.signal(signal.SIGTERM, _ignore)
+    signal.signal(signal.SIGINT, _ignore)
+
+    def announce(base_url: str) -> None:
+        lines = [f"cognitive-conformance emulator listening on {base_url}"]
+        lines.extend(f"subscription key: {key}" for key in config.keys)
+        sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.flush()
+
+    try:
+        serve(config, args.host, args.port, on_ready=announce)
+    except OSError as exc:
+        sys.stderr.write(f"python -m emulator: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}\n")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""``create_app(config)``: the whole request pipeline, top to bottom, in one function.
+
+1. request id      ``pipeline/request_id.py``   ``apim-request-id`` on every response
+2. route           ``routing.py``               404 unknown path, 405 wrong method (+ ``Allow``)
+3. auth            ``pipeline/auth.py``         401 missing/wrong ``Ocp-Apim-Subscription-Key``
+4. api version     ``pipeline/api_version.py``  404 unknown version
+5. validation      ``pipeline/validation.py``   415 media type, 400 JSON/fields, 413/400 size, 404 bad ids
+6. handler         ``services/<svc>/*.py``      thin: validated inputs -> store -> reply
+7. error mapping   ``pipeline/error_mapping.py`` ``ApiError`` -> envelope; anything else -> JSON 500
+8. faults          ``faults.py``                opt-in reply rewrites (none by default)
+
+Starlette's own 404/405/500 paths are also mapped to the JSON envelope, so no request ever
+gets an HTML/plain-text error or a traceback. The emulator never sends ``Retry-After``.
+
+Source: STYLE.md "Structuring the emulator" (pipeline order, one module per step);
+ARCHITECTURE.md "The emulator"; API-DIGEST §1.8 (envelope), §4 (no Retry-After required).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route as StarletteRoute
+
+from emulator import errors
+from emulator.config import EmulatorConfig
+from emulator.errors import ApiError, ErrorEnvelope
+from emulator.faults import Behaviour, Exchange, build_faults
+from emulator.pipeline import api_version, auth, error_mapping, request_id, validation
+from emulator.routing import HandlerContext, Reply, RouteNotResolved, Router, ServiceDefinition
+from emulator.services import registered_services
+
+__all__ = ["create_app"]
+
+_log = logging.getLogger("emulator")
+_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceDefinition, ...] | None = None) -> Starlette:
+    """Build the ASGI app for ``config`` (default: faithful emulator) mounting every registered service.
+
+    ``app.state.config``, ``app.state.store`` and ``app.state.router`` expose the parts tests need.
+    """
+    config = config or EmulatorConfig()
+    router = Router(services if services is not None else registered_services())
+    faults = build_faults(config.faults)
+    behaviour = Behaviour()
+    for fault in faults:
+        behaviour = fault.adjust(behaviour)
+
+    async def pipeline(request: Request) -> Response:
+        rid = request_id.new_request_id()  # 1. request id
+        service: ServiceDefinition | None = router.service_for(request.url.path)
+        exchange_info: dict[str, Any] = {"operation_id": None, "version": None, "key": None}
+        try:
+            match = router.resolve(request.method, request.url.path)  # 2. route
+            service = match.service
+            exchange_info["operation_id"] = match.route.operation_id
+            asked = api_version.requested_version(service, match.path_params, request.query_params)
+            key = auth.authenticate(  # 3. auth
+                request.headers, config.keys, service, asked, enforce=behaviour.enforce_auth
+            )
+            exchange_info["key"] = key
+            version = api_version.negotiate(service, match.route, match.path_params, request.query_params)  # 4.
+            exchange_info["version"] = version
+            inputs = await validation.validate_request(request, match.route, version, match.path_params, config)  # 5.
+            context = HandlerContext(
+                key=key,
+                version=version,
+                inputs=inputs,
+                path_params=match.path_params,
+                store=config.store,
+                now=config.clock.now(),
+                config=config,
+                behaviour=behaviour,
+                base_url=_base_url(request),
+            )
+            reply = await match.route.handler(context)  # 6. handler
+        except RouteNotResolved as unresolved:  # 7. error mapping
+            service = unresolved.service
+            reply = error_mapping.error_reply(unresolved.error, _envelope(service))
+        except ApiError as error:
+            reply = error_mapping.error_reply(error, _envelope(service))
+        except Exception:
+            _log.exception("unhandled error in the emulator pipeline (request %s)", rid)
+            reply = error_mapping.internal_error_reply(_envelope(service))
+        if faults:  # 8. faults
+            exchange = Exchange(
+                service=service.name if service else None,
+                operation_id=exchange_info["operation_id"],
+                version=exchange_info["version"],
+                key=exchange_info["key"],
+                method=request.method,
+                path=request.url.path,
+                now=config.clock.now(),
+                store=config.store,
+            )
+            for fault in faults:
+                reply = fault.transform(exchange, reply)
+        request_id.stamp(reply.headers, rid, request.headers)
+        return error_mapping.render(reply)
+
+    async def http_exception(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        error = {404: errors.resource_not_found(), 405: errors.method_not_allowed([])}.get(status, errors.internal_error())
+        if isinstance(exc, HTTPException) and status == 405 and exc.headers:
+            error = errors.method_not_allowed([m.strip() for m in exc.headers.get("Allow", "").split(",") if m.strip()])
+        return error_mapping.render(error_mapping.error_reply(error, None))
+
+    async def last_resort(request: Request, exc: Exception) -> Response:
+        _log.error("unhandled exception reached Starlette: %s", type(exc).__name__)
+        return error_mapping.render(error_mapping.internal_error_reply(None))
+
+    app = Starlette(
+        routes=[StarletteRoute("/{path:path}", pipeline, methods=_METHODS)],
+        exception_handlers={HTTPException: http_exception, Exception: last_resort},
+    )
+    app.state.config = config
+    app.state.store = config.store
+    app.state.router = router
+    app.state.behaviour = behaviour
+    return app
+
+
+def _envelope(service: ServiceDefinition | None) -> ErrorEnvelope | None:
+    return service.envelope if service is not None else None
+
+
+def _base_url(request: Request) -> str:
+    """``scheme://host[:port]`` as the client addressed us (Host header), for absolute LRO URLs."""
+    scheme = request.url.scheme or "http"
+    host = request.headers.get("host") or request.url.netloc
+    return f"{scheme}://{host}"

@@ -1,0 +1,92 @@
+"""``EmulatorConfig``: everything that parameterises one emulator app.
+
+Defaults give the faithful emulator: the well-known key :data:`DEFAULT_KEY`, a 2-second
+base training time (never instant: seed 000 says training is asynchronous), no faults, the
+system clock, and the documented limits.
+
+Sources: API-DIGEST §1.7 (images 1 KB..6 MB, 248 faces per person, persons per group),
+STYLE.md "Structuring the emulator" (config dataclass; clock injected).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from emulator.clock import Clock, SystemClock
+from emulator.store import InMemoryStore, Store
+
+__all__ = ["DEFAULT_KEY", "EmulatorConfig", "Limits"]
+
+DEFAULT_KEY = "1f0e2d3c4b5a69788796a5b4c3d2e1f0"
+"""The well-known development subscription key (like Azurite's account key): not a secret."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Documented size and count limits (API-DIGEST §1.7) plus the emulator's own body cap."""
+
+    max_json_body_bytes: int = 1024 * 1024
+    """Cap for JSON bodies (not documented by Azure; larger bodies get 413)."""
+    min_image_bytes: int = 1024
+    """Images must be at least 1 KB (FERR "Image size is too small.")."""
+    max_image_bytes: int = 6 * 1024 * 1024
+    """Images must be at most 6 MB (FERR "Image size is too big.")."""
+    max_faces_per_person: int = 248
+    """"Each person entry can hold up to 248 faces" (F12 add-face description)."""
+    max_persons_per_group: int = 10_000
+    """S0 tier: 10,000 persons per person group (F12/FTSP quotas)."""
+    image_fetch_timeout: float = 5.0
+    """Seconds allowed to download an image given by URL."""
+
+    def __post_init__(self) -> None:
+        for name in ("max_json_body_bytes", "min_image_bytes", "max_image_bytes", "max_faces_per_person", "max_persons_per_group"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"Limits.{name} must be >= 0")
+        if self.min_image_bytes > self.max_image_bytes:
+            raise ValueError("Limits.min_image_bytes must be <= max_image_bytes")
+        if not self.image_fetch_timeout > 0:
+            raise ValueError("Limits.image_fetch_timeout must be > 0")
+
+
+@dataclass(frozen=True)
+class EmulatorConfig:
+    """One emulator app's settings.
+
+    * ``keys``: accepted ``Ocp-Apim-Subscription-Key`` values; each key is its own isolated tenant.
+    * ``training_seconds``: base training duration (see ``emulator.training.training_duration``).
+    * ``faults``: names of opt-in fault modifiers (``emulator.faults.FAULTS``); unknown names raise ``ValueError``.
+    * ``clock``: the time source (``ManualClock`` in tests).
+    * ``store``: the state; a fresh ``InMemoryStore`` by default.
+    * ``image_fetch_transport``: optional httpx transport used to download face images by URL (tests).
+    """
+
+    keys: tuple[str, ...] = (DEFAULT_KEY,)
+    training_seconds: float = 2.0
+    faults: tuple[str, ...] = ()
+    clock: Clock = field(default_factory=SystemClock)
+    limits: Limits = field(default_factory=Limits)
+    store: Store = field(default_factory=InMemoryStore)
+    image_fetch_transport: httpx.AsyncBaseTransport | None = None
+
+    def __post_init__(self) -> None:
+        keys: Any = self.keys
+        if isinstance(keys, str):
+            keys = (keys,)
+        keys = tuple(keys)
+        if not keys or any(not isinstance(k, str) or not k.strip() for k in keys):
+            raise ValueError("EmulatorConfig.keys must be a non-empty sequence of non-blank strings")
+        object.__setattr__(self, "keys", keys)
+        if not isinstance(self.training_seconds, (int, float)) or not math.isfinite(self.training_seconds) or self.training_seconds < 0:
+            raise ValueError("EmulatorConfig.training_seconds must be a finite number >= 0")
+        faults: Any = self.faults
+        if isinstance(faults, str):
+            faults = (faults,)
+        faults = tuple(faults)
+        from emulator.faults import validate_fault_names  # local import: faults imports nothing from config
+
+        validate_fault_names(faults)
+        object.__setattr__(self, "faults", faults)

@@ -1,0 +1,119 @@
+"""Step 5: read and validate the request before any handler runs.
+
+Generic part (here): the body is read in chunks and abandoned as soon as it exceeds the
+route's limit (at most limit + 1 bytes are ever buffered; a larger ``Content-Length`` is
+rejected before reading); the media type must be one the route accepts (else 415
+BadArgument "Invalid Media Type."); a JSON body must parse (else 400 BadArgument "JSON
+parsing error."). Then the route's own validator turns the raw request into typed inputs
+or raises the documented 400/404. Handlers never see invalid input.
+
+``specs/face.yaml`` is written concurrently by another engineer, so the per-operation rules
+are encoded by each service's validators (``emulator/services/<svc>/validation.py``), each
+citing its source.
+
+Source: API-DIGEST §1.8 (415 "Invalid Media Type."), §1.9 (400 "JSON parsing error."),
+§1.7 (image 6 MB cap); STYLE.md "handlers never see invalid input".
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+
+from emulator import errors
+from emulator.errors import ApiError
+from emulator.routing import RawInput, Route
+
+__all__ = ["ensure_object", "media_type_of", "parse_json", "read_body", "route_body_limit", "validate_request"]
+
+_JSON_TYPES = ("application/json", "text/json")
+
+
+def media_type_of(content_type: str | None) -> str | None:
+    """``"application/JSON; charset=utf-8"`` -> ``"application/json"``; ``None``/blank -> ``None``."""
+    if content_type is None:
+        return None
+    mime = content_type.split(";", 1)[0].strip().lower()
+    return mime or None
+
+
+def _is_json(mime: str | None) -> bool:
+    return mime is not None and (mime in _JSON_TYPES or mime.endswith("+json"))
+
+
+async def read_body(request: Request, limit: int, too_large: ApiError) -> bytes:
+    """Read at most ``limit + 1`` bytes; raise ``too_large`` if the body is longer than ``limit``."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.strip().isdigit() and int(declared) > limit:
+        raise too_large
+    buffer = bytearray()
+    async for chunk in request.stream():
+        buffer.extend(chunk)
+        if len(buffer) > limit:
+            raise too_large
+    return bytes(buffer)
+
+
+def _reject_constant(value: str) -> Any:
+    raise ValueError(f"non-standard JSON constant {value}")
+
+
+def parse_json(body: bytes) -> Any:
+    """Parse a JSON document (UTF-8, BOM tolerated; NaN/Infinity rejected) or raise 400 "JSON parsing error."."""
+    try:
+        text = body.decode("utf-8-sig")
+        return json.loads(text, parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise errors.json_parsing_error() from None
+
+
+async def validate_request(request: Request, route: Route, version: str, path_params: dict[str, str], config: Any) -> Any:
+    """Run the generic checks for ``route`` and then its validator; return the validated inputs."""
+    mime = media_type_of(request.headers.get("content-type"))
+    body = b""
+    parsed: Any = None
+    if route.body != "none":
+        limit, too_large = route_body_limit(route, config)
+        if route.body == "json":
+            if mime is not None and not _is_json(mime):
+                raise errors.invalid_media_type()
+        elif mime is None or not (mime in route.media_types or (_is_json(mime) and "application/json" in route.media_types)):
+            raise errors.invalid_media_type()
+        body = await read_body(request, limit, too_large)
+        if _is_json(mime) or (route.body == "json" and mime is None and body.strip()):
+            if not body.strip():
+                raise errors.invalid_request_body()
+            parsed = parse_json(body)
+    raw = RawInput(
+        method=request.method,
+        path_params=path_params,
+        query=request.query_params,
+        headers=request.headers,
+        media_type=mime,
+        body=body,
+        json=parsed,
+        version=version,
+    )
+    return await route.validate(raw, config)
+
+
+def route_body_limit(route: Route, config: Any) -> tuple[int, ApiError]:
+    """The byte limit for the route's body and the error for exceeding it.
+
+    JSON bodies: ``Limits.max_json_body_bytes`` -> 413. Media bodies (images): ``Limits.max_image_bytes``
+    -> 400 InvalidImageSize "Image size is too big." (FERR via API-DIGEST §1.9).
+    """
+    limits = config.limits
+    if route.body == "media":
+        return limits.max_image_bytes, errors.invalid_image_size("Image size is too big.")
+    return limits.max_json_body_bytes, errors.request_too_large(limits.max_json_body_bytes)
+
+
+def ensure_object(value: Any) -> dict[str, Any]:
+    """A JSON body that must be an object; anything else is 400 "Request body is invalid."."""
+    if not isinstance(value, dict):
+        raise errors.invalid_request_body()
+    return value
+

@@ -1,0 +1,99 @@
+"""Run the emulator with uvicorn: in the foreground (:func:`serve`) or in a thread (:func:`running`).
+
+Both bind the listening socket themselves before uvicorn starts, so ``port=0`` picks a free
+port and the real address is known (and connectable) before any request is sent.
+:func:`running` is the tests' fixture: it yields the base URL and stops the server cleanly.
+
+Source: STYLE.md "Tests" (e2e: uvicorn on a free port in a thread); httpx ``tests/conftest.py`` (pattern).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+import uvicorn
+
+from emulator.app import create_app
+from emulator.config import EmulatorConfig
+
+__all__ = ["bind_socket", "serve", "running"]
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (``port=0``: a free port)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def _server(config: EmulatorConfig) -> uvicorn.Server:
+    uv_config = uvicorn.Config(
+        create_app(config),
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=2,
+    )
+    return uvicorn.Server(uv_config)
+
+
+def serve(
+    config: EmulatorConfig,
+    host: str = "127.0.0.1",
+    port: int = 5000,
+    *,
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve in the current thread until uvicorn is told to exit (SIGINT/SIGTERM in the main thread).
+
+    ``on_ready(base_url)`` is called once the socket is listening, before serving.
+    """
+    sock = bind_socket(host, port)
+    try:
+        base_url = _url(host, sock.getsockname()[1])
+        server = _server(config)
+        if on_ready is not None:
+            on_ready(base_url)
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+
+
+@contextmanager
+def running(config: EmulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Run the emulator in a background thread; yield its base URL; stop it on exit."""
+    config = config or EmulatorConfig()
+    sock = bind_socket(host, port)
+    server = _server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="emulator-uvicorn", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("the emulator server thread exited during startup")
+            if time.monotonic() > deadline:
+                raise RuntimeError("the emulator server did not start within 10 s")
+            time.sleep(0.005)
+        yield _url(host, sock.getsockname()[1])
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

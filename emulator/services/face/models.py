@@ -1,0 +1,87 @@
+"""Face state kept in the store partition ``(key, "face")``: groups, persons, faces, operations.
+
+``kind`` is the URL collection name: ``persongroups`` (PersonGroup) or ``largepersongroups``
+(LargePersonGroup); both behave the same for training (API-DIGEST §1.2, "Large person group
+equivalents").
+
+Source: API-DIGEST §1.4 (PersonGroup, PersonGroupPerson, PersonGroupPersonFace, TrainingResult,
+OperationResult fields).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from emulator.training import TrainingRecord, TrainingState, derive
+
+__all__ = ["GroupKind", "KINDS", "PersistedFace", "Person", "Group", "Operation", "FaceState"]
+
+GroupKind = Literal["persongroups", "largepersongroups"]
+KINDS: tuple[GroupKind, ...] = ("persongroups", "largepersongroups")
+
+
+@dataclass
+class PersistedFace:
+    """A face added to a person (``persistedFaceId`` uuid, ``userData`` <= 1 KB)."""
+
+    persisted_face_id: str
+    user_data: str | None = None
+
+
+@dataclass
+class Person:
+    """A person in a group; faces keep insertion order."""
+
+    person_id: str
+    name: str
+    user_data: str | None = None
+    faces: dict[str, PersistedFace] = field(default_factory=dict)
+
+
+@dataclass
+class Group:
+    """A PersonGroup or LargePersonGroup and its latest training."""
+
+    kind: GroupKind
+    group_id: str
+    name: str
+    user_data: str | None
+    recognition_model: str
+    created_at: datetime
+    persons: dict[str, Person] = field(default_factory=dict)
+    training: TrainingRecord | None = None
+    operation_id: str | None = None
+
+    def face_count(self) -> int:
+        """Total persisted faces over all persons."""
+        return sum(len(p.faces) for p in self.persons.values())
+
+    def is_training(self, now: datetime) -> bool:
+        """True while the latest training is notStarted or running (mutations then get 409)."""
+        return self.training is not None and not derive(self.training, now).state.terminal
+
+    def training_state(self, now: datetime) -> TrainingState | None:
+        """The latest training's state at ``now`` (``None`` if never trained)."""
+        return None if self.training is None else derive(self.training, now).state
+
+
+@dataclass
+class Operation:
+    """A training operation, readable at ``/operations/{operationId}`` (v1.1+)."""
+
+    operation_id: str
+    kind: GroupKind
+    group_id: str
+    training: TrainingRecord
+
+
+@dataclass
+class FaceState:
+    """All Face resources of one subscription key."""
+
+    groups: dict[tuple[str, str], Group] = field(default_factory=dict)
+    deleted: dict[tuple[str, str], Group] = field(default_factory=dict)
+    """Deleted groups, kept only so the ``deleted-group-readable`` fault can serve them."""
+    operations: dict[str, Operation] = field(default_factory=dict)

@@ -1,0 +1,87 @@
+"""Handlers: create, get, update, delete and list PersonGroups / LargePersonGroups.
+
+* create ``PUT`` -> 200 empty body; 409 ``...Exists`` if the id is taken;
+* get -> 200 group (``recognitionModel`` only with ``returnRecognitionModel=true``);
+* update ``PATCH`` -> 200 empty; delete -> 200 empty, always allowed, cancels a running training;
+* list -> 200 bare array sorted by id, ids strictly after ``start``, at most ``top``.
+
+Source: API-DIGEST §1.2 (operations and statuses), §1.7 (paging), §1.9 (409 PersonGroupExists).
+"""
+
+from __future__ import annotations
+
+from emulator import errors
+from emulator.routing import HandlerContext, Reply
+from emulator.services.face import views
+from emulator.services.face.models import Group
+from emulator.services.face.state import face_state, find_group
+from emulator.services.face.validation import UNSET
+
+__all__ = ["create_person_group", "get_person_group", "update_person_group", "delete_person_group", "get_person_groups"]
+
+
+async def create_person_group(ctx: HandlerContext) -> Reply:
+    """CreatePersonGroup / CreateLargePersonGroup."""
+    inputs = ctx.inputs
+    with face_state(ctx.store, ctx.key) as state:
+        key = (inputs.kind, inputs.group_id)
+        if key in state.groups:
+            raise errors.group_exists(inputs.kind)
+        state.deleted.pop(key, None)
+        state.groups[key] = Group(
+            kind=inputs.kind,
+            group_id=inputs.group_id,
+            name=inputs.name,
+            user_data=inputs.user_data,
+            recognition_model=inputs.recognition_model,
+            created_at=ctx.now,
+        )
+    return Reply(200)
+
+
+async def get_person_group(ctx: HandlerContext) -> Reply:
+    """GetPersonGroup / GetLargePersonGroup."""
+    inputs = ctx.inputs
+    with face_state(ctx.store, ctx.key) as state:
+        group = find_group(state, inputs.kind, inputs.group_id, include_deleted=ctx.behaviour.deleted_groups_readable)
+        return Reply(200, json=views.group_body(group, with_model=inputs.with_model))
+
+
+async def update_person_group(ctx: HandlerContext) -> Reply:
+    """UpdatePersonGroup / UpdateLargePersonGroup: only the fields sent change."""
+    inputs = ctx.inputs
+    with face_state(ctx.store, ctx.key) as state:
+        group = find_group(state, inputs.kind, inputs.group_id)
+        if inputs.name is not UNSET:
+            group.name = inputs.name
+        if inputs.user_data is not UNSET:
+            group.user_data = inputs.user_data
+    return Reply(200)
+
+
+async def delete_person_group(ctx: HandlerContext) -> Reply:
+    """DeletePersonGroup / DeleteLargePersonGroup: removes persons and faces, cancels its training."""
+    inputs = ctx.inputs
+    with face_state(ctx.store, ctx.key) as state:
+        key = (inputs.kind, inputs.group_id)
+        group = find_group(state, inputs.kind, inputs.group_id)
+        del state.groups[key]
+        if group.training is not None:
+            group.training = group.training.cancel(ctx.now)
+            operation = state.operations.get(group.operation_id or "")
+            if operation is not None:
+                operation.training = group.training
+        if ctx.behaviour.deleted_groups_readable:
+            state.deleted[key] = group
+    return Reply(200)
+
+
+async def get_person_groups(ctx: HandlerContext) -> Reply:
+    """GetPersonGroups / GetLargePersonGroups."""
+    inputs = ctx.inputs
+    with face_state(ctx.store, ctx.key) as state:
+        groups = sorted((g for (kind, _), g in state.groups.items() if kind == inputs.kind), key=lambda g: g.group_id)
+        if inputs.start is not None:
+            groups = [g for g in groups if g.group_id > inputs.start]
+        body = [views.group_body(g, with_model=inputs.with_model) for g in groups[: inputs.top]]
+    return Reply(200, json=body)

@@ -1,0 +1,85 @@
+"""The Face service definition: prefix ``/face``, version in the path, route table.
+
+Paths are ``/face/{apiVersion}/...`` with versions v1.0, v1.1-preview.1, v1.2-preview.1 and v1.2;
+an unknown version is 404 with the JSON envelope. ``/operations/{operationId}`` exists from
+v1.1-preview.1 on. The 401 code is ``Unspecified`` on v1.0 (seed 001) and ``401`` on v1.1+ (FERR).
+Operation ids are the upstream (F12) operationIds; handlers are their snake_case.
+
+Sources: API-DIGEST §1.1 (versions; version as path segment), §1.2 (operations), §1.8 (envelope).
+"""
+
+from __future__ import annotations
+
+from emulator import errors
+from emulator.errors import ApiError
+from emulator.routing import ApiVersionPolicy, Route, ServiceDefinition
+from emulator.services.face import faces, person_groups, persons, train
+from emulator.services.face.models import KINDS, GroupKind
+from emulator.services.face.validation import validate_operation_ref, validators
+
+__all__ = ["VERSIONS", "SERVICE", "face_auth_error", "routes"]
+
+VERSIONS = ("v1.0", "v1.1-preview.1", "v1.2-preview.1", "v1.2")
+_JSON = ("application/json",)
+_IMAGE = ("application/octet-stream", "application/json")
+_NAMES = {"persongroups": ("PersonGroup", "personGroupId"), "largepersongroups": ("LargePersonGroup", "largePersonGroupId")}
+
+
+def face_auth_error(version: str | None) -> ApiError:
+    """401: code ``Unspecified`` on v1.0 (seed 001), ``401`` otherwise (FERR via API-DIGEST §1.9)."""
+    return errors.access_denied("Unspecified" if version == "v1.0" else "401")
+
+
+def _group_routes(kind: GroupKind) -> list[Route]:
+    noun, param = _NAMES[kind]
+    v = validators(kind)
+    base = f"/{{apiVersion}}/{kind}"
+    one = f"{base}/{{{param}}}"
+    person = f"{one}/persons/{{personId}}"
+    face = f"{person}/persistedfaces/{{persistedFaceId}}"
+    return [
+        Route(f"Create{noun}", "PUT", one, person_groups.create_person_group, v["create_group"], "json", _JSON),
+        Route(f"Get{noun}", "GET", one, person_groups.get_person_group, v["get_group"]),
+        Route(f"Update{noun}", "PATCH", one, person_groups.update_person_group, v["update_group"], "json", _JSON),
+        Route(f"Delete{noun}", "DELETE", one, person_groups.delete_person_group, v["group_ref"]),
+        Route(f"Get{noun}s", "GET", base, person_groups.get_person_groups, v["list_groups"]),
+        Route(f"Train{noun}", "POST", f"{one}/train", train.train_person_group, v["group_ref"]),
+        Route(f"Get{noun}TrainingStatus", "GET", f"{one}/training", train.get_person_group_training_status, v["group_ref"]),
+        Route(f"Create{noun}Person", "POST", f"{one}/persons", persons.create_person_group_person, v["create_person"], "json", _JSON),
+        Route(f"Get{noun}Persons", "GET", f"{one}/persons", persons.get_person_group_persons, v["list_persons"]),
+        Route(f"Get{noun}Person", "GET", person, persons.get_person_group_person, v["person_ref"]),
+        Route(f"Update{noun}Person", "PATCH", person, persons.update_person_group_person, v["update_person"], "json", _JSON),
+        Route(f"Delete{noun}Person", "DELETE", person, persons.delete_person_group_person, v["person_ref"]),
+        Route(f"Add{noun}PersonFace", "POST", f"{person}/persistedfaces", faces.add_person_group_person_face, v["add_face"], "media", _IMAGE),
+        Route(f"Get{noun}PersonFace", "GET", face, faces.get_person_group_person_face, v["face_ref"]),
+        Route(f"Update{noun}PersonFace", "PATCH", face, faces.update_person_group_person_face, v["update_face"], "json", _JSON),
+        Route(f"Delete{noun}PersonFace", "DELETE", face, faces.delete_person_group_person_face, v["face_ref"]),
+    ]
+
+
+def routes() -> tuple[Route, ...]:
+    """Every Face route: both group kinds plus GetOperationResult (v1.1+)."""
+    table: list[Route] = []
+    for kind in KINDS:
+        table.extend(_group_routes(kind))
+    table.append(
+        Route(
+            "GetOperationResult",
+            "GET",
+            "/{apiVersion}/operations/{operationId}",
+            train.get_operation_result,
+            validate_operation_ref,
+            versions=VERSIONS[1:],
+        )
+    )
+    return tuple(table)
+
+
+SERVICE = ServiceDefinition(
+    name="face",
+    prefix="/face",
+    routes=routes(),
+    envelope=errors.azure_envelope,
+    versions=ApiVersionPolicy(location="path", supported=VERSIONS, unsupported=errors.unsupported_api_version),
+    auth_error=face_auth_error,
+)

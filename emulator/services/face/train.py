@@ -1,0 +1,105 @@
+"""Handlers: train a group, read its training status, read a training operation.
+
+* Train -> 202, empty body; v1.1+ adds ``operation-Location:
+  {scheme}://{host}/face/{apiVersion}/operations/{operationId}`` (absolute, from the request's
+  base URL); v1.0 sends no such header. Training while the group's training is notStarted or
+  running -> 409 ``PersonGroupTrainingNotFinished``.
+* Duration = ``training_seconds × (1 + 0.05 × persons + 0.01 × faces)``; first 20 % notStarted,
+  then running, then succeeded, or failed with a message when the group has no persons or no
+  faces. Status is derived from timestamps on each read (``emulator.training``).
+* Get training status -> 200 TrainingResult; never trained -> 404 ``PersonGroupNotTrained``.
+* ``GET /operations/{operationId}`` (v1.1+) -> 200 OperationResult agreeing with ``/training``;
+  unknown id -> 404 ``OperationNotFound``.
+
+Sources: seed 000 (202, empty body, operation-Location; asynchronous; duration depends on
+persons and faces); seed 001 (statuses; failed when no person or no persisted face; 404
+PersonGroupNotTrained); API-DIGEST §1.2, §1.3 (v1.0 has no header), §1.5.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+
+from emulator import errors
+from emulator.routing import NO_BODY, HandlerContext, Reply
+from emulator.services.face import views
+from emulator.services.face.models import Operation
+from emulator.services.face.state import face_state, find_group
+from emulator.training import derive, start_training, training_duration
+
+__all__ = [
+    "OPERATION_LOCATION_HEADER",
+    "NO_PERSON_MESSAGE",
+    "NO_FACE_MESSAGE",
+    "train_person_group",
+    "get_person_group_training_status",
+    "get_operation_result",
+]
+
+OPERATION_LOCATION_HEADER = "operation-Location"
+NO_PERSON_MESSAGE = {
+    "persongroups": "There is no person in the person group.",
+    "largepersongroups": "There is no person in the large person group.",
+}
+NO_FACE_MESSAGE = {
+    "persongroups": "There is no persisted face in the person group.",
+    "largepersongroups": "There is no persisted face in the large person group.",
+}
+
+
+async def train_person_group(ctx: HandlerContext) -> Reply:
+    """TrainPersonGroup / TrainLargePersonGroup."""
+    inputs = ctx.inputs
+    with face_state(ctx.store, ctx.key) as state:
+        group = find_group(state, inputs.kind, inputs.group_id)
+        if group.is_training(ctx.now):
+            raise errors.group_training_not_finished(inputs.kind)
+        persons, faces = len(group.persons), group.face_count()
+        base = float(ctx.config.training_seconds)
+        scale = ctx.behaviour.training_scale
+        duration = training_duration(base, persons=persons, faces=faces, scale=scale)
+        queue_basis = duration if math.isfinite(duration) else training_duration(base, persons=persons, faces=faces)
+        failure: str | None = None
+        if ctx.behaviour.empty_group_fails:
+            if persons == 0:
+                failure = NO_PERSON_MESSAGE[inputs.kind]
+            elif faces == 0:
+                failure = NO_FACE_MESSAGE[inputs.kind]
+        record = start_training(
+            ctx.now,
+            duration=duration,
+            queue_basis=queue_basis,
+            succeeds=failure is None,
+            failure_message=failure,
+            previous=group.training,
+        )
+        operation_id = str(uuid.uuid4())
+        group.training = record
+        group.operation_id = operation_id
+        state.operations[operation_id] = Operation(operation_id, inputs.kind, inputs.group_id, record)
+    headers: dict[str, str] = {}
+    if ctx.version != "v1.0":
+        headers[OPERATION_LOCATION_HEADER] = f"{ctx.base_url}/face/{ctx.version}/operations/{operation_id}"
+    return Reply(202, json=NO_BODY, headers=headers)
+
+
+async def get_person_group_training_status(ctx: HandlerContext) -> Reply:
+    """GetPersonGroupTrainingStatus / GetLargePersonGroupTrainingStatus."""
+    inputs = ctx.inputs
+    with face_state(ctx.store, ctx.key) as state:
+        group = find_group(state, inputs.kind, inputs.group_id, include_deleted=ctx.behaviour.deleted_groups_readable)
+        if group.training is None:
+            raise errors.group_not_trained(inputs.kind)
+        view = derive(group.training, ctx.now)
+        return Reply(200, json=views.training_body(group, view, ctx.version))
+
+
+async def get_operation_result(ctx: HandlerContext) -> Reply:
+    """GetOperationResult (v1.1+): the training operation's status."""
+    with face_state(ctx.store, ctx.key) as state:
+        operation = state.operations.get(ctx.inputs.operation_id)
+        if operation is None:
+            raise errors.operation_not_found()
+        view = derive(operation.training, ctx.now)
+        return Reply(200, json=views.operation_body(operation, view, ctx.version))

@@ -1,0 +1,92 @@
+"""JSON representations of Face resources, spelled per API version.
+
+* group: ``{personGroupId | largePersonGroupId, name, userData?, recognitionModel?}``
+* person: ``{personId, name, userData?, persistedFaceIds}``; face: ``{persistedFaceId, userData?}``
+* training status: ``{status, createdDateTime, lastActionDateTime, lastSuccessfulTrainingDateTime,
+  message?}``; ``status`` is ``nonstarted|running|succeeded|failed`` on v1.0 and
+  ``notStarted|running|succeeded|failed`` on v1.1+; ``createdDateTime`` is the group's creation
+  time; ``lastActionDateTime`` is null until the group trained successfully once;
+  ``message`` only when failed. Timestamps are RFC 3339 UTC with ``Z``.
+* operation: ``{operationId, status, createdTime, lastActionTime, finishedTime?, message?}``.
+
+Sources: API-DIGEST §1.4 (schemas; "could be null value when the group is not successfully
+trained"; message "omitted when training succeed"), §1.5 (status spellings); seed 001.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.clock import format_rfc3339
+from emulator.services.face.models import Group, Operation, Person, PersistedFace
+from emulator.training import TrainingState, TrainingView
+
+__all__ = ["ID_FIELD", "status_spelling", "group_body", "person_body", "face_body", "training_body", "operation_body"]
+
+ID_FIELD = {"persongroups": "personGroupId", "largepersongroups": "largePersonGroupId"}
+
+
+def status_spelling(state: TrainingState, version: str) -> str:
+    """``TrainingState`` -> the documented enum value of ``version`` (API-DIGEST §1.5)."""
+    if state is TrainingState.NOT_STARTED:
+        return "nonstarted" if version == "v1.0" else "notStarted"
+    return state.value
+
+
+def group_body(group: Group, *, with_model: bool) -> dict[str, Any]:
+    """A PersonGroup/LargePersonGroup object."""
+    body: dict[str, Any] = {ID_FIELD[group.kind]: group.group_id, "name": group.name}
+    if group.user_data is not None:
+        body["userData"] = group.user_data
+    if with_model:
+        body["recognitionModel"] = group.recognition_model
+    return body
+
+
+def person_body(person: Person) -> dict[str, Any]:
+    """A PersonGroupPerson object."""
+    body: dict[str, Any] = {"personId": person.person_id, "name": person.name}
+    if person.user_data is not None:
+        body["userData"] = person.user_data
+    body["persistedFaceIds"] = list(person.faces)
+    return body
+
+
+def face_body(face: PersistedFace) -> dict[str, Any]:
+    """A PersonGroupPersonFace object."""
+    body: dict[str, Any] = {"persistedFaceId": face.persisted_face_id}
+    if face.user_data is not None:
+        body["userData"] = face.user_data
+    return body
+
+
+def _ts(value: Any) -> str | None:
+    return None if value is None else format_rfc3339(value)
+
+
+def training_body(group: Group, view: TrainingView, version: str) -> dict[str, Any]:
+    """The TrainingResult (v1.1+) / TrainingStatus (v1.0) of ``group`` at the view's instant."""
+    body: dict[str, Any] = {
+        "status": status_spelling(view.state, version),
+        "createdDateTime": format_rfc3339(group.created_at),
+        "lastActionDateTime": _ts(view.group_last_action_at),
+        "lastSuccessfulTrainingDateTime": _ts(view.last_success_at),
+    }
+    if view.state is TrainingState.FAILED and view.message:
+        body["message"] = view.message
+    return body
+
+
+def operation_body(operation: Operation, view: TrainingView, version: str) -> dict[str, Any]:
+    """The OperationResult of a training operation (v1.1+)."""
+    body: dict[str, Any] = {
+        "operationId": operation.operation_id,
+        "status": status_spelling(view.state, version),
+        "createdTime": format_rfc3339(view.submitted_at),
+        "lastActionTime": format_rfc3339(view.last_action_at),
+    }
+    if view.finished_at is not None:
+        body["finishedTime"] = format_rfc3339(view.finished_at)
+    if view.state is TrainingState.FAILED and view.message:
+        body["message"] = view.message
+    return body
