@@ -72,6 +72,7 @@ class RunConfig:
     poll_timeout_s: float = 60.0
     phases: tuple[str, ...] = PHASES
     scenarios: tuple[str, ...] = ()  # empty: all
+    operations: tuple[str, ...] = ()  # stateless phase: only these operationIds (empty: all)
     checks: tuple[str, ...] = ()  # empty: all
     emulator_training_seconds: float = 0.3
     emulator_faults: tuple[str, ...] = ()
@@ -302,6 +303,7 @@ def _stateless(transport, spec, emit, run_id, config, checks, on_progress) -> No
             seed=config.seed,
             checks=checks,
             on_progress=on_progress,
+            operations=config.operations,
         )
     finally:
         cleanup_created(transport, transport.records[before:], f"cc-{run_id}-")

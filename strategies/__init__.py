@@ -1,1 +1,44 @@
+"""Hypothesis strategies for the Azure AI train-then-poll APIs.
 
+Public names only; each lives in its own module:
+
+* :mod:`strategies.ids`      person group ids, uuids (valid and ``invalid_*``)
+* :mod:`strategies.payloads` Face names, userData, bodies, training status / operation bodies, error envelopes
+* :mod:`strategies.images`   real JPEG/PNG/GIF/BMP images and invalid ones
+* :mod:`strategies.audio`    synthetic speech WAV/PCM with speaker, speech ratio and SNR control; invalid audio
+* :mod:`strategies.voice`    Custom Voice ids, Operation-Ids, bodies, multipart forms, consent/training audio pairs
+
+:func:`register_media` registers the media strategies with Schemathesis, so that requests
+it generates from ``specs/`` carry real images and real audio rather than random bytes.
+"""
+
+from __future__ import annotations
+
+import strategies.audio as _audio
+import strategies.ids as _ids
+import strategies.images as _images
+import strategies.payloads as _payloads
+import strategies.voice as _voice
+from strategies.audio import *  # noqa: F401,F403
+from strategies.ids import *  # noqa: F401,F403
+from strategies.images import *  # noqa: F401,F403
+from strategies.payloads import *  # noqa: F401,F403
+from strategies.voice import *  # noqa: F401,F403
+
+__all__ = [
+    "register_media",
+    *_audio.__all__,
+    *_ids.__all__,
+    *_images.__all__,
+    *_payloads.__all__,
+    *_voice.__all__,
+]
+
+
+def register_media() -> None:
+    """Register every media strategy with Schemathesis (idempotent)."""
+    from strategies import schemathesis_setup
+
+    schemathesis_setup.register_media()
+    _audio.register_media()
+    _voice.register_form_audio()

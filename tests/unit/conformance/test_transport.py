@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from conformance.transport import KEY_HEADER, TargetUnreachable, Transport, redact
+
+SECRET = "s3cr3t-key-value-0123456789"
+
+
+def _transport(handler) -> Transport:
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    return Transport("http://target.test/", SECRET, client=client)
+
+
+def test_transport_sends_key_but_records_it_redacted() -> None:
+    seen = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen["key"] = request.headers.get(KEY_HEADER)
+        return httpx.Response(200, json={"ok": True})
+
+    t = _transport(handler)
+    record = t.request("GET", "/face/v1.2/persongroups", params={"top": 2}, operation_id="X")
+    assert seen["key"] == SECRET
+    assert record.request.header(KEY_HEADER) == "***"
+    assert SECRET not in record.curl()
+    assert "***" in record.curl()
+    assert record.json() == {"ok": True}
+    assert record.operation_id == "X"
+    assert record.request.url == "http://target.test/face/v1.2/persongroups?top=2"
+    assert t.request_count == 1 and t.records[0] is record
+
+
+def test_transport_key_override_and_no_key() -> None:
+    keys = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        keys.append(request.headers.get(KEY_HEADER))
+        return httpx.Response(401, json={"error": {"code": "401", "message": "no"}})
+
+    t = _transport(handler)
+    wrong = t.request("GET", "/x", key="wrong-key-zz")
+    t.request("GET", "/x", key=None)
+    assert keys == ["wrong-key-zz", None]
+    assert "wrong-key-zz" not in wrong.curl()  # any key sent is a secret for the repro
+
+
+def test_transport_records_binary_body_and_lowercases_headers() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(202, headers={"Operation-Location": "http://h/op/1"}, content=b"")
+
+    t = _transport(handler)
+    r = t.request("POST", "/y", content=b"\x00\x01", headers={"Content-Type": "application/octet-stream"})
+    assert r.header("OPERATION-LOCATION") == "http://h/op/1"
+    assert ("operation-location", "http://h/op/1") in r.headers
+    assert r.request.body == b"\x00\x01"
+    assert "--data-binary" in r.curl()
+    with pytest.raises(ValueError):
+        r.json()
+    assert r.json_or_none() is None
+
+
+def test_transport_unreachable_is_typed_and_redacted() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"refused {SECRET}")
+
+    t = _transport(handler)
+    with pytest.raises(TargetUnreachable) as info:
+        t.request("GET", "/z")
+    assert SECRET not in str(info.value)
+
+
+def test_redact_replaces_every_secret() -> None:
+    assert redact("a KEY1 b KEY2 KEY1", ["KEY1", "KEY2", ""]) == "a *** b *** ***"
+
+
+def test_curl_repro_quotes_json_body() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200)
+
+    t = _transport(handler)
+    r = t.request("PUT", "/g/it's", json_body={"name": "o'neil"})
+    curl = r.curl()
+    assert curl.startswith("curl -X PUT")
+    assert json.loads(r.request.body) == {"name": "o'neil"}
+    assert "o'\"'\"'neil" in curl  # shell-quoted
