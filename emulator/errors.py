@@ -43,6 +43,8 @@ __all__ = [
     "persisted_face_not_found",
     "persisted_face_id_invalid",
     "operation_not_found",
+    "operation_id_invalid",
+    "group_id_invalid_on_create",
     "quota_exceeded",
     "invalid_url",
     "invalid_image",
@@ -214,12 +216,30 @@ def persisted_face_id_invalid() -> ApiError:
 
 
 def operation_not_found() -> ApiError:
-    """404 ``OperationNotFound`` for an unknown ``/operations/{operationId}``.
+    """404 ``NotFound`` "Operation is not found." for an unknown ``/operations/{operationId}``.
 
-    No Face document names this code; ``OperationNotFound`` is the emulator's documented choice.
-    Source: API-DIGEST §1.2 (GetOperationResult, ``operationId`` uuid).
+    No Face document names this code (F12 declares only ``default``); ``NotFound`` is the decision
+    recorded in specs/face.yaml (``OperationNotFound404``). Source: API-DIGEST §1.2.
     """
-    return ApiError(404, "OperationNotFound", "Operation is not found.")
+    return ApiError(404, "NotFound", "Operation is not found.")
+
+
+def operation_id_invalid() -> ApiError:
+    """400 ``BadArgument`` "Operation ID is invalid." for a malformed (non-uuid) operationId.
+
+    Decision recorded in specs/face.yaml (GetOperationResult description). Source: API-DIGEST §1.2 (``format: uuid``).
+    """
+    return bad_argument("Operation ID is invalid.")
+
+
+def group_id_invalid_on_create(kind: str) -> ApiError:
+    """400 ``BadArgument`` "Person group ID is invalid." / "Large person group ID is invalid." on create.
+
+    Source: FERR Person Group / Large Person Group error codes (400 BadArgument); specs/face.yaml ("except on
+    create, where it is 400 BadArgument").
+    """
+    _, noun = _words(kind)
+    return bad_argument(f"{noun} ID is invalid.")
 
 
 def quota_exceeded(message: str) -> ApiError:

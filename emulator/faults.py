@@ -132,8 +132,10 @@ def describe_faults() -> str:
 
 # ----------------------------------------------------------------------------- Face helpers
 
-_TRAIN_OPS = frozenset({"TrainPersonGroup", "TrainLargePersonGroup"})
-_TRAINING_STATUS_OPS = frozenset({"GetPersonGroupTrainingStatus", "GetLargePersonGroupTrainingStatus"})
+_TRAIN_OPS = frozenset({"PersonGroupOperations_TrainPersonGroup", "PersonGroupOperations_TrainLargePersonGroup"})
+_TRAINING_STATUS_OPS = frozenset(
+    {"PersonGroupOperations_GetPersonGroupTrainingStatus", "PersonGroupOperations_GetLargePersonGroupTrainingStatus"}
+)
 _OPERATION_OPS = frozenset({"GetOperationResult"})
 _STATUS_OPS = _TRAINING_STATUS_OPS | _OPERATION_OPS
 

@@ -3,7 +3,8 @@
 Paths are ``/face/{apiVersion}/...`` with versions v1.0, v1.1-preview.1, v1.2-preview.1 and v1.2;
 an unknown version is 404 with the JSON envelope. ``/operations/{operationId}`` exists from
 v1.1-preview.1 on. The 401 code is ``Unspecified`` on v1.0 (seed 001) and ``401`` on v1.1+ (FERR).
-Operation ids are the upstream (F12) operationIds; handlers are their snake_case.
+Operation ids are those of ``specs/face.yaml`` (F12 ``PersonGroupOperations_*``, ``GetOperationResult``);
+handlers are the snake_case of the operation name (both group kinds share one handler).
 
 Sources: API-DIGEST §1.1 (versions; version as path segment), §1.2 (operations), §1.8 (envelope).
 """
@@ -38,22 +39,22 @@ def _group_routes(kind: GroupKind) -> list[Route]:
     person = f"{one}/persons/{{personId}}"
     face = f"{person}/persistedfaces/{{persistedFaceId}}"
     return [
-        Route(f"Create{noun}", "PUT", one, person_groups.create_person_group, v["create_group"], "json", _JSON),
-        Route(f"Get{noun}", "GET", one, person_groups.get_person_group, v["get_group"]),
-        Route(f"Update{noun}", "PATCH", one, person_groups.update_person_group, v["update_group"], "json", _JSON),
-        Route(f"Delete{noun}", "DELETE", one, person_groups.delete_person_group, v["group_ref"]),
-        Route(f"Get{noun}s", "GET", base, person_groups.get_person_groups, v["list_groups"]),
-        Route(f"Train{noun}", "POST", f"{one}/train", train.train_person_group, v["group_ref"]),
-        Route(f"Get{noun}TrainingStatus", "GET", f"{one}/training", train.get_person_group_training_status, v["group_ref"]),
-        Route(f"Create{noun}Person", "POST", f"{one}/persons", persons.create_person_group_person, v["create_person"], "json", _JSON),
-        Route(f"Get{noun}Persons", "GET", f"{one}/persons", persons.get_person_group_persons, v["list_persons"]),
-        Route(f"Get{noun}Person", "GET", person, persons.get_person_group_person, v["person_ref"]),
-        Route(f"Update{noun}Person", "PATCH", person, persons.update_person_group_person, v["update_person"], "json", _JSON),
-        Route(f"Delete{noun}Person", "DELETE", person, persons.delete_person_group_person, v["person_ref"]),
-        Route(f"Add{noun}PersonFace", "POST", f"{person}/persistedfaces", faces.add_person_group_person_face, v["add_face"], "media", _IMAGE),
-        Route(f"Get{noun}PersonFace", "GET", face, faces.get_person_group_person_face, v["face_ref"]),
-        Route(f"Update{noun}PersonFace", "PATCH", face, faces.update_person_group_person_face, v["update_face"], "json", _JSON),
-        Route(f"Delete{noun}PersonFace", "DELETE", face, faces.delete_person_group_person_face, v["face_ref"]),
+        Route(f"PersonGroupOperations_Create{noun}", "PUT", one, person_groups.create_person_group, v["create_group"], "json", _JSON),
+        Route(f"PersonGroupOperations_Get{noun}", "GET", one, person_groups.get_person_group, v["get_group"]),
+        Route(f"PersonGroupOperations_Update{noun}", "PATCH", one, person_groups.update_person_group, v["update_group"], "json", _JSON),
+        Route(f"PersonGroupOperations_Delete{noun}", "DELETE", one, person_groups.delete_person_group, v["group_ref"]),
+        Route(f"PersonGroupOperations_Get{noun}s", "GET", base, person_groups.get_person_groups, v["list_groups"]),
+        Route(f"PersonGroupOperations_Train{noun}", "POST", f"{one}/train", train.train_person_group, v["group_ref"]),
+        Route(f"PersonGroupOperations_Get{noun}TrainingStatus", "GET", f"{one}/training", train.get_person_group_training_status, v["group_ref"]),
+        Route(f"PersonGroupOperations_Create{noun}Person", "POST", f"{one}/persons", persons.create_person_group_person, v["create_person"], "json", _JSON),
+        Route(f"PersonGroupOperations_Get{noun}Persons", "GET", f"{one}/persons", persons.get_person_group_persons, v["list_persons"]),
+        Route(f"PersonGroupOperations_Get{noun}Person", "GET", person, persons.get_person_group_person, v["person_ref"]),
+        Route(f"PersonGroupOperations_Update{noun}Person", "PATCH", person, persons.update_person_group_person, v["update_person"], "json", _JSON),
+        Route(f"PersonGroupOperations_Delete{noun}Person", "DELETE", person, persons.delete_person_group_person, v["person_ref"]),
+        Route(f"PersonGroupOperations_Add{noun}PersonFace", "POST", f"{person}/persistedfaces", faces.add_person_group_person_face, v["add_face"], "media", _IMAGE),
+        Route(f"PersonGroupOperations_Get{noun}PersonFace", "GET", face, faces.get_person_group_person_face, v["face_ref"]),
+        Route(f"PersonGroupOperations_Update{noun}PersonFace", "PATCH", face, faces.update_person_group_person_face, v["update_face"], "json", _JSON),
+        Route(f"PersonGroupOperations_Delete{noun}PersonFace", "DELETE", face, faces.delete_person_group_person_face, v["face_ref"]),
     ]
 
 

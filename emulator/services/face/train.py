@@ -9,7 +9,7 @@
   faces. Status is derived from timestamps on each read (``emulator.training``).
 * Get training status -> 200 TrainingResult; never trained -> 404 ``PersonGroupNotTrained``.
 * ``GET /operations/{operationId}`` (v1.1+) -> 200 OperationResult agreeing with ``/training``;
-  unknown id -> 404 ``OperationNotFound``.
+  unknown id -> 404 ``NotFound``; malformed id -> 400 ``BadArgument`` (specs/face.yaml decisions).
 
 Sources: seed 000 (202, empty body, operation-Location; asynchronous; duration depends on
 persons and faces); seed 001 (statuses; failed when no person or no persisted face; 404

@@ -3,9 +3,11 @@
 Rules (each cites its source):
 
 * ``personGroupId``/``largePersonGroupId``: ``^[a-z0-9-_]+$``, 1..64 chars, else 404
-  ``PersonGroupNotFound``/``LargePersonGroupNotFound`` "... ID is invalid." (seed 000 pattern; seed 001 404; FERR).
-* ``personId``/``persistedFaceId``/``operationId``: uuid, else 404 ``PersonNotFound`` "Person ID is invalid." /
-  ``PersistedFaceNotFound`` "Persisted face ID is invalid." / ``OperationNotFound`` (API-DIGEST §1.7; FERR).
+  ``PersonGroupNotFound``/``LargePersonGroupNotFound`` "... ID is invalid." (seed 000 pattern; seed 001 404; FERR),
+  except on create: 400 ``BadArgument`` (FERR; specs/face.yaml).
+* ``personId``/``persistedFaceId``: uuid, else 404 ``PersonNotFound`` "Person ID is invalid." /
+  ``PersistedFaceNotFound`` "Persisted face ID is invalid." (API-DIGEST §1.7; FERR); ``operationId``: uuid, else
+  400 ``BadArgument`` (specs/face.yaml decision).
 * body ``name`` 1..128 ("'name' is empty." / "'name' is too long."), ``userData`` <= 16384 (groups, persons) or
   <= 1024 (faces) ("'userData' is too long."), ``recognitionModel`` in recognition_01..04 ("'recognitionModel' is
   invalid."); a body that is not a JSON object or has wrongly typed fields: "Request body is invalid." (FERR, §1.4).
@@ -151,10 +153,10 @@ class OperationRef:
 # ----------------------------------------------------------------------------- field rules
 
 
-def _group_id(raw: RawInput, kind: GroupKind) -> str:
+def _group_id(raw: RawInput, kind: GroupKind, *, creating: bool = False) -> str:
     value = raw.path_params.get(_GROUP_PARAM[kind], "")
     if not GROUP_ID_PATTERN.match(value):
-        raise errors.group_id_invalid(kind)
+        raise errors.group_id_invalid_on_create(kind) if creating else errors.group_id_invalid(kind)
     return value
 
 
@@ -260,7 +262,7 @@ def validators(kind: GroupKind) -> dict[str, Validator]:
         return GroupRef(kind, _group_id(raw, kind))
 
     async def create_group(raw: RawInput, config: Any) -> CreateGroupInput:
-        group_id = _group_id(raw, kind)
+        group_id = _group_id(raw, kind, creating=True)
         body = ensure_object(raw.json)
         name = _name(body, required=True)
         user_data = _optional(_user_data(body, GROUP_USER_DATA_MAX))
@@ -353,10 +355,10 @@ def validators(kind: GroupKind) -> dict[str, Validator]:
 
 
 async def validate_operation_ref(raw: RawInput, config: Any) -> OperationRef:
-    """``operationId`` must be a uuid, else 404 OperationNotFound (API-DIGEST §1.2: ``format: uuid``)."""
+    """``operationId`` must be a uuid, else 400 BadArgument (API-DIGEST §1.2 ``format: uuid``; specs/face.yaml decision)."""
     value = raw.path_params.get("operationId", "")
     if not _UUID.match(value):
-        raise errors.operation_not_found()
+        raise errors.operation_id_invalid()
     return OperationRef(value.lower())
 
 

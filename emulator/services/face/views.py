@@ -6,7 +6,9 @@
   message?}``; ``status`` is ``nonstarted|running|succeeded|failed`` on v1.0 and
   ``notStarted|running|succeeded|failed`` on v1.1+; ``createdDateTime`` is the group's creation
   time; ``lastActionDateTime`` is null until the group trained successfully once;
-  ``message`` only when failed. Timestamps are RFC 3339 UTC with ``Z``.
+  ``message`` only when failed; ``lastSuccessfulTrainingDateTime`` before any success is
+  ``createdDateTime`` on v1.1+ (required there; FEX12 example) and omitted on v1.0 (optional in F10).
+  Timestamps are RFC 3339 UTC with ``Z``.
 * operation: ``{operationId, status, createdTime, lastActionTime, finishedTime?, message?}``.
 
 Sources: API-DIGEST §1.4 (schemas; "could be null value when the group is not successfully
@@ -70,8 +72,13 @@ def training_body(group: Group, view: TrainingView, version: str) -> dict[str, A
         "status": status_spelling(view.state, version),
         "createdDateTime": format_rfc3339(group.created_at),
         "lastActionDateTime": _ts(view.group_last_action_at),
-        "lastSuccessfulTrainingDateTime": _ts(view.last_success_at),
     }
+    if view.last_success_at is not None:
+        body["lastSuccessfulTrainingDateTime"] = format_rfc3339(view.last_success_at)
+    elif version != "v1.0":
+        # Required and non-nullable from v1.1 (F12 TrainingResult); before any success the upstream
+        # v1.2 example shows it equal to createdDateTime, so that is what is sent. v1.0: optional, omitted.
+        body["lastSuccessfulTrainingDateTime"] = body["createdDateTime"]
     if view.state is TrainingState.FAILED and view.message:
         body["message"] = view.message
     return body
