@@ -100,8 +100,8 @@ _MAGIC: Final[tuple[tuple[bytes, str], ...]] = (
 _JPEG_QUALITY: Final[int] = 90
 _MAX_NOISE: Final[int] = 127
 _MAX_FIT_ATTEMPTS: Final[int] = 12
-# Bytes per pixel every supported format reaches at full noise (GIF, 8-bit, is the lowest at ~1).
-_MIN_BYTES_PER_PIXEL_AT_FULL_NOISE: Final[float] = 0.25
+# Bytes per pixel every supported format exceeds at full noise (measured minimum: JPEG ~0.78).
+_MIN_BYTES_PER_PIXEL_AT_FULL_NOISE: Final[float] = 0.5
 # Bytes per pixel no supported format exceeds (24-bit BMP/PNG is ~3), plus headers.
 _MAX_BYTES_PER_PIXEL: Final[int] = 4
 _HEADER_SLACK: Final[int] = 4096
@@ -262,7 +262,7 @@ def images(
     Options are checked up front: ``formats`` a non-empty subset of :data:`SUPPORTED_FORMATS`;
     ``36 <= min_side <= max_side <= 4096``; ``1024 <= min_bytes``, ``max_bytes <= 6 MB``,
     ``max_bytes >= 2 * min_bytes`` (room to land in), ``min_bytes`` reachable at ``max_side``
-    (``<= max_side**2 / 4``) and ``max_bytes`` not below what ``min_side`` can produce
+    (``<= max_side**2 / 2``) and ``max_bytes`` not below what ``min_side`` can produce
     (``>= 4 * min_side**2 + 4096``).
 
     Shrinks towards the first format in ``formats``, ``min_side`` x ``min_side``, seed 0 and the

@@ -569,7 +569,9 @@ def invalid_training_status_bodies(
     * ``timestamps_out_of_order``: ``lastActionDateTime`` strictly before ``createdDateTime``.
       Schema-valid; breaks the ordering a coherent service keeps (only a check can see it).
 
-    Shrinks towards the first kind.
+    Every kind except ``timestamps_out_of_order`` fails the strict profile of ``specs/face.yaml``;
+    the lenient profile accepts capitalised spellings and seed 001's ``M/D/YYYY h:mm:ss AM``
+    timestamps. Shrinks towards the first kind.
     """
     not_started = _not_started(version)
     chosen = _check_kinds(kinds, INVALID_TRAINING_STATUS_KINDS, "invalid_training_status_bodies")
@@ -742,9 +744,9 @@ def invalid_face_error_bodies(*, kinds: Sequence[str] = INVALID_ERROR_BODY_KINDS
       unquoted, which is not valid JSON at all).
     * ``error_not_object``: ``error`` is a string, or the body has no ``error`` key.
 
-    Rule broken: v1.1+ FaceErrorResponse requires ``error.code`` and ``error.message``, both
-    strings (API-DIGEST §1.8). v1.0's ``APIError`` requires neither, so only the last two kinds
-    break the v1.0 schema. Shrinks towards the first kind.
+    Rule broken: FaceErrorResponse requires ``error.code`` and ``error.message``, both strings
+    (seed 000; API-DIGEST §1.8, FTSP). ``specs/face.yaml`` requires both in every version and
+    profile; note F10's v1.0 ``APIError`` required neither. Shrinks towards the first kind.
     """
     chosen = _check_kinds(kinds, INVALID_ERROR_BODY_KINDS, "invalid_face_error_bodies")
     valid = face_error_bodies()
