@@ -356,3 +356,25 @@ def test_voice_pairs_rejects_bad_options() -> None:
         voice.voice_pairs(same_speaker="yes")  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         voice.voice_pairs(same_speaker=True, min_duration_s=5.0, max_duration_s=1.0)
+
+
+@pytest.mark.parametrize("same_speaker", [True, False])
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_voice_pairs_pick_same_or_different_speakers(same_speaker: bool, data: st.DataObject) -> None:
+    from unittest import mock
+
+    from strategies import audio
+
+    calls: list[tuple[str, float, int]] = []
+
+    def fake_synthesize(*, speaker: audio.Speaker, duration_s: float, seed: int = 0, **_: object) -> bytes:
+        calls.append((speaker.name, duration_s, seed))
+        return _tiny_wav()
+
+    with mock.patch.object(audio, "synthesize", fake_synthesize):
+        consent, training = data.draw(voice.voice_pairs(same_speaker=same_speaker, min_duration_s=2.0, max_duration_s=3.0))
+    assert len(calls) == 2 and _is_pcm16_mono_wav(consent) and _is_pcm16_mono_wav(training)
+    (first, d1, s1), (second, d2, s2) = calls
+    assert (first == second) is same_speaker
+    assert 2.0 <= d1 <= 3.0 and 2.0 <= d2 <= 3.0 and s1 != s2
