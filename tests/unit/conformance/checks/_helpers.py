@@ -1,0 +1,120 @@
+"""Builders shared by the check tests: hand-made ResponseRecords and CheckContexts over the real rendered specs.
+
+No HTTP: a check is a pure function of ``(ctx, response)``, so the tests build both directly. Header names are
+lower-cased here exactly as ``conformance.transport`` lower-cases them.
+Source: STYLE.md "Writing a check" (tests: hand-built ResponseRecords for pass / fail / not-applicable).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+
+from conformance.context import CheckContext, Expected, LroView
+from conformance.failures import Failure
+from conformance.spec import Spec
+from conformance.transport import RequestRecord, ResponseRecord
+
+__all__ = [
+    "FACE_ORDER_V10",
+    "FACE_ORDER_V12",
+    "FACE_TERMINAL",
+    "CV_ORDER",
+    "CV_TERMINAL",
+    "OP_UUID",
+    "context",
+    "expect_failure",
+    "face_lro",
+    "response",
+    "spec",
+]
+
+OP_UUID = "4b8b8a5e-5a0b-4c3e-9f7e-1f2e3d4c5b6a"
+
+# The legal orders and terminal sets the scenarios hand to the LRO checks (conformance/scenarios/face.py).
+FACE_TERMINAL = frozenset({"succeeded", "failed"})
+FACE_ORDER_V10 = ("nonstarted", "running", "succeeded", "failed")
+FACE_ORDER_V12 = ("notStarted", "running", "succeeded", "failed")
+CV_TERMINAL = frozenset({"Succeeded", "Failed"})
+CV_ORDER = ("NotStarted", "Running", "Succeeded", "Failed")
+
+
+@functools.cache
+def spec(service: str, version: str, profile: str = "strict") -> Spec:
+    """The rendered spec (cached: rendering is deterministic and Spec is never mutated by checks)."""
+    return Spec(service, version, profile)
+
+
+def response(
+    status: int,
+    body: Any = b"",
+    headers: Iterable[tuple[str, str]] = (),
+    *,
+    content_type: str | None = None,
+    method: str = "GET",
+    url: str = "http://127.0.0.1/",
+) -> ResponseRecord:
+    """A ResponseRecord; dict/list bodies are JSON-encoded and labelled application/json unless told otherwise."""
+    if isinstance(body, (dict, list)):
+        raw = json.dumps(body).encode("utf-8")
+        if content_type is None:
+            content_type = "application/json; charset=utf-8"
+    elif isinstance(body, str):
+        raw = body.encode("utf-8")
+    else:
+        raw = bytes(body)
+    all_headers = [(k.lower(), v) for k, v in headers]
+    if content_type is not None:
+        all_headers.append(("content-type", content_type))
+    return ResponseRecord(
+        request=RequestRecord(method=method, url=url, headers=(("ocp-apim-subscription-key", "***"),)),
+        status_code=status,
+        headers=tuple(all_headers),
+        body=raw,
+        elapsed_s=0.01,
+        sent_at=0.0,
+    )
+
+
+def context(
+    service: str,
+    version: str,
+    operation_id: str | None,
+    *,
+    profile: str = "strict",
+    history: tuple[ResponseRecord, ...] = (),
+    situation: str | None = None,
+    expected: Expected | None = None,
+    lro: LroView | None = None,
+    extra: dict | None = None,
+) -> CheckContext:
+    """A CheckContext for ``operation_id`` of the rendered spec (``None``: a request the spec does not know)."""
+    rendered = spec(service, version, profile)
+    operation = rendered.operation(operation_id) if operation_id is not None else None
+    return CheckContext(
+        spec=rendered,
+        operation=operation,
+        history=history,
+        situation=situation,
+        expected=expected,
+        lro=lro,
+        extra=extra or {},
+    )
+
+
+def face_lro(*statuses: str, version: str = "v1.2", kind: str = "resource") -> LroView:
+    """The LroView the Face scenario builds: statuses read so far, Face order and terminal set."""
+    order = FACE_ORDER_V10 if version == "v1.0" else FACE_ORDER_V12
+    return LroView(kind=kind, statuses=tuple(statuses), terminal=FACE_TERMINAL, order=order, submitted_at=0.0)
+
+
+def expect_failure(kind: type[Failure], check: Any, ctx: CheckContext, record: ResponseRecord) -> Failure:
+    """Run ``check`` and return the failure, asserting it is exactly ``kind`` (not a sibling or the base class)."""
+    with pytest.raises(Failure) as info:
+        check(ctx, record)
+    assert type(info.value) is kind, f"expected {kind.__name__}, got {type(info.value).__name__}: {info.value}"
+    return info.value
