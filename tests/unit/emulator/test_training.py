@@ -1,0 +1,81 @@
+import math
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from emulator.training import TrainingState, derive, start_training, training_duration
+
+T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+def _at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def _record(duration: float = 10.0, succeeds: bool = True, previous=None, submitted: datetime = T0):
+    return start_training(
+        submitted, duration=duration, queue_basis=duration if math.isfinite(duration) else 10.0,
+        succeeds=succeeds, failure_message=None if succeeds else "There is no person in the person group.", previous=previous,
+    )
+
+
+def test_duration_grows_with_persons_and_faces() -> None:
+    assert training_duration(10, persons=0, faces=0) == 10
+    assert training_duration(10, persons=2, faces=10) == pytest.approx(10 * (1 + 0.1 + 0.1))
+    assert training_duration(10, persons=1, faces=1, scale=0) == 0
+    assert math.isinf(training_duration(10, persons=1, faces=1, scale=math.inf))
+    with pytest.raises(ValueError):
+        training_duration(-1, persons=0, faces=0)
+
+
+def test_status_is_not_started_then_running_then_succeeded() -> None:
+    record = _record()
+    assert derive(record, _at(0)).state is TrainingState.NOT_STARTED
+    assert derive(record, _at(1.999)).state is TrainingState.NOT_STARTED
+    assert derive(record, _at(2.0)).state is TrainingState.RUNNING  # 20 %
+    assert derive(record, _at(9.999)).state is TrainingState.RUNNING
+    done = derive(record, _at(10))
+    assert done.state is TrainingState.SUCCEEDED and done.finished_at == _at(10)
+    assert done.last_success_at == _at(10) and done.group_last_action_at == _at(10) and done.message is None
+
+
+def test_terminal_status_is_sticky() -> None:
+    record = _record(succeeds=False)
+    for t in (10, 11, 1000, 10**6):
+        view = derive(record, _at(t))
+        assert view.state is TrainingState.FAILED
+        assert view.message == "There is no person in the person group."
+        assert view.last_success_at is None and view.group_last_action_at is None
+
+
+def test_last_action_is_null_until_a_success_and_kept_by_retraining() -> None:
+    first = _record()
+    assert derive(first, _at(5)).group_last_action_at is None
+    second = _record(previous=first, submitted=_at(20))
+    running = derive(second, _at(25))
+    assert running.state is TrainingState.RUNNING
+    assert running.last_success_at == _at(10) and running.group_last_action_at == _at(10)
+
+
+def test_zero_duration_is_instant_and_infinite_never_ends() -> None:
+    assert derive(_record(duration=0), _at(0)).state is TrainingState.SUCCEEDED
+    never = _record(duration=math.inf)
+    assert derive(never, _at(0)).state is TrainingState.NOT_STARTED
+    assert derive(never, _at(10**7)).state is TrainingState.RUNNING
+    assert never.finishes_at is None
+
+
+def test_cancel_fails_an_unfinished_training_but_not_a_finished_one() -> None:
+    record = _record()
+    cancelled = record.cancel(_at(3))
+    assert derive(cancelled, _at(2.5)).state is TrainingState.RUNNING
+    view = derive(cancelled, _at(3))
+    assert view.state is TrainingState.FAILED and view.finished_at == _at(3) and view.message
+    assert record.cancel(_at(11)) is record
+
+
+def test_operation_timestamps_follow_transitions() -> None:
+    record = _record()
+    assert derive(record, _at(1)).last_action_at == _at(0)
+    assert derive(record, _at(3)).last_action_at == _at(2)
+    assert derive(record, _at(30)).last_action_at == _at(10)
