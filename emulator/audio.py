@@ -215,7 +215,8 @@ def _decode_wav(body: bytes) -> np.ndarray:
             compression = reader.getcomptype()
             declared = reader.getnframes()
             frames = reader.readframes(declared)
-    except (wave.Error, EOFError, struct.error, ValueError, OverflowError) as exc:
+    except (wave.Error, EOFError, struct.error, ValueError, OverflowError, RuntimeError, OSError) as exc:
+        # RuntimeError: wave's chunk reader raises it when a chunk size points outside the body.
         raise AudioFormatError(f"unreadable RIFF/WAVE header: {exc}") from None
     if (channels, width, rate, compression) != (1, 2, SAMPLE_RATE, "NONE"):
         raise AudioFormatError(f"{rate} Hz, {8 * width}-bit, {channels} channel(s), {compression}")
