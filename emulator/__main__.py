@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import argparse
 import math
-import signal
 import sys
-from types import FrameType
 
 from emulator.config import DEFAULT_KEY, EmulatorConfig
 from emulator.faults import FAULTS, describe_faults, validate_fault_names
@@ -94,14 +92,6 @@ def main(argv: list[str] | None = None) -> int:
         )
     except ValueError as exc:
         parser.error(str(exc))
-
-    # uvicorn re-raises the signal it caught after shutting down; these handlers make that a no-op,
-    # so SIGINT/SIGTERM end in a clean exit 0.
-    def _ignore(signum: int, frame: FrameType | None) -> None:
-        return None
-
-    signal.signal(signal.SIGTERM, _ignore)
-    signal.signal(signal.SIGINT, _ignore)
 
     def announce(base_url: str) -> None:
         lines = [f"cognitive-conformance emulator listening on {base_url}"]

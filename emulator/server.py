@@ -9,11 +9,13 @@ Source: STYLE.md "Tests" (e2e: uvicorn on a free port in a thread); httpx ``test
 
 from __future__ import annotations
 
+import signal
 import socket
 import threading
 import time
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from types import FrameType
+from typing import Any, Callable, Iterator
 
 import uvicorn
 
@@ -61,18 +63,28 @@ def serve(
     *,
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve in the current thread until uvicorn is told to exit (SIGINT/SIGTERM in the main thread).
+    """Serve in the current thread until SIGINT/SIGTERM (main thread), then return normally.
 
-    ``on_ready(base_url)`` is called once the socket is listening, before serving.
+    ``on_ready(base_url)`` is called once the socket is listening, before serving. A signal that
+    arrives before uvicorn installs its own handlers (or that uvicorn re-raises after its graceful
+    shutdown) only asks the server to exit, so a stop request is never lost and never kills the process.
     """
     sock = bind_socket(host, port)
+    server = _server(config)
+
+    def request_exit(signum: int, frame: FrameType | None) -> None:
+        server.should_exit = True
+
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        previous = {sig: signal.signal(sig, request_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        base_url = _url(host, sock.getsockname()[1])
-        server = _server(config)
         if on_ready is not None:
-            on_ready(base_url)
+            on_ready(_url(host, sock.getsockname()[1]))
         server.run(sockets=[sock])
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         sock.close()
 
 
