@@ -175,6 +175,7 @@ def _broken_rules(body: dict[str, Any]) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", ["missing_name", "bad_name", "user_data_too_long", "bad_recognition_model"])
+@settings(max_examples=50)
 @given(data=st.data())
 def test_invalid_create_person_group_bodies_break_exactly_their_rule(kind: str, data: st.DataObject) -> None:
     body = data.draw(invalid_create_person_group_bodies(kinds=[kind]))
@@ -183,12 +184,14 @@ def test_invalid_create_person_group_bodies_break_exactly_their_rule(kind: str, 
 
 
 @pytest.mark.parametrize("kind", ["bad_name", "user_data_too_long"])
+@settings(max_examples=50)
 @given(data=st.data())
 def test_invalid_update_bodies_break_exactly_their_rule(kind: str, data: st.DataObject) -> None:
     assert _broken_rules(data.draw(invalid_update_person_group_bodies(kinds=[kind]))) == [kind]
 
 
 @pytest.mark.parametrize("kind", ["missing_name", "bad_name", "user_data_too_long"])
+@settings(max_examples=50)
 @given(data=st.data())
 def test_invalid_create_person_bodies_break_exactly_their_rule(kind: str, data: st.DataObject) -> None:
     body = data.draw(invalid_create_person_bodies(kinds=[kind]))
