@@ -85,7 +85,10 @@ def _source(service: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise ValueError(f"specs/{service}.yaml does not hold a mapping at the top level")
     # A JSON round trip removes YAML anchor sharing, so in-place rendering never aliases.
-    return json.loads(json.dumps(raw))
+    try:
+        return json.loads(json.dumps(raw))
+    except TypeError as error:  # e.g. an unquoted 2026-01-01 that YAML read as a date
+        raise ValueError(f"specs/{service}.yaml holds a non-JSON value (quote dates and times): {error}") from None
 
 
 def load_source(service: str) -> dict[str, Any]:
@@ -352,7 +355,7 @@ class Spec:
         media = content.get(media_type)
         if media is None or "schema" not in media:
             return None
-        return self._bundle(media["schema"])
+        return self.bundle(media["schema"])
 
     def response_headers(self, operation_id: str, status: int) -> dict[str, dict[str, Any]]:
         """The documented response headers for ``status``, keyed by lower-cased name, refs resolved."""
@@ -363,7 +366,7 @@ class Spec:
         for name, header in (response.get("headers") or {}).items():
             resolved = copy.deepcopy(_deref(self.document, header))
             if "schema" in resolved:
-                resolved["schema"] = self._bundle(resolved["schema"])
+                resolved["schema"] = self.bundle(resolved["schema"])
             headers[name.lower()] = resolved
         return headers
 
@@ -397,9 +400,10 @@ class Spec:
             close = difflib.get_close_matches(name, list(schemas), n=5, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise KeyError(f"no schema {name!r} in {self.service} {self.version} ({self.profile}){hint}")
-        return self._bundle({"$ref": f"#/components/schemas/{name}"})
+        return self.bundle({"$ref": f"#/components/schemas/{name}"})
 
-    def _bundle(self, schema: dict[str, Any]) -> dict[str, Any]:
+    def bundle(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """``schema`` made self-contained: ``#/components/schemas/X`` refs bundled under ``$defs``."""
         schemas = self.document.get("components", {}).get("schemas", {})
         needed: dict[str, Any] = {}
         pending = [schema]

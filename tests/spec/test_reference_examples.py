@@ -162,7 +162,7 @@ def _response_problems(
                     operation_id, int(status), "application/json" if "application/json" in content else next(iter(content))
                 )
             else:
-                bundled = loaded._bundle(schema)  # "default": Spec.response() only takes integers
+                bundled = loaded.bundle(schema)  # "default": Spec.response() only takes integers
             problems.extend(validate(bundled or {}, body))
         codes = response.get("x-error-codes")
         error = body.get("error") if isinstance(body, dict) else None
@@ -180,7 +180,7 @@ def _response_problems(
             continue
         header_schema = documented_headers[name].get("schema")
         if header_schema is not None:
-            problems.extend(f"header {name}: {m}" for m in validate(loaded._bundle(header_schema), value))
+            problems.extend(f"header {name}: {m}" for m in validate(loaded.bundle(header_schema), value))
     for name, header in documented_headers.items():
         if header.get("required") and name not in example_headers:
             problems.append(f"required header {name!r} is missing")
@@ -199,7 +199,7 @@ def _request_problems(loaded: Spec, service: str, operation_id: str, example: di
     media = (request_body.get("content") or {}).get("application/json")
     if media is None or "schema" not in media:
         return None
-    return validate(loaded._bundle(media["schema"]), parameters[name])
+    return validate(loaded.bundle(media["schema"]), parameters[name])
 
 
 def _failures(service: str) -> dict[tuple[str, str], list[str]]:

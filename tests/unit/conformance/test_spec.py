@@ -449,3 +449,88 @@ def test_validate_returns_empty_list_for_valid_instances() -> None:
     assert schema is not None
     assert validate(schema, {"personId": UUID}) == []
     assert validate(schema, {}) == ["$: 'personId' is a required property"]
+
+
+# ----------------------------------------------------------------------------------- synthetic specs
+
+_TINY_QUERY_SPEC = """
+openapi: 3.1.0
+info:
+  title: tiny
+  version: "1"
+  x-service: tinyq
+  x-api-versions: ["2020-01-01", "2021-01-01"]
+  x-default-api-version: "2021-01-01"
+  x-api-version-in: query
+paths:
+  /things:
+    get:
+      operationId: Things_List
+      parameters:
+        - $ref: "#/components/parameters/ApiVersion"
+      responses:
+        "200":
+          description: ok
+  /new:
+    get:
+      operationId: New_Get
+      x-api-versions: ["2021-01-01"]
+      parameters:
+        - name: api-version
+          in: query
+          required: true
+          schema: {type: string}
+      responses:
+        "200":
+          description: ok
+components:
+  parameters:
+    ApiVersion:
+      name: api-version
+      in: query
+      required: true
+      schema: {type: string}
+"""
+
+
+@pytest.fixture
+def spec_dir(tmp_path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    import specs
+
+    monkeypatch.setattr(specs, "SPEC_DIR", tmp_path)
+    spec._source.cache_clear()
+    spec._render_cached.cache_clear()
+    yield tmp_path
+    spec._source.cache_clear()
+    spec._render_cached.cache_clear()
+
+
+def test_render_query_version_and_operation_filter_on_a_synthetic_spec(spec_dir) -> None:  # type: ignore[no-untyped-def]
+    (spec_dir / "tinyq.yaml").write_text(_TINY_QUERY_SPEC, encoding="utf-8")
+    assert spec.services() == ["tinyq"]
+    old = spec.render("tinyq", "2020-01-01")
+    assert "/new" not in old["paths"]
+    assert old["components"]["parameters"]["ApiVersion"]["schema"] == {
+        "type": "string",
+        "enum": ["2020-01-01"],
+        "default": "2020-01-01",
+    }
+    new = Spec("tinyq")
+    assert new.version == "2021-01-01"
+    inline = new.operation("New_Get").definition["parameters"][0]["schema"]
+    assert inline == {"type": "string", "enum": ["2021-01-01"], "default": "2021-01-01"}
+
+
+def test_load_source_rejects_unquoted_yaml_dates(spec_dir) -> None:  # type: ignore[no-untyped-def]
+    (spec_dir / "dated.yaml").write_text(_TINY_QUERY_SPEC.replace('"2021-01-01"]', "2021-01-01]"), encoding="utf-8")
+    with pytest.raises(ValueError, match="quote dates"):
+        spec.load_source("dated")
+
+
+def test_bundle_makes_a_components_ref_self_contained() -> None:
+    loaded = Spec("face")
+    bundled = loaded.bundle({"type": "array", "items": {"$ref": "#/components/schemas/AddFaceResult"}})
+    assert bundled["items"] == {"$ref": "#/$defs/AddFaceResult"}
+    assert set(bundled["$defs"]) == {"AddFaceResult"}
+    assert validate(bundled, [{"persistedFaceId": UUID}]) == []
+    assert validate(bundled, [{"persistedFaceId": "x"}])
