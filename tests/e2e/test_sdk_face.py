@@ -1,0 +1,110 @@
+"""The official Face SDKs, unmodified, against the emulator over real HTTP.
+
+* ``azure-ai-vision-face==1.0.0b2``: LargePersonGroup on v1.2-preview.1; ``begin_train``'s poller follows
+  ``operation-Location`` to ``/operations/{id}``.
+* ``azure-cognitiveservices-vision-face==0.6.1``: PersonGroup on v1.0; poll ``get_training_status``.
+Both expect exactly 200 on every call but train (202).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import warnings
+
+import pytest
+
+from emulator import DEFAULT_KEY
+from tests.conftest import face_image_bytes
+
+pytestmark = pytest.mark.e2e
+
+
+def test_azure_ai_vision_face_large_person_group_flow(emulator_url: str) -> None:
+    from azure.ai.vision.face import FaceAdministrationClient
+    from azure.ai.vision.face.models import FaceOperationStatus
+    from azure.core.credentials import AzureKeyCredential
+    from azure.core.exceptions import ResourceNotFoundError
+
+    client = FaceAdministrationClient(endpoint=emulator_url, credential=AzureKeyCredential(DEFAULT_KEY))
+    groups = client.large_person_group
+    gid = "sdk-large-group"
+    groups.create(gid, name="SDK group", user_data="from the new SDK", recognition_model="recognition_04")
+    got = groups.get(gid, return_recognition_model=True)
+    assert (got.large_person_group_id, got.name, got.recognition_model) == (gid, "SDK group", "recognition_04")
+    person = groups.create_person(gid, name="Bill", user_data="person")
+    face = groups.add_face(gid, person.person_id, face_image_bytes(), user_data="face one")
+    assert face.persisted_face_id
+    with pytest.raises(ResourceNotFoundError):
+        groups.get_training_status(gid)
+    urls: list[str] = []
+    poller = groups.begin_train(gid, polling_interval=0.05, raw_response_hook=lambda r: urls.append(r.http_request.url))
+    assert poller.result(timeout=15) is None
+    assert poller.status().lower() == "succeeded"
+    polled = [u for u in urls if "/operations/" in u]
+    assert polled and all(u.startswith(f"{emulator_url}/face/v1.2-preview.1/operations/") for u in polled)
+    status = groups.get_training_status(gid)
+    assert status.status == FaceOperationStatus.SUCCEEDED
+    assert status.last_action_date_time >= status.created_date_time
+    groups.delete(gid)
+    with pytest.raises(ResourceNotFoundError) as info:
+        groups.get(gid)
+    assert info.value.error.code == "LargePersonGroupNotFound"
+
+
+def test_azure_ai_vision_face_surfaces_failed_training(emulator_url: str) -> None:
+    from azure.ai.vision.face import FaceAdministrationClient
+    from azure.core.credentials import AzureKeyCredential
+    from azure.core.exceptions import HttpResponseError
+
+    client = FaceAdministrationClient(endpoint=emulator_url, credential=AzureKeyCredential(DEFAULT_KEY))
+    gid = "sdk-empty-group"
+    client.large_person_group.create(gid, name="empty")
+    poller = client.large_person_group.begin_train(gid, polling_interval=0.05)
+    with pytest.raises(HttpResponseError):
+        poller.result(timeout=15)
+    assert poller.status().lower() == "failed"
+    client.large_person_group.delete(gid)
+
+
+def test_azure_ai_vision_face_wrong_key_is_client_authentication_error(emulator_url: str) -> None:
+    from azure.ai.vision.face import FaceAdministrationClient
+    from azure.core.credentials import AzureKeyCredential
+    from azure.core.exceptions import ClientAuthenticationError
+
+    client = FaceAdministrationClient(endpoint=emulator_url, credential=AzureKeyCredential("wrong-key"))
+    with pytest.raises(ClientAuthenticationError) as info:
+        client.large_person_group.get("anything")
+    assert info.value.error.code == "401"
+
+
+def test_azure_cognitiveservices_vision_face_person_group_flow(emulator_url: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from azure.cognitiveservices.vision.face import FaceClient
+        from azure.cognitiveservices.vision.face.models import APIErrorException, TrainingStatusType
+        from msrest.authentication import CognitiveServicesCredentials
+
+    client = FaceClient(emulator_url, CognitiveServicesCredentials(DEFAULT_KEY))
+    gid = "sdk-legacy-group"
+    client.person_group.create(gid, name="legacy", user_data="old SDK", recognition_model="recognition_01")
+    assert client.person_group.get(gid).name == "legacy"
+    person = client.person_group_person.create(gid, name="Ada")
+    face = client.person_group_person.add_face_from_stream(gid, person.person_id, io.BytesIO(face_image_bytes()), user_data="f", target_face=[1, 1, 30, 30])
+    assert face.persisted_face_id
+    client.person_group.train(gid)
+    seen = []
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        status = client.person_group.get_training_status(gid)
+        seen.append(status.status)
+        if status.status in (TrainingStatusType.succeeded, TrainingStatusType.failed):
+            break
+        time.sleep(0.05)
+    assert seen[-1] == TrainingStatusType.succeeded
+    assert all(isinstance(s, TrainingStatusType) for s in seen)  # every value is in the v1.0 enum (nonstarted...)
+    assert status.created is not None and status.last_action is not None
+    client.person_group.delete(gid)
+    with pytest.raises(APIErrorException) as info:
+        client.person_group.get(gid)
+    assert info.value.response.status_code == 404 and info.value.error.error.code == "PersonGroupNotFound"
