@@ -67,15 +67,15 @@ def _progress(quiet: bool):
     from rich.console import Console
 
     console = Console(stderr=True, highlight=False)
-    findings = {"n": 0}
+    seen: set[tuple] = set()
 
     def on_event(event: Event) -> None:
         if isinstance(event, PhaseStarted):
             console.print(f"[bold]{event.service} {event.version}[/bold] · {event.phase}")
-        elif isinstance(event, FindingRaised):
-            findings["n"] += 1
+        elif isinstance(event, FindingRaised) and event.finding.key() not in seen:
+            seen.add(event.finding.key())
             f = event.finding
-            console.print(f"  [red]✗ {f.check}[/red] {f.operation_id or ''}: {f.title}")
+            console.print(f"  [red]✗ {f.check}[/red] {f.operation_id or ''}: {f.title}", soft_wrap=True)
         elif isinstance(event, ScenarioFinished):
             mark = "[green]✓[/green]" if event.passed else "[red]✗[/red]"
             console.print(f"  {mark} {event.scenario} ({event.duration_s:.1f} s)" + (f" — {event.error}" if event.error else ""))

@@ -215,9 +215,10 @@ class Transport:
         """Send a prepared httpx request (used by the stateless phase)."""
         return self._send(request, operation_id)
 
-    def build_request(self, method: str, url: str, **kwargs: Any) -> httpx.Request:
-        headers = dict(kwargs.pop("headers", None) or {})
-        if self._key is not None and not any(h.lower() == KEY_HEADER.lower() for h in headers):
+    def build_request(self, method: str, url: str, *, with_key: bool = True, **kwargs: Any) -> httpx.Request:
+        """Build a request; the key header is added (or its value replaced) unless ``with_key`` is false."""
+        headers = {k: v for k, v in (kwargs.pop("headers", None) or {}).items() if k.lower() != KEY_HEADER.lower()}
+        if with_key and self._key is not None:
             headers[KEY_HEADER] = self._key
         return self._client.build_request(method.upper(), self.url(url), headers=headers, **kwargs)
 

@@ -43,7 +43,6 @@ _STATUS_FIELDS = ("status", "enrollmentStatus")
 # Timestamp fields that must be ordered (earlier first), per resource shape.
 _ORDERED_FIELDS = (
     ("createdDateTime", "lastActionDateTime"),  # Face TrainingStatus (seed 001), Custom Voice resources (seed 004)
-    ("createdDateTime", "lastSuccessfulTrainingDateTime"),  # Face TrainingStatus (API-DIGEST §1.4)
     ("createdTime", "lastActionTime"),  # Face OperationResult (API-DIGEST §1.4)
     ("createdTime", "finishedTime"),
     ("lastActionTime", "finishedTime"),
