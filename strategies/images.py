@@ -115,11 +115,14 @@ _HEADER_SLACK: Final[int] = 4096
 def classify_image(data: bytes) -> str | None:
     """Return the first clause of the face rule that ``data`` breaks, or ``None`` if it holds.
 
-    The result is one of :data:`INVALID_IMAGE_KINDS`, checked in this order: file size
-    (``too_small_bytes`` below 1 KB, ``too_large_bytes`` above 6 MB), decoding (``corrupt`` when
-    the file starts like a JPEG/PNG/GIF/BMP but does not decode, ``wrong_type`` when it is some
-    other format or no image at all), pixel size (``too_small_pixels`` when a side is outside
-    36..4096) and content (``no_face`` when the grayscale standard deviation is below 8).
+    Checked in the emulator's order: file size (``too_small_bytes`` below 1 KB,
+    ``too_large_bytes`` above 6 MB); the header (``wrong_type`` when the file is not a
+    JPEG/PNG/GIF/BMP, ``corrupt`` when it starts like one but its header does not parse); the
+    pixel size read from the header (``too_small_pixels`` when a side is under 36 px,
+    ``too_large_pixels`` when a side is over 4096 px); decoding the pixels (``corrupt``); and the
+    content (``no_face`` when the grayscale standard deviation is below 8). Every result except
+    ``too_large_pixels`` is one of :data:`INVALID_IMAGE_KINDS`; ``too_large_pixels`` (also
+    ``400 InvalidImage``) has no strategy, since a textured image that large exceeds 6 MB.
 
     Source: API-DIGEST §1.7 (formats, 1KB..6MB, 36..4096 px) and §1.9 (InvalidImageSize /
     InvalidImage); the standard-deviation clause is the project's agreed emulator face rule.
@@ -130,17 +133,24 @@ def classify_image(data: bytes) -> str | None:
         return "too_large_bytes"
     claimed = next((fmt for magic, fmt in _MAGIC if data.startswith(magic)), None)
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            actual = image.format
-            image.load()
-            width, height = image.size
-            gray = np.asarray(image.convert("L"), dtype=np.float64)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        return "too_large_pixels"
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         return "corrupt" if claimed is not None else "wrong_type"
-    if actual not in SUPPORTED_FORMATS:
-        return "wrong_type"
-    if not (MIN_FACE_SIDE <= width <= MAX_FACE_SIDE and MIN_FACE_SIDE <= height <= MAX_FACE_SIDE):
-        return "too_small_pixels"
+    with image:
+        if image.format not in SUPPORTED_FORMATS:
+            return "wrong_type"
+        width, height = image.size
+        if min(width, height) < MIN_FACE_SIDE:
+            return "too_small_pixels"
+        if max(width, height) > MAX_FACE_SIDE:
+            return "too_large_pixels"
+        try:
+            image.load()
+            gray = np.asarray(image.convert("L"), dtype=np.float64)
+        except (OSError, SyntaxError, ValueError, EOFError):
+            return "corrupt"
     if float(gray.std()) < MIN_FACE_STDDEV:
         return "no_face"
     return None

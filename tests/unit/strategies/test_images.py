@@ -217,3 +217,14 @@ def test_classify_image_spots_each_clause() -> None:
     assert classify_image(encode(_noise(64, 64), "TIFF")) == "wrong_type"
     assert classify_image(b"hello world\n" * 100) == "wrong_type"
     assert classify_image(encode(np.full((50, 50, 3), 128, dtype=np.uint8), "BMP")) == "no_face"
+
+
+def test_classify_image_reports_sides_over_4096_separately() -> None:
+    data = encode(_noise(40, 4100), "PNG")
+    assert 1024 <= len(data) <= MB
+    assert classify_image(data) == "too_large_pixels"
+
+
+def test_classify_image_checks_pixel_size_before_decoding_like_the_emulator() -> None:
+    # A truncated 20x200 BMP: the header already says a side is under 36 px.
+    assert classify_image(encode(_noise(20, 200), "BMP")[:9000]) == "too_small_pixels"
