@@ -1,8 +1,5 @@
 """strategies.audio: synthesis is exact, deterministic and fast; every strategy yields what it promises.
 
-(Named test_audio_synthesis.py, not test_audio.py: tests/unit/emulator/test_audio.py exists and the
-test folders have no __init__.py, so two test_audio.py files collide under pytest's default import mode.)
-
 Source: seed 003 (16 kHz 16-bit mono PCM WAV, 1-120 s, SNR >= 2 dB, up to 5 MB); API-DIGEST §2.4, §2.5;
 /work/shared/SCHEMATHESIS.md §1.4 (media type registration).
 """
