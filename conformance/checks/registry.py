@@ -94,7 +94,7 @@ def check(fn: CheckFn | None = None, *, stateful_only: bool = False) -> Callable
 
 def _load_families() -> None:
     # Import the rule families so their @check decorators run.
-    from conformance.checks import body, errors, headers, lro, status  # noqa: F401
+    from conformance.checks import body, enrollment, errors, headers, lro, status, voice  # noqa: F401
 
 
 def all_checks() -> list[Check]:

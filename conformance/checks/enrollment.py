@@ -1,0 +1,1 @@
+"""Rule family: Speaker Recognition enrollment accounting (seed 003)."""

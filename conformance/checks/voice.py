@@ -1,0 +1,1 @@
+"""Rule family: Custom Voice personal voices (seed 004)."""
