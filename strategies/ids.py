@@ -5,7 +5,7 @@ Rules encoded (Source: seed 000, seed 001, API-DIGEST §1.7, FERR "Person Group 
 * ``personGroupId`` / ``largePersonGroupId`` match ``^[a-z0-9-_]+$`` and are 1..64 characters
   ("Valid character is English letter in lower case, digit, '-' or '_'. Maximum length is 64.").
   An id that breaks the rule is answered like a missing group: ``404 PersonGroupNotFound``
-  ("Person group ID is invalid.") on group operations (seed 001).
+  ("Person group ID is invalid.") (seed 001, Get Training Status).
 * ``personId``, ``persistedFaceId`` and the v1.1+ ``operationId`` are ``format: uuid``; an
   invalid one is ``404 PersonNotFound`` "Person ID is invalid." (FERR) for persons.
 
@@ -161,10 +161,12 @@ def invalid_person_group_ids(*, kinds: Sequence[str] = INVALID_GROUP_ID_KINDS) -
       character class; every one is safe inside a URL path segment once percent-encoded).
     * ``too_long``: only valid characters, 65..256 of them (breaks "at most 64").
 
-    Rule broken: ``^[a-z0-9-_]+$``, 1..64 (Source: seed 000, seed 001). Documented answer on
-    group operations: ``404 PersonGroupNotFound`` "Person group ID is invalid." (seed 001;
-    FERR; BadArgument 400 only on Identify/Verify). The empty id is excluded: it changes the
-    route (``/persongroups/``), not the id. Shrinks towards the first kind, shortest id.
+    Rule broken: ``^[a-z0-9-_]+$``, 1..64 (Source: seed 000, seed 001). Documented answer:
+    ``404 PersonGroupNotFound`` "Person group ID is invalid." (seed 001, Get Training Status;
+    FERR "Person Group error codes", which also lists ``400 BadArgument`` with the same message;
+    ``specs/face.yaml`` records the choice per operation). The empty id is excluded: it changes the
+    route (``/persongroups/``), not the id. Shrinks towards the simplest kind and the shortest id
+    (in practice 65 zeros).
     """
     chosen = _check_kinds(kinds, INVALID_GROUP_ID_KINDS, "invalid_person_group_ids")
     return st.one_of([_INVALID_GROUP_ID_BUILDERS[kind]() for kind in chosen])
@@ -189,7 +191,8 @@ def uuids(*, version: int | None = None) -> st.SearchStrategy[str]:
 
     Rule encoded: ``personId``, ``persistedFaceId``, ``operationId``: ``format: uuid``
     (Source: API-DIGEST §1.4, §1.7). ``version`` (1..5 or ``None`` for any) is passed to
-    :func:`hypothesis.strategies.uuids`. Shrinks towards the all-zero-like UUID of the version.
+    :func:`hypothesis.strategies.uuids`. Shrinks towards one fixed UUID
+    (Hypothesis maps its simplest draw to a constant).
     """
     if version is not None and version not in (1, 2, 3, 4, 5):
         raise ValueError(f"version must be 1..5 or None, got {version!r}")
@@ -240,7 +243,8 @@ def invalid_uuids(*, kinds: Sequence[str] = INVALID_UUID_KINDS) -> st.SearchStra
     Rule broken: ``format: uuid`` on ``personId`` / ``persistedFaceId`` / ``operationId``
     (Source: API-DIGEST §1.7). Documented answer for persons: ``404 PersonNotFound``
     "Person ID is invalid." (FERR). Only ``[0-9a-z_-]`` is used, so every value is a plain
-    URL path segment. Shrinks towards the first kind, zero digits.
+    URL path segment. Shrinks towards the simplest kind and the
+    shortest value (in practice ``"0"``).
     """
     chosen = _check_kinds(kinds, INVALID_UUID_KINDS, "invalid_uuids")
     return st.one_of([_INVALID_UUID_BUILDERS[kind]() for kind in chosen])

@@ -453,7 +453,7 @@ def invalid_images(*, kind: str) -> st.SearchStrategy[bytes]:
 
     Source: API-DIGEST §1.7 (formats, sizes) and §1.9 / FERR (InvalidImageSize, InvalidImage);
     the std clause is the project's agreed emulator face rule. :func:`classify_image` returns
-    ``kind`` for every value drawn. Shrinks towards the first listed variant, smallest sides.
+    ``kind`` for every value drawn. Shrinks towards the simplest variant and the smallest sides.
     """
     builder = _INVALID_BUILDERS.get(kind)
     if builder is None:

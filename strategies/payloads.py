@@ -389,7 +389,7 @@ def update_person_group_bodies() -> st.SearchStrategy[dict[str, Any]]:
     Rule encoded: UpdatePersonGroup (``PATCH /persongroups/{personGroupId}``) ``{name?,
     userData?}`` (API-DIGEST §1.2). Either ``name`` is present, or ``userData`` is present and
     non-empty, because FERR documents ``400 BadArgument`` "Both 'name' and 'userData' are
-    empty." for the large-group twin. Shrinks towards ``{"name": "0"}``.
+    empty." for the large-group twin. Shrinks towards a one-field body with a short value.
     """
     with_name = st.fixed_dictionaries({"name": person_group_names()}, optional={"userData": user_data()})
     user_data_only = st.fixed_dictionaries({"userData": _text(1, USER_DATA_MAX_LENGTH)})
@@ -429,7 +429,7 @@ def invalid_create_person_group_bodies(
     * ``bad_recognition_model``: not in the enum. → ``400 BadArgument`` "'recognitionModel' is invalid."
 
     Source: API-DIGEST §1.2, §1.4; FERR "Common error codes". Otherwise the body is a valid
-    :func:`create_person_group_bodies` value. Shrinks towards the first kind.
+    :func:`create_person_group_bodies` value. Shrinks towards the simplest kind and shortest values.
     """
     chosen = _check_kinds(kinds, INVALID_CREATE_PERSON_GROUP_BODY_KINDS, "invalid_create_person_group_bodies")
     return st.one_of([_break_body(create_person_group_bodies(), kind) for kind in chosen])
@@ -440,7 +440,7 @@ def invalid_update_person_group_bodies(
 ) -> st.SearchStrategy[dict[str, Any]]:
     """Generate UpdatePersonGroup bodies that break one rule each: ``bad_name`` or ``user_data_too_long``.
 
-    Source: API-DIGEST §1.2, §1.4; FERR (``400 BadArgument``). Shrinks towards the first kind.
+    Source: API-DIGEST §1.2, §1.4; FERR (``400 BadArgument``). Shrinks towards the simplest kind and shortest values.
     """
     chosen = _check_kinds(kinds, INVALID_UPDATE_PERSON_GROUP_BODY_KINDS, "invalid_update_person_group_bodies")
     return st.one_of([_break_body(update_person_group_bodies(), kind) for kind in chosen])
@@ -451,7 +451,7 @@ def invalid_create_person_bodies(
 ) -> st.SearchStrategy[dict[str, Any]]:
     """Generate CreatePersonGroupPerson bodies breaking one rule: ``missing_name``, ``bad_name``, ``user_data_too_long``.
 
-    Source: API-DIGEST §1.2, §1.4; FERR (``400 BadArgument``). Shrinks towards the first kind.
+    Source: API-DIGEST §1.2, §1.4; FERR (``400 BadArgument``). Shrinks towards the simplest kind and shortest values.
     """
     chosen = _check_kinds(kinds, INVALID_CREATE_PERSON_BODY_KINDS, "invalid_create_person_bodies")
     return st.one_of([_break_body(create_person_bodies(), kind) for kind in chosen])
@@ -571,7 +571,7 @@ def invalid_training_status_bodies(
 
     Every kind except ``timestamps_out_of_order`` fails the strict profile of ``specs/face.yaml``;
     the lenient profile accepts capitalised spellings and seed 001's ``M/D/YYYY h:mm:ss AM``
-    timestamps. Shrinks towards the first kind.
+    timestamps. Shrinks towards the simplest kind and shortest values.
     """
     not_started = _not_started(version)
     chosen = _check_kinds(kinds, INVALID_TRAINING_STATUS_KINDS, "invalid_training_status_bodies")
@@ -621,7 +621,7 @@ def operation_result_bodies() -> st.SearchStrategy[dict[str, Any]]:
     RFC 3339 and ordered ``createdTime <= lastActionTime <= finishedTime``.
 
     Source: API-DIGEST §1.4 (OperationResult, required operationId/status/createdTime), §1.6;
-    example face/v1.2/GetOperationResult.json. Shrinks towards a "notStarted" body.
+    example face/v1.2/GetOperationResult.json. Shrinks towards an early operation with few fields.
     """
     return _operation_result()
 
@@ -638,7 +638,7 @@ def invalid_operation_result_bodies(
       (schema-valid; only a check can see it).
     * ``bad_operation_id``: ``operationId`` is not a UUID (see :func:`strategies.ids.invalid_uuids`).
 
-    Source: API-DIGEST §1.4, §1.5. Shrinks towards the first kind.
+    Source: API-DIGEST §1.4, §1.5. Shrinks towards the simplest kind and shortest values.
     """
     chosen = _check_kinds(kinds, INVALID_OPERATION_RESULT_KINDS, "invalid_operation_result_bodies")
     valid = operation_result_bodies()
@@ -688,8 +688,8 @@ def face_error_bodies(*, codes: Sequence[str] | None = None) -> st.SearchStrateg
 
     Rule encoded: FaceErrorResponse / FaceError, ``code`` and ``message`` both required strings
     (Source: seed 000 "Definitions"; API-DIGEST §1.8; FERR for the code/message table).
-    Options: ``codes`` a non-empty sequence of non-empty strings. Shrinks towards the first code
-    and its first message.
+    Options: ``codes`` a non-empty sequence of non-empty strings. Shrinks towards a code with a
+    single documented message.
     """
     chosen = tuple(FACE_ERROR_MESSAGES) if codes is None else tuple(codes)
     if not chosen:
@@ -746,7 +746,7 @@ def invalid_face_error_bodies(*, kinds: Sequence[str] = INVALID_ERROR_BODY_KINDS
 
     Rule broken: FaceErrorResponse requires ``error.code`` and ``error.message``, both strings
     (seed 000; API-DIGEST §1.8, FTSP). ``specs/face.yaml`` requires both in every version and
-    profile; note F10's v1.0 ``APIError`` required neither. Shrinks towards the first kind.
+    profile; note F10's v1.0 ``APIError`` required neither. Shrinks towards the simplest kind and shortest values.
     """
     chosen = _check_kinds(kinds, INVALID_ERROR_BODY_KINDS, "invalid_face_error_bodies")
     valid = face_error_bodies()
@@ -778,7 +778,7 @@ def invalid_gateway_error_bodies(
     * ``missing_message``: only ``statusCode``.
     * ``status_code_not_int``: ``statusCode`` is the status as a string (``"429"``).
 
-    Source: seed 001 (403/429 bodies). Shrinks towards the first kind.
+    Source: seed 001 (403/429 bodies). Shrinks towards the simplest kind and shortest values.
     """
     chosen = _check_kinds(kinds, INVALID_GATEWAY_ERROR_BODY_KINDS, "invalid_gateway_error_bodies")
     valid = gateway_error_bodies()
