@@ -36,6 +36,7 @@ __all__ = [
     "lro_timestamps_ordered",
     "lro_empty_group_fails",
     "lro_populated_group_succeeds",
+    "lro_not_instant",
 ]
 
 _STATUS_FIELDS = ("status", "enrollmentStatus")
@@ -253,3 +254,28 @@ def lro_populated_group_succeeds(ctx: CheckContext, response: ResponseRecord) ->
     missing persons or faces); seed 000 (training makes the group usable by Identify).
     """
     _terminal_outcome(ctx, response, "populated-group-terminal", "succeeded")
+
+
+_INSTANT_WINDOW_S = 0.1
+
+
+@check(stateful_only=True)
+def lro_not_instant(ctx: CheckContext, response: ResponseRecord) -> None:
+    """An accepted training is not already finished on a status read sent immediately (within 100 ms) after the 202.
+
+    Source: seed 000 ("The training task is an asynchronous task. Training time depends on the
+    number of person entries, and their faces ... It could be several seconds to minutes"; 202
+    Accepted); seed 001 (notstarted while the training waits to run, running while it runs).
+    """
+    if ctx.lro is None or ctx.lro.submitted_at is None or ctx.lro.statuses:
+        return  # only the first read of an LRO
+    current = _current(ctx, response)
+    if current is None or norm_status(current) not in {norm_status(s) for s in ctx.lro.terminal}:
+        return
+    delay = response.sent_at - ctx.lro.submitted_at
+    if delay <= _INSTANT_WINDOW_S:
+        raise TrainingResultUnexpected(
+            f"the first status read, {delay * 1000:.0f} ms after submission, is already terminal",
+            received=current,
+            documented=f"{ctx.lro.order[0]} or {ctx.lro.order[1]} right after the 202 (asynchronous training)",
+        )
