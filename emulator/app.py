@@ -25,7 +25,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route as StarletteRoute
+from starlette.types import Receive, Scope, Send
 
 from emulator import errors
 from emulator.config import EmulatorConfig
@@ -38,7 +38,6 @@ from emulator.services import registered_services
 __all__ = ["create_app"]
 
 _log = logging.getLogger("emulator")
-_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceDefinition, ...] | None = None) -> Starlette:
@@ -55,10 +54,12 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
 
     async def pipeline(request: Request) -> Response:
         rid = request_id.new_request_id()  # 1. request id
-        service: ServiceDefinition | None = router.service_for(request.url.path)
+        # The decoded ASGI path, not request.url.path: urlsplit() silently drops \t \r \n from URLs,
+        # which would make "a%0Ab" the id "ab".
+        service: ServiceDefinition | None = router.service_for(request.scope["path"])
         exchange_info: dict[str, Any] = {"operation_id": None, "version": None, "key": None}
         try:
-            match = router.resolve(request.method, request.url.path)  # 2. route
+            match = router.resolve(request.method, request.scope["path"])  # 2. route
             service = match.service
             exchange_info["operation_id"] = match.route.operation_id
             asked = api_version.requested_version(service, match.path_params, request.query_params)
@@ -96,7 +97,7 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
                 version=exchange_info["version"],
                 key=exchange_info["key"],
                 method=request.method,
-                path=request.url.path,
+                path=request.scope["path"],
                 now=config.clock.now(),
                 store=config.store,
             )
@@ -116,10 +117,17 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
         _log.error("unhandled exception reached Starlette: %s", type(exc).__name__)
         return error_mapping.render(error_mapping.internal_error_reply(None))
 
-    app = Starlette(
-        routes=[StarletteRoute("/{path:path}", pipeline, methods=_METHODS)],
-        exception_handlers={HTTPException: http_exception, Exception: last_resort},
-    )
+    async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        # Every HTTP request reaches the pipeline (Starlette path patterns would skip paths with
+        # e.g. an encoded newline); other scope types (websocket) are refused.
+        if scope["type"] != "http":
+            await send({"type": "websocket.close", "code": 1000})
+            return
+        response = await pipeline(Request(scope, receive))
+        await response(scope, receive, send)
+
+    app = Starlette(routes=[], exception_handlers={HTTPException: http_exception, Exception: last_resort})
+    app.router.default = endpoint
     app.state.config = config
     app.state.store = config.store
     app.state.router = router

@@ -155,21 +155,21 @@ class OperationRef:
 
 def _group_id(raw: RawInput, kind: GroupKind, *, creating: bool = False) -> str:
     value = raw.path_params.get(_GROUP_PARAM[kind], "")
-    if not GROUP_ID_PATTERN.match(value):
+    if not GROUP_ID_PATTERN.fullmatch(value):
         raise errors.group_id_invalid_on_create(kind) if creating else errors.group_id_invalid(kind)
     return value
 
 
 def _person_id(raw: RawInput) -> str:
     value = raw.path_params.get("personId", "")
-    if not _UUID.match(value):
+    if not _UUID.fullmatch(value):
         raise errors.person_id_invalid()
     return value.lower()
 
 
 def _face_id(raw: RawInput) -> str:
     value = raw.path_params.get("persistedFaceId", "")
-    if not _UUID.match(value):
+    if not _UUID.fullmatch(value):
         raise errors.persisted_face_id_invalid()
     return value.lower()
 
@@ -223,7 +223,7 @@ def _paging(raw: RawInput) -> tuple[str | None, int]:
     top_text = raw.query.get("top")
     top = 1000
     if top_text is not None:
-        if not _INT.match(top_text):
+        if not _INT.fullmatch(top_text):
             raise errors.bad_argument("'top' is invalid.")
         top = int(top_text)
         if not 1 <= top <= 1000:
@@ -236,7 +236,7 @@ def _target_face(raw: RawInput) -> tuple[int, int, int, int] | None:
     if text is None:
         return None
     parts = text.split(",")
-    if len(parts) != 4 or not all(_INT.match(p) for p in parts):
+    if len(parts) != 4 or not all(_INT.fullmatch(p) for p in parts):
         raise errors.bad_argument("Invalid argument targetFace.")
     left, top, width, height = (int(p) for p in parts)
     return left, top, width, height
@@ -357,7 +357,7 @@ def validators(kind: GroupKind) -> dict[str, Validator]:
 async def validate_operation_ref(raw: RawInput, config: Any) -> OperationRef:
     """``operationId`` must be a uuid, else 400 BadArgument (API-DIGEST §1.2 ``format: uuid``; specs/face.yaml decision)."""
     value = raw.path_params.get("operationId", "")
-    if not _UUID.match(value):
+    if not _UUID.fullmatch(value):
         raise errors.operation_id_invalid()
     return OperationRef(value.lower())
 

@@ -283,3 +283,9 @@ def test_responses_carry_request_id_and_echo_client_id() -> None:
     r = client.get("/face/v1.2/persongroups", headers={**H, "x-ms-client-request-id": "abc-123"})
     assert uuid.UUID(r.headers["apim-request-id"]) and r.headers["x-ms-client-request-id"] == "abc-123"
     assert uuid.UUID(client.get("/nowhere").headers["apim-request-id"])
+
+
+def test_ids_with_control_characters_still_reach_the_face_routes() -> None:
+    client, _ = make_client()
+    assert_error(client.get("/face/v1.2/persongroups/a%0Ab/persons/%C3%AFx", headers=H), 404, "PersonGroupNotFound", "Person group ID is invalid.")
+    assert_error(client.get("/face/v1.2/persongroups/%00", headers=H), 404, "PersonGroupNotFound")
