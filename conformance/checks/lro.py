@@ -163,8 +163,9 @@ def lro_operations_agree(ctx: CheckContext, response: ResponseRecord) -> None:
     if None in (lo, hi, mid):
         return
     terminal = {norm_status(s) for s in ctx.lro.terminal}
-    same_terminal = norm_status(before) == norm_status(after) and norm_status(before) in terminal
-    if not lo <= mid <= hi or (same_terminal and norm_status(current) != norm_status(before)):
+    now, last = norm_status(current), norm_status(after)
+    other_terminal = now in terminal and last in terminal and now != last  # a terminal read is final
+    if not lo <= mid <= hi or other_terminal:
         raise OperationsDisagree(
             f"operation status {current!r} while the resource read {before!r} before and {after!r} after",
             received=current,
