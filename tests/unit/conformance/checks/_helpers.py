@@ -57,6 +57,7 @@ def response(
     content_type: str | None = None,
     method: str = "GET",
     url: str = "http://127.0.0.1/",
+    sent_at: float = 0.0,
 ) -> ResponseRecord:
     """A ResponseRecord; dict/list bodies are JSON-encoded and labelled application/json unless told otherwise."""
     if isinstance(body, (dict, list)):
@@ -76,7 +77,7 @@ def response(
         headers=tuple(all_headers),
         body=raw,
         elapsed_s=0.01,
-        sent_at=0.0,
+        sent_at=sent_at,
     )
 
 
@@ -106,10 +107,13 @@ def context(
     )
 
 
-def face_lro(*statuses: str, version: str = "v1.2", kind: str = "resource") -> LroView:
+def face_lro(
+    *statuses: str, version: str = "v1.2", kind: str = "resource", submitted_at: float | None = 0.0
+) -> LroView:
     """The LroView the Face scenario builds: statuses read so far, Face order and terminal set."""
     order = FACE_ORDER_V10 if version == "v1.0" else FACE_ORDER_V12
-    return LroView(kind=kind, statuses=tuple(statuses), terminal=FACE_TERMINAL, order=order, submitted_at=0.0)
+    return LroView(kind=kind, statuses=tuple(statuses), terminal=FACE_TERMINAL, order=order,
+                   submitted_at=submitted_at)
 
 
 def expect_failure(kind: type[Failure], check: Any, ctx: CheckContext, record: ResponseRecord) -> Failure:

@@ -15,6 +15,7 @@ import pytest
 from conformance.checks.lro import (
     lro_empty_group_fails,
     lro_legal_status_path,
+    lro_not_instant,
     lro_operations_agree,
     lro_populated_group_succeeds,
     lro_reaches_terminal,
@@ -287,8 +288,6 @@ def test_timestamps_lenient_accepts_the_seed_001_shape() -> None:
 @pytest.mark.parametrize(("fields", "message"), [
     ({"createdDateTime": "2024-01-02T03:04:05Z", "lastActionDateTime": "2024-01-02T03:04:04Z"},
      "lastActionDateTime is earlier than createdDateTime"),
-    ({"createdDateTime": "2024-01-02T03:04:05Z", "lastSuccessfulTrainingDateTime": "2023-12-31T00:00:00Z"},
-     "lastSuccessfulTrainingDateTime is earlier than createdDateTime"),
     ({"createdTime": "2024-01-02T03:04:05Z", "lastActionTime": "2024-01-02T03:04:09Z",
       "finishedTime": "2024-01-02T03:04:08Z"}, "finishedTime is earlier than lastActionTime"),
     ({"createdTime": "2024-01-02T03:04:05Z", "finishedTime": "2024-01-02T03:04:00Z"},
@@ -370,3 +369,46 @@ def test_terminal_outcome_does_not_apply(chk: OutcomeCheck, situation: str, want
     assert chk(context("face", "v1.2", TRAINING, situation=situation), status(other)) is None  # no LRO view
     assert chk(ctx_for("running", situation=situation),
                response(404, {"error": {"code": "PersonGroupNotFound", "message": "m"}})) is None
+
+
+# -- lro_not_instant ------------------------------------------------------------------------------------------
+
+
+def first_read(current: str, *, after_s: float, version: str = "v1.2") -> tuple[CheckContext, ResponseRecord]:
+    ctx = context("face", version, TRAINING, lro=face_lro(version=version, submitted_at=100.0))
+    return ctx, response(200, {"status": current, "createdDateTime": "2024-01-02T03:04:05Z"}, sent_at=100.0 + after_s)
+
+
+@pytest.mark.parametrize("current", ["succeeded", "failed", "Succeeded"])
+def test_terminal_on_an_immediate_first_read_fails(current: str) -> None:
+    ctx, record = first_read(current, after_s=0.05)
+    failure = expect_failure(TrainingResultUnexpected, lro_not_instant, ctx, record)
+    assert failure.received == current
+    assert failure.message == "the first status read, 50 ms after submission, is already terminal"
+    assert failure.documented == "notStarted or running right after the 202 (asynchronous training)"
+
+
+def test_terminal_on_an_immediate_first_read_names_the_v10_spelling() -> None:
+    ctx, record = first_read("succeeded", after_s=0.0, version="v1.0")
+    failure = expect_failure(TrainingResultUnexpected, lro_not_instant, ctx, record)
+    assert failure.documented.startswith("nonstarted or running")
+
+
+@pytest.mark.parametrize(("current", "after_s"), [("notStarted", 0.0), ("running", 0.01), ("succeeded", 0.5),
+                                                  ("failed", 2.0)])
+def test_first_read_not_started_or_later_terminal_passes(current: str, after_s: float) -> None:
+    assert lro_not_instant(*first_read(current, after_s=after_s)) is None
+
+
+def test_not_instant_only_judges_the_first_read() -> None:
+    ctx = context("face", "v1.2", TRAINING, lro=face_lro("running", submitted_at=100.0))
+    assert lro_not_instant(ctx, response(200, {"status": "succeeded"}, sent_at=100.01)) is None
+
+
+def test_not_instant_does_not_apply_without_submission_time_lro_or_status() -> None:
+    no_time = context("face", "v1.2", TRAINING, lro=face_lro(submitted_at=None))
+    assert lro_not_instant(no_time, response(200, {"status": "succeeded"}, sent_at=0.0)) is None
+    assert lro_not_instant(context("face", "v1.2", TRAINING), response(200, {"status": "succeeded"})) is None
+    ctx, _ = first_read("succeeded", after_s=0.0)
+    assert lro_not_instant(ctx, response(404, {"error": {"code": "PersonGroupNotFound", "message": "m"}},
+                                         sent_at=100.0)) is None
