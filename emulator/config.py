@@ -41,9 +41,24 @@ class Limits:
     """S0 tier: 10,000 persons per person group (F12/FTSP quotas)."""
     image_fetch_timeout: float = 5.0
     """Seconds allowed to download an image given by URL."""
+    max_form_file_bytes: int = 10 * 1024 * 1024
+    """Cap for one file part of a ``multipart/form-data`` body (Custom Voice audio; emulator choice, 400 BadArgument)."""
+    max_form_total_bytes: int = 25 * 1024 * 1024
+    """Cap for a whole ``multipart/form-data`` body (emulator choice, 400 BadArgument)."""
+    max_form_parts: int = 64
+    """Cap on the number of parts in one ``multipart/form-data`` body (emulator choice, 400 BadArgument)."""
 
     def __post_init__(self) -> None:
-        for name in ("max_json_body_bytes", "min_image_bytes", "max_image_bytes", "max_faces_per_person", "max_persons_per_group"):
+        for name in (
+            "max_json_body_bytes",
+            "min_image_bytes",
+            "max_image_bytes",
+            "max_faces_per_person",
+            "max_persons_per_group",
+            "max_form_file_bytes",
+            "max_form_total_bytes",
+            "max_form_parts",
+        ):
             if getattr(self, name) < 0:
                 raise ValueError(f"Limits.{name} must be >= 0")
         if self.min_image_bytes > self.max_image_bytes:

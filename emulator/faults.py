@@ -53,6 +53,8 @@ class Behaviour:
     """A deleted group stays readable (a defect; DELETE must make it 404)."""
     training_scale: float = 1.0
     """Multiplier on training durations: 0 finishes at once, ``inf`` never finishes."""
+    flags: frozenset[str] = frozenset()
+    """Service-specific defect switches (fault names) that a service's handlers consult; empty = faithful."""
 
 
 @dataclass(frozen=True)

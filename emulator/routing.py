@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Awaitable, Callable, Literal, Mapping
+from typing import Any, Awaitable, Callable, ContextManager, Literal, Mapping
 
 from starlette.datastructures import Headers, QueryParams
 
@@ -25,6 +25,7 @@ from emulator.errors import ApiError, ErrorEnvelope
 __all__ = [
     "ApiVersionPolicy",
     "BodyKind",
+    "FormPart",
     "HandlerContext",
     "Match",
     "NO_BODY",
@@ -36,8 +37,9 @@ __all__ = [
     "ServiceDefinition",
 ]
 
-BodyKind = Literal["none", "json", "media"]
-"""``none``: body ignored; ``json``: a JSON object is required; ``media``: raw media or JSON (route's media types)."""
+BodyKind = Literal["none", "json", "media", "form"]
+"""``none``: body ignored; ``json``: a JSON object is required; ``media``: raw media or JSON (route's media types);
+``form``: ``multipart/form-data``, parsed into ``RawInput.form`` parts by the validation step."""
 
 
 class _NoBody:
@@ -66,6 +68,21 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class FormPart:
+    """One ``multipart/form-data`` part: its ``name``, ``filename`` (``None`` for a text field), ``content_type`` and bytes."""
+
+    name: str
+    filename: str | None
+    content_type: str | None
+    data: bytes
+
+    @property
+    def is_file(self) -> bool:
+        """A part sent with a ``filename`` (servers read parts without one as text fields)."""
+        return self.filename is not None
+
+
+@dataclass(frozen=True)
 class RawInput:
     """The request as the validation step hands it to a route's validator."""
 
@@ -78,6 +95,8 @@ class RawInput:
     json: Any
     """The parsed JSON body when the media type is JSON, else ``None``."""
     version: str
+    form: "tuple[FormPart, ...] | None" = None
+    """The parsed ``multipart/form-data`` parts of a ``form`` route, in wire order (else ``None``)."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +116,8 @@ class HandlerContext:
 
 
 Handler = Callable[[HandlerContext], Awaitable[Reply]]
+Guard = Callable[[str, Mapping[str, str], Any], ContextManager[None]]
+"""``(tenant key, path params, config) -> context manager``; may raise ``ApiError`` (e.g. 409 while busy)."""
 Validator = Callable[[RawInput, Any], Awaitable[Any]]
 """``(raw, config) -> inputs``; raises ``ApiError`` for invalid input."""
 
@@ -114,6 +135,10 @@ class Route:
     media_types: tuple[str, ...] = ()
     versions: tuple[str, ...] | None = None
     """API versions that have this operation (``None``: all the service's versions)."""
+    body_limit: "Callable[[Any], tuple[int, ApiError]] | None" = None
+    """``config -> (byte limit, error)`` for this route's body, replacing the generic limit of its body kind."""
+    guard: "Guard | None" = None
+    """Entered before the body is read and held until the handler returns (e.g. a per-resource in-flight marker)."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +164,9 @@ class ServiceDefinition:
     versions: ApiVersionPolicy
     auth_error: Callable[[str | None], ApiError]
     """The 401 for a missing/wrong key, given the requested version (may be unknown/None)."""
+    adapt_error: Callable[[ApiError, str | None], ApiError] | None = None
+    """Rewrites a generic pipeline error (415, bad JSON, body too large) into the service's documented one,
+    given the operationId (``None`` when no route matched)."""
 
     def __post_init__(self) -> None:
         if not self.prefix.startswith("/") or self.prefix.endswith("/"):
