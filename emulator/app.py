@@ -19,6 +19,7 @@ ARCHITECTURE.md "The emulator"; API-DIGEST §1.8 (envelope), §4 (no Retry-After
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from typing import Any
 
 from starlette.applications import Starlette
@@ -69,23 +70,28 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
             exchange_info["key"] = key
             version = api_version.negotiate(service, match.route, match.path_params, request.query_params)  # 4.
             exchange_info["version"] = version
-            inputs = await validation.validate_request(request, match.route, version, match.path_params, config)  # 5.
-            context = HandlerContext(
-                key=key,
-                version=version,
-                inputs=inputs,
-                path_params=match.path_params,
-                store=config.store,
-                now=config.clock.now(),
-                config=config,
-                behaviour=behaviour,
-                base_url=_base_url(request),
-            )
-            reply = await match.route.handler(context)  # 6. handler
+            # A route's guard (e.g. Speaker's per-profile in-flight marker) spans reading the body and the handler.
+            guard = match.route.guard(key, match.path_params, config) if match.route.guard else nullcontext()
+            with guard:
+                inputs = await validation.validate_request(request, match.route, version, match.path_params, config)  # 5.
+                context = HandlerContext(
+                    key=key,
+                    version=version,
+                    inputs=inputs,
+                    path_params=match.path_params,
+                    store=config.store,
+                    now=config.clock.now(),
+                    config=config,
+                    behaviour=behaviour,
+                    base_url=_base_url(request),
+                )
+                reply = await match.route.handler(context)  # 6. handler
         except RouteNotResolved as unresolved:  # 7. error mapping
             service = unresolved.service
             reply = error_mapping.error_reply(unresolved.error, _envelope(service))
         except ApiError as error:
+            if service is not None and service.adapt_error is not None:
+                error = service.adapt_error(error, exchange_info["operation_id"])
             reply = error_mapping.error_reply(error, _envelope(service))
         except Exception:
             _log.exception("unhandled error in the emulator pipeline (request %s)", rid)
