@@ -1,0 +1,153 @@
+"""Speaker faults: each breaks one enrollment/identify/list rule and names the check that catches it.
+
+Registered with :func:`emulator.faults.register_fault` when the service package is imported.
+The enrollment faults rewrite the 201 TiEnrollmentInfo consistently (so that exactly one
+accounting rule breaks: e.g. a wrong ``audioLengthInSec`` is added to the totals too, so the
+totals are still the sums of what was reported); the list fault turns a Behaviour flag that
+the list handler consults.
+
+Source: STYLE.md "Structuring the emulator" (named opt-in faults, each naming its check);
+seed 003 and API-DIGEST §2.2-§2.4 for the rules broken.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from emulator.faults import Behaviour, Exchange, Fault, register_fault
+from emulator.routing import Reply
+
+__all__ = [
+    "EnrollmentCountStuck",
+    "EnrollmentTotalsDrift",
+    "AudioLengthOff",
+    "SpeechExceedsAudio",
+    "RemainingGrows",
+    "EnrolledTooEarly",
+    "ListPagesOverlap",
+    "IdentifyWrongProfile",
+]
+
+_ENROLL = "TextIndependent_CreateEnrollment"
+_IDENTIFY = "TextIndependent_IdentifySingleSpeaker"
+
+
+def _enrollment(exchange: Exchange, reply: Reply) -> dict[str, Any] | None:
+    if exchange.operation_id == _ENROLL and reply.status == 201 and isinstance(reply.json, dict):
+        return dict(reply.json)
+    return None
+
+
+class _EnrollmentFault(Fault):
+    def rewrite(self, body: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def transform(self, exchange: Exchange, reply: Reply) -> Reply:
+        body = _enrollment(exchange, reply)
+        if body is None:
+            return reply
+        return replace(reply, json=self.rewrite(body))
+
+
+@register_fault
+class EnrollmentCountStuck(_EnrollmentFault):
+    name = "speaker-enrollment-count-stuck"
+    description = "Create Enrollment's 201 reports one enrollment fewer than the profile holds."
+    breaks = "enrollmentsCount counts the accepted enrollments, so each 201 adds one (seed 003 TiEnrollmentInfo)."
+    expected_check = "enrollment_count_increments"
+
+    def rewrite(self, body: dict[str, Any]) -> dict[str, Any]:
+        body["enrollmentsCount"] = max(0, int(body.get("enrollmentsCount", 0)) - 1)
+        return body
+
+
+@register_fault
+class EnrollmentTotalsDrift(_EnrollmentFault):
+    name = "speaker-enrollment-totals-drift"
+    description = "enrollmentsLengthInSec grows by 0.5 s more than the audio of each enrollment."
+    breaks = "enrollmentsLengthInSec is the total length of the accepted enrollment audios (seed 003)."
+    expected_check = "enrollment_totals_are_sums"
+
+    def rewrite(self, body: dict[str, Any]) -> dict[str, Any]:
+        body["enrollmentsLengthInSec"] = round(body["enrollmentsLengthInSec"] + 0.5 * body["enrollmentsCount"], 2)
+        return body
+
+
+@register_fault
+class AudioLengthOff(_EnrollmentFault):
+    name = "speaker-audio-length-off"
+    description = "audioLengthInSec (and so the total) is 1 s longer than the audio sent."
+    breaks = "audioLengthInSec is this enrollment's audio length (seed 003)."
+    expected_check = "enrollment_audio_length_matches"
+
+    def rewrite(self, body: dict[str, Any]) -> dict[str, Any]:
+        body["audioLengthInSec"] = round(body["audioLengthInSec"] + 1.0, 2)
+        body["enrollmentsLengthInSec"] = round(body["enrollmentsLengthInSec"] + 1.0 * body["enrollmentsCount"], 2)
+        return body
+
+
+@register_fault
+class SpeechExceedsAudio(_EnrollmentFault):
+    name = "speaker-speech-exceeds-audio"
+    description = "audioSpeechLengthInSec is 0.5 s longer than the audio itself (totals follow)."
+    breaks = "Pure speech is the audio after removing silence, so it cannot exceed the audio (seed 003)."
+    expected_check = "enrollment_speech_within_audio"
+
+    def rewrite(self, body: dict[str, Any]) -> dict[str, Any]:
+        body["audioSpeechLengthInSec"] = round(body["audioLengthInSec"] + 0.5, 2)
+        body["enrollmentsSpeechLengthInSec"] = round(body["enrollmentsLengthInSec"] + 0.5 * body["enrollmentsCount"], 2)
+        return body
+
+
+@register_fault
+class RemainingGrows(_EnrollmentFault):
+    name = "speaker-remaining-grows"
+    description = "While Enrolling, remainingEnrollmentsSpeechLengthInSec grows by 1 s with each enrollment."
+    breaks = "Remaining speech = the 20 s requirement minus the speech collected, so it never grows (seed 003)."
+    expected_check = "enrollment_remaining_never_grows"
+
+    def rewrite(self, body: dict[str, Any]) -> dict[str, Any]:
+        if body.get("enrollmentStatus") == "Enrolling":
+            body["remainingEnrollmentsSpeechLengthInSec"] = 20.0 + body["enrollmentsCount"]
+        return body
+
+
+@register_fault
+class EnrolledTooEarly(_EnrollmentFault):
+    name = "speaker-enrolled-too-early"
+    description = "Create Enrollment reports Enrolled while speech is still missing."
+    breaks = "A profile is Enrolled only after 20 s of speech (or ignoreMinLength) and its voice print (seed 003)."
+    expected_check = "enrollment_status_consistent"
+
+    def rewrite(self, body: dict[str, Any]) -> dict[str, Any]:
+        if body.get("enrollmentStatus") == "Enrolling":
+            body["enrollmentStatus"] = "Enrolled"
+        return body
+
+
+@register_fault
+class ListPagesOverlap(Fault):
+    name = "speaker-list-pages-overlap"
+    description = "Each nextLink page of List Profiles repeats the previous page's last profile."
+    breaks = "x-ms-pageable: following nextLink pages lists every profile once (API-DIGEST §2.2)."
+    expected_check = "list_pages_cover_each_once"
+
+    def adjust(self, behaviour: Behaviour) -> Behaviour:
+        return replace(behaviour, flags=behaviour.flags | {self.name})
+
+
+@register_fault
+class IdentifyWrongProfile(Fault):
+    name = "speaker-identify-wrong-profile"
+    description = "Identify names the second-best candidate instead of the best one."
+    breaks = "identifiedProfile is the enrolled profile that matches the speaker (API-DIGEST §2.3)."
+    expected_check = "identify_returns_enrolled_speaker"
+
+    def transform(self, exchange: Exchange, reply: Reply) -> Reply:
+        if exchange.operation_id != _IDENTIFY or reply.status != 200 or not isinstance(reply.json, dict):
+            return reply
+        ranking = reply.json.get("profilesRanking") or []
+        if len(ranking) < 2:
+            return reply
+        return replace(reply, json={**reply.json, "identifiedProfile": dict(ranking[1])})
