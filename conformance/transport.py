@@ -83,7 +83,7 @@ class ResponseRecord:
         if not self._json_cache:
             try:
                 self._json_cache.append(("ok", json.loads(self.body.decode("utf-8"))))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
                 self._json_cache.append(("err", str(exc)))
         kind, value = self._json_cache[0]
         if kind == "err":

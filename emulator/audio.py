@@ -153,6 +153,10 @@ _FOREIGN_SIGNATURES: tuple[bytes, ...] = (
     b"PK\x03\x04",
     b"\x1f\x8b",
     b"<?xml",
+    # A JSON object sent to an audio endpoint (e.g. a create-profile body posted as an
+    # enrollment). Raw PCM starting with these two bytes would have a first sample of exactly
+    # 8827 (0x227B); a recording that starts there is rejected too, an accepted trade-off.
+    b'{"',
 )
 
 

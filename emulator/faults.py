@@ -298,12 +298,26 @@ class _RevertAfterTerminal(Fault):
 
 
 @register_fault
-class StatusGoesBackwards(_RevertAfterTerminal):
+class StatusGoesBackwards(Fault):
+    """Once a status URL reported ``running``, its next ``running`` read reports not-started again."""
+
     name = "status-goes-backwards"
-    description = "After reporting succeeded, later status reads report running again."
+    description = "While training runs, a status read goes back from running to notStarted."
     breaks = "Status moves notStarted -> running -> succeeded|failed only (seed 001; API-DIGEST §1.5)."
     expected_check = "lro_legal_status_path"
-    _terminal = "succeeded"
+
+    def transform(self, exchange: Exchange, reply: Reply) -> Reply:
+        body = _status_body(exchange, reply)
+        if body is None or body.get("status") != _running_spelling(exchange.version):
+            return reply
+        seen_key = (exchange.version, exchange.path)
+        with exchange.store.partition(exchange.key or "", f"fault:{self.name}", set) as seen:
+            if seen_key not in seen:
+                seen.add(seen_key)
+                return reply
+        reverted = dict(body)
+        reverted["status"] = _not_started_spelling(exchange.version)
+        return _with_body(reply, reverted)
 
 
 @register_fault

@@ -106,11 +106,11 @@ def status_in_version_enum(ctx: CheckContext, response: ResponseRecord) -> None:
     body = response.json_or_none()
     if not schema or not isinstance(body, dict):
         return
-    props = schema.get("properties") or {}
+    props = _deref(schema, schema).get("properties") or {}
     for name in _STATUS_FIELDS:
         if name not in body or name not in props:
             continue
-        enum = _enum_of(props[name])
+        enum = _enum_of(_deref(schema, props[name]), schema)
         if enum is None:
             continue
         value = body[name]
@@ -122,14 +122,27 @@ def status_in_version_enum(ctx: CheckContext, response: ResponseRecord) -> None:
             )
 
 
-def _enum_of(schema: dict) -> list | None:
+def _deref(root: dict, node: dict, _depth: int = 0) -> dict:
+    """Follow local ``#/$defs/...`` references of a bundled schema (see ``Spec.response_schema``)."""
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/") and _depth < 32:
+        target: object = root
+        for part in node["$ref"][2:].split("/"):
+            target = target.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
+        node, _depth = target if isinstance(target, dict) else {}, _depth + 1
+    return node if isinstance(node, dict) else {}
+
+
+def _enum_of(schema: dict, root: dict | None = None) -> list | None:
+    schema = _deref(root, schema) if root is not None else schema
     if "enum" in schema:
         return list(schema["enum"])
+    if "const" in schema:
+        return [schema["const"]]
     for key in ("anyOf", "oneOf", "allOf"):
         if key in schema:
             values: list = []
             for sub in schema[key]:
-                sub_enum = _enum_of(sub)
+                sub_enum = _enum_of(sub, root)
                 if sub_enum is None:
                     if key != "allOf":
                         return None

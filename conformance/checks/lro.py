@@ -92,9 +92,9 @@ def lro_legal_status_path(ctx: CheckContext, response: ResponseRecord) -> None:
         return
     now = _rank(ctx, current)
     terminal = {norm_status(s) for s in ctx.lro.terminal}
+    if any(norm_status(s) in terminal for s in ctx.lro.statuses):
+        return  # changes after a terminal status are lro_terminal_sticky's
     for earlier in ctx.lro.statuses:
-        if norm_status(earlier) in terminal:
-            return  # changes after a terminal status are lro_terminal_sticky's
         before = _rank(ctx, earlier)
         if now is not None and before is not None and now < before:
             path = " → ".join([*ctx.lro.statuses, current])
@@ -278,5 +278,6 @@ def lro_not_instant(ctx: CheckContext, response: ResponseRecord) -> None:
         raise TrainingResultUnexpected(
             f"the first status read, {delay * 1000:.0f} ms after submission, is already terminal",
             received=current,
-            documented=f"{ctx.lro.order[0]} or {ctx.lro.order[1]} right after the 202 (asynchronous training)",
+            documented=" or ".join(s for s in ctx.lro.order if norm_status(s) not in {norm_status(t) for t in ctx.lro.terminal})
+            + " right after the submission (asynchronous training)",
         )

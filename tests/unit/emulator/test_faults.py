@@ -18,8 +18,8 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 OCTET = {**H, "content-type": "application/octet-stream"}
 
 ERRORS = {"auth_missing", "not_trained", "get_missing", "get_deleted", "bad_json"}
-STATUS_READS = {"status_t0", "status_run", "status_done", "status_done_again", "status_empty", "status_empty_again", "status_v10_t0", "status_v10_done"}
-OP_READS = {"op_t0", "op_run", "op_done", "op_done_again"}
+STATUS_READS = {"status_t0", "status_run", "status_run_again", "status_done", "status_done_again", "status_empty", "status_empty_again", "status_v10_t0", "status_v10_done"}
+OP_READS = {"op_t0", "op_run", "op_run_again", "op_done", "op_done_again"}
 TRAINS = {"train", "train_empty", "train_v10"}
 
 
@@ -52,6 +52,7 @@ def transcript(faults: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
     out["status_t0"], out["op_t0"] = _record(client.get(f"{g}/training", headers=H)), _record(client.get(op, headers=H))
     clock.advance(5)
     out["status_run"], out["op_run"] = _record(client.get(f"{g}/training", headers=H)), _record(client.get(op, headers=H))
+    out["status_run_again"], out["op_run_again"] = _record(client.get(f"{g}/training", headers=H)), _record(client.get(op, headers=H))
     clock.advance(15)
     out["status_done"], out["op_done"] = _record(client.get(f"{g}/training", headers=H)), _record(client.get(op, headers=H))
     out["status_done_again"], out["op_done_again"] = _record(client.get(f"{g}/training", headers=H)), _record(client.get(op, headers=H))
@@ -95,7 +96,7 @@ EXPECTED_DIFF = {
     "plaintext-errors": ERRORS,
     "generic-not-found-code": {"not_trained", "get_missing", "get_deleted"},
     "status-wrong-casing": STATUS_READS | OP_READS,
-    "status-goes-backwards": {"status_done_again", "op_done_again"},
+    "status-goes-backwards": {"status_run_again", "op_run_again"},
     "terminal-not-sticky": {"status_empty_again"},
     "operations-disagree": {"op_done", "op_done_again"},
     "unparsable-timestamps": STATUS_READS | OP_READS,
@@ -108,7 +109,7 @@ EXPECTED_DIFF = {
 # Timing faults change when things happen (and so every timestamp); compare their statuses only.
 EXPECTED_STATUS_DIFF = {
     "training-never-finishes": {"status_done", "op_done", "status_done_again", "op_done_again", "status_empty", "status_empty_again", "status_v10_done"},
-    "instant-training": {"status_t0", "op_t0", "status_run", "op_run", "status_v10_t0"},
+    "instant-training": {"status_t0", "op_t0", "status_run", "op_run", "status_run_again", "op_run_again", "status_v10_t0"},
 }
 
 
@@ -152,7 +153,8 @@ def test_fault_specifics() -> None:
     assert t["get_missing"]["text"] == "Person group is not found."
     t = transcript(("error-code-header-mismatch", "status-goes-backwards", "terminal-not-sticky"))
     assert t["get_missing"]["headers"]["x-ms-error-code"] != "PersonGroupNotFound"
-    assert _status_of(t["status_done_again"]) == "running" and _status_of(t["status_empty_again"]) == "running"
+    assert _status_of(t["status_run_again"]) == "notStarted" and _status_of(t["op_run_again"]) == "notStarted"
+    assert _status_of(t["status_empty_again"]) == "running"
     t = transcript(("unparsable-timestamps", "not-trained-returns-200"))
     assert re.search(r'"createdDateTime":"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M"', t["status_t0"]["text"])
     assert t["not_trained"]["status"] == 200 and _status_of(t["not_trained"]) == "notStarted"

@@ -385,7 +385,7 @@ def test_terminal_on_an_immediate_first_read_fails(current: str) -> None:
     failure = expect_failure(TrainingResultUnexpected, lro_not_instant, ctx, record)
     assert failure.received == current
     assert failure.message == "the first status read, 50 ms after submission, is already terminal"
-    assert failure.documented == "notStarted or running right after the 202 (asynchronous training)"
+    assert failure.documented == "notStarted or running right after the submission (asynchronous training)"
 
 
 def test_terminal_on_an_immediate_first_read_names_the_v10_spelling() -> None:
