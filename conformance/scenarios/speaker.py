@@ -1,0 +1,323 @@
+"""Speaker Recognition (text-independent identification, 2021-09-05): enroll until Enrolled, identify.
+
+Scenarios (each cleans up the profiles it creates):
+
+* ``speaker-auth``: a wrong and a missing key get 401 ``Unauthorized`` (API-DIGEST §2.5).
+* ``speaker-enroll-poll``: the train-then-poll of this service. A profile is created (the Speech
+  SDK's trailing-slash URL), synthetic speech of one voice is enrolled until no speech remains,
+  each 201 checked by the ``enrollment`` family (count, sums, lengths, remaining, status); then
+  ``GET`` profile is polled through Training to Enrolled with the generic LRO checks (order
+  Enrolling, Training, Enrolled; terminal {Enrolled}); the terminal read is repeated. Reset
+  empties the profile; delete makes later reads 404.
+* ``speaker-identify``: two voices are enrolled on two profiles (one as headerless PCM, the SDK
+  way); audio of each voice identifies its own profile (with the SDK's trailing comma in
+  ``profileIds``); a third, still Enrolling profile among the candidates -> 400.
+* ``speaker-limits``: 0.5 s and 121 s -> 400, a wrong format -> 400, a wrong media type -> 415,
+  noisy audio -> 400, a bad ``ignoreMinLength`` -> 400, a body over 5 MB -> 413, more than 300 s
+  in total -> 403 with nothing stored lost; ``ignoreMinLength=True`` (SDK casing) enrolls at once.
+* ``speaker-list-paging``: three profiles are walked with ``maxpagesize=2`` through ``nextLink``;
+  every profile appears exactly once.
+
+Source: seed 003; API-DIGEST §2.2-§2.5; specs/speaker.yaml.
+"""
+
+from __future__ import annotations
+
+import wave
+from io import BytesIO
+from typing import Any
+
+from conformance.checks.lro import status_of
+from conformance.context import Expected
+from conformance.scenarios import Scenario
+from conformance.scenarios.session import Lro, ScenarioAborted, Session
+from conformance.transport import ResponseRecord
+
+__all__ = ["SCENARIOS", "ORDER", "TERMINAL", "PROFILES", "audio_seconds"]
+
+ORDER = ("Enrolling", "Training", "Enrolled")
+TERMINAL = frozenset({"Enrolled"})
+PROFILES = "/speaker-recognition/identification/text-independent/profiles"
+PHRASES = "/speaker-recognition/identification/text-independent/phrases"
+AUDIO = {"Content-Type": "audio/wav; codecs=audio/pcm"}
+LIMITS = "seed 003 (limits); API-DIGEST §2.5"
+_MAX_ENROLLMENTS = 30
+
+
+def audio_seconds(body: bytes) -> float:
+    """Length of a 16 kHz 16-bit mono body: WAV frames, or raw PCM bytes / 2, over 16000."""
+    if body.startswith(b"RIFF"):
+        with wave.open(BytesIO(body), "rb") as reader:
+            return reader.getnframes() / reader.getframerate()
+    return len(body) / 2 / 16000
+
+
+def _create_profile(session: Session, *, trailing_slash: bool = False) -> tuple[str, ResponseRecord]:
+    r = session.call("POST", PROFILES + ("/" if trailing_slash else ""), json_body={"locale": "en-us"})
+    body = r.json_or_none()
+    if r.status_code != 201 or not isinstance(body, dict) or not isinstance(body.get("profileId"), str):
+        session.broken("could not create a profile", r, documented="201 TiProfileInfo", source="API-DIGEST §2.2")
+    path = f"{PROFILES}/{body['profileId']}"
+    session.delete_later(path)
+    return path, r
+
+
+class _Enroller:
+    """Enrolls clips into one profile and gives each 201 its accounting context."""
+
+    def __init__(self, session: Session, path: str, start: ResponseRecord) -> None:
+        self.session = session
+        self.path = path
+        self.history: list[ResponseRecord] = [start]
+        self.waived = False
+
+    def enroll(self, clip: bytes, *, ignore_min_length: str | None = None, headers: dict | None = None) -> ResponseRecord:
+        params = {"ignoreMinLength": ignore_min_length} if ignore_min_length is not None else None
+        waived = self.waived or (ignore_min_length or "").lower() == "true"
+        r = self.session.call(
+            "POST",
+            f"{self.path}/enrollments",
+            params=params,
+            content=clip,
+            headers=headers or AUDIO,
+            situation="enrollment",
+            history=tuple(self.history),
+            extra={"sent_audio_s": audio_seconds(clip), "min_length_waived": waived},
+        )
+        if r.status_code == 201:
+            self.history.append(r)
+            self.waived = waived
+        return r
+
+
+def _poll_until_enrolled(session: Session, path: str, submitted: ResponseRecord) -> Lro:
+    lro = Lro(
+        service="speaker",
+        version=session.spec.version,
+        scenario=session.scenario or "",
+        operation_id="TextIndependent_CreateEnrollment",
+        resource=path.rsplit("/", 1)[-1],
+        submitted_at=submitted.sent_at,
+        order=ORDER,
+        terminal=TERMINAL,
+    )
+    history: list[ResponseRecord] = []
+
+    def read() -> ResponseRecord:
+        record = session.call("GET", path, lro=lro.view("resource"), history=tuple(history))
+        lro.saw(status_of(record), "resource", record.sent_at)
+        history.append(record)
+        lro.polls += 1
+        return record
+
+    outcome = session.poller.poll(read, lambda r: status_of(r) in TERMINAL, stop=lambda r: r.status_code >= 400)
+    lro.retry_after_seen, lro.retry_after_honoured = outcome.retry_after_seen, outcome.retry_after_honoured
+    last = outcome.records[-1]
+    if outcome.terminal is None:
+        if last.status_code < 400:
+            ctx = session.context(
+                last,
+                situation="poll-budget-exhausted",
+                lro=lro.view("resource"),
+                extra={"polls": outcome.polls, "elapsed_s": outcome.elapsed_s},
+            )
+            session.evaluate_one("lro_reaches_terminal", ctx, last)
+        session.lro_done(lro)
+        raise ScenarioAborted("the profile did not reach Enrolled")
+    lro.terminal_status = status_of(outcome.terminal)
+    lro.terminal_at = outcome.terminal.sent_at
+    session.poller.clock.sleep(min(0.05, session.poller.policy.max_interval_s))
+    again = session.call("GET", path, lro=lro.view("resource"), history=tuple(history))
+    lro.saw(status_of(again), "resource", again.sent_at)
+    session.lro_done(lro)
+    return lro
+
+
+def _enroll_until_complete(session: Session, enroller: _Enroller, speaker: Any, *, seed: int, container: str = "wav") -> ResponseRecord:
+    """Enroll 6 s clips of ``speaker`` until no speech remains; return the completing 201."""
+    from strategies.audio import synthesize
+
+    headers = {"Content-Type": "audio/wav"} if container == "pcm" else AUDIO
+    for i in range(_MAX_ENROLLMENTS):
+        clip = synthesize(speaker=speaker, duration_s=6.0, speech_ratio=0.85, snr_db=30.0, seed=seed + i, container=container)
+        r = enroller.enroll(clip, headers=headers)
+        body = r.json_or_none()
+        if r.status_code != 201 or not isinstance(body, dict):
+            session.broken("an enrollment of clean speech was rejected", r, documented="201 TiEnrollmentInfo", source="seed 003")
+        remaining = body.get("remainingEnrollmentsSpeechLengthInSec")
+        if isinstance(remaining, (int, float)) and remaining <= 0:
+            return r
+    session.broken(
+        f"{_MAX_ENROLLMENTS} enrollments of 6 s did not complete the 20 s of speech",
+        enroller.history[-1],
+        documented="remainingEnrollmentsSpeechLengthInSec reaches 0 after 20 s of speech",
+        source="seed 003",
+    )
+    raise AssertionError("unreachable")
+
+
+def auth(session: Session) -> None:
+    doc = "API-DIGEST §2.5 (401 Unauthorized)"
+    session.call("GET", PROFILES, key="not-a-valid-key-0000", situation="bad-key", expected=Expected(401, ("Unauthorized",), doc))
+    session.call("GET", PROFILES, key=None, situation="no-key", expected=Expected(401, ("Unauthorized",), doc))
+
+
+def enroll_poll(session: Session) -> None:
+    from strategies.audio import SPEAKERS
+
+    path, created = _create_profile(session, trailing_slash=True)
+    session.call("GET", f"{PHRASES}/en-US")
+    enroller = _Enroller(session, path, created)
+    completing = _enroll_until_complete(session, enroller, SPEAKERS[1], seed=100)
+    _poll_until_enrolled(session, path, completing)
+    reset = session.call("POST", f"{path}:reset")
+    body = reset.json_or_none()
+    if reset.status_code != 200 or not isinstance(body, dict):
+        session.broken("reset was not accepted", reset, documented="200 TiProfileInfo", source="API-DIGEST §2.2")
+    if body.get("enrollmentsCount") != 0 or body.get("enrollmentStatus") != "Enrolling":
+        session.broken(
+            "reset did not empty the profile", reset, documented="enrollmentsCount 0, Enrolling", source="specs/speaker.yaml ResetProfile"
+        )
+    session.call("DELETE", path)
+    gone = Expected(404, ("NotFound", "Not Found"), "API-DIGEST §2.5 (404 Requested profile doesn't exist)")
+    session.call("GET", path, situation="after-delete", expected=gone)
+    session.call("POST", f"{path}:reset", situation="after-delete", expected=gone)
+
+
+def identify(session: Session) -> None:
+    from strategies.audio import SPEAKERS, synthesize
+
+    voices = (SPEAKERS[0], SPEAKERS[3])
+    profiles: list[str] = []
+    for n, voice in enumerate(voices):
+        path, created = _create_profile(session)
+        enroller = _Enroller(session, path, created)
+        completing = _enroll_until_complete(session, enroller, voice, seed=200 + 50 * n, container="pcm" if n else "wav")
+        _poll_until_enrolled(session, path, completing)
+        profiles.append(path.rsplit("/", 1)[-1])
+    for n, voice in enumerate(voices):
+        query = synthesize(speaker=voice, duration_s=6.0, speech_ratio=0.85, snr_db=20.0, seed=900 + n)
+        session.call(
+            "POST",
+            f"{PROFILES}:identifySingleSpeaker",
+            params={"profileIds": ",".join(profiles) + ","},
+            content=query,
+            headers=AUDIO,
+            situation="identify-enrolled-speaker",
+            extra={"speaker_profile": profiles[n]},
+        )
+    enrolling, _ = _create_profile(session)
+    query = synthesize(speaker=voices[0], duration_s=6.0, speech_ratio=0.85, snr_db=20.0, seed=950)
+    session.call(
+        "POST",
+        f"{PROFILES}:identifySingleSpeaker",
+        params={"profileIds": ",".join([*profiles, enrolling.rsplit("/", 1)[-1]])},
+        content=query,
+        headers=AUDIO,
+        situation="identify-not-enrolled",
+        expected=Expected(400, ("InvalidRequest",), "API-DIGEST §2.5 (identify: Profile is not enrolled.)"),
+    )
+
+
+def limits(session: Session) -> None:
+    from strategies.audio import SPEAKERS, invalid_audio, synthesize
+
+    path, created = _create_profile(session)
+    enroller = _Enroller(session, path, created)
+    bad = Expected(400, ("InvalidRequest",), LIMITS)
+    cases = (
+        ("audio-too-short", synthesize(speaker=SPEAKERS[2], duration_s=0.5, speech_ratio=0.9, seed=1)),
+        ("audio-too-long", synthesize(speaker=SPEAKERS[2], duration_s=121.0, seed=2)),
+        ("audio-wrong-format", synthesize(speaker=SPEAKERS[2], duration_s=2.0, sample_rate=8000, seed=3)),
+        ("audio-too-noisy", session.draw(invalid_audio(kind="too_noisy"))),
+    )
+    for situation, clip in cases:
+        session.call("POST", f"{path}/enrollments", content=clip, headers=AUDIO, situation=situation, expected=bad)
+    clip = synthesize(speaker=SPEAKERS[2], duration_s=2.0, seed=4)
+    session.call(
+        "POST",
+        f"{path}/enrollments",
+        content=clip,
+        headers={"Content-Type": "text/plain"},
+        situation="wrong-media-type",
+        expected=Expected(415, ("UnsupportedMediaType",), "API-DIGEST §2.5 (415)"),
+    )
+    session.call(
+        "POST",
+        f"{path}/enrollments",
+        params={"ignoreMinLength": "maybe"},
+        content=clip,
+        headers=AUDIO,
+        situation="bad-ignore-min-length",
+        expected=Expected(400, ("InvalidArgument",), "API-DIGEST §2.5 (ignoreMinLength)"),
+    )
+    session.call(
+        "POST",
+        f"{path}/enrollments",
+        content=session.draw(invalid_audio(kind="over_5mb")),
+        headers=AUDIO,
+        situation="body-over-5mb",
+        expected=Expected(413, ("InvalidRequest",), "seed 003 (up to 5MB); specs/speaker.yaml PayloadTooLarge"),
+    )
+    # 3 × 100 s = 300 s is allowed; one more second is over the total.
+    for i in range(3):
+        r = enroller.enroll(synthesize(speaker=SPEAKERS[2], duration_s=100.0, speech_ratio=0.5, seed=10 + i))
+        if r.status_code != 201:
+            session.broken("a 100 s enrollment was rejected", r, documented="201 (1..120 s each, 300 s in total)", source=LIMITS)
+    session.call(
+        "POST",
+        f"{path}/enrollments",
+        content=synthesize(speaker=SPEAKERS[2], duration_s=1.5, seed=20),
+        headers=AUDIO,
+        situation="total-over-300s",
+        expected=Expected(403, ("InvalidRequest",), "API-DIGEST §2.5 (403 Maximum allowed length across all profile enrollments is 300 seconds.)"),
+    )
+    after = session.call("GET", path)
+    body = after.json_or_none()
+    if not isinstance(body, dict) or body.get("enrollmentsCount") != 3:
+        session.broken(
+            "a rejected enrollment changed what was stored", after, documented="enrollmentsCount 3 after the 403", source="seed 003"
+        )
+    # The Speech SDK sends ignoreMinLength=True (capitalised): a voice print is built at once.
+    quick, created = _create_profile(session)
+    quick_enroller = _Enroller(session, quick, created)
+    r = quick_enroller.enroll(synthesize(speaker=SPEAKERS[4], duration_s=3.0, seed=30), ignore_min_length="True")
+    if r.status_code != 201:
+        session.broken("ignoreMinLength=True was rejected", r, documented="201", source="seed 003 (ignoreMinLength)")
+    _poll_until_enrolled(session, quick, r)
+
+
+def list_paging(session: Session) -> None:
+    ids = [_create_profile(session)[0].rsplit("/", 1)[-1] for _ in range(3)]
+    pages: list[ResponseRecord] = []
+    url: str | None = PROFILES
+    params: dict[str, Any] | None = {"maxpagesize": 2}
+    for _ in range(1000):
+        if url is None:
+            break
+        record = session.call("GET", url, params=params, check=False)
+        params = None
+        body = record.json_or_none()
+        next_link = body.get("nextLink") if isinstance(body, dict) else None
+        if record.status_code != 200 or not next_link:
+            ctx = session.context(record, situation="profile-list-walk", history=tuple(pages), extra={"expected_ids": ids})
+            session.evaluate(ctx, record)
+            return
+        ctx = session.context(record)
+        session.evaluate(ctx, record)
+        pages.append(record)
+        url = next_link
+
+
+SCENARIOS = [
+    Scenario("speaker-auth", "speaker", "A wrong or missing key is rejected with 401 Unauthorized", auth),
+    Scenario(
+        "speaker-enroll-poll",
+        "speaker",
+        "Enroll until no speech remains (accounting checked on every 201), poll Training → Enrolled, reset, delete → 404",
+        enroll_poll,
+    ),
+    Scenario("speaker-identify", "speaker", "Two enrolled voices are each identified; an Enrolling candidate is 400", identify),
+    Scenario("speaker-limits", "speaker", "Each audio limit answers its documented status and code; nothing stored is lost", limits),
+    Scenario("speaker-list-paging", "speaker", "nextLink pages list every profile exactly once", list_paging),
+]
