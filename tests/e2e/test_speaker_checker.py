@@ -1,0 +1,54 @@
+"""The checker against the Speaker emulator over real HTTP: faithful -> no finding; each Speaker fault -> its check.
+
+Source: shared slice rule "every check you add must be shown to FAIL against a target that breaks its rule";
+emulator/services/speaker/faults.py (each fault names its expected_check).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.runner import EXIT_FINDINGS, EXIT_OK, RunConfig, run
+from emulator import DEFAULT_KEY, EmulatorConfig, running
+import emulator.services.speaker  # noqa: F401  (registers the Speaker faults)
+from emulator.faults import FAULTS
+
+_ENROLL = ("speaker-enroll-poll",)
+_CASES = {
+    "speaker-enrollment-count-stuck": _ENROLL,
+    "speaker-enrollment-totals-drift": _ENROLL,
+    "speaker-audio-length-off": _ENROLL,
+    "speaker-speech-exceeds-audio": _ENROLL,
+    "speaker-remaining-grows": _ENROLL,
+    "speaker-enrolled-too-early": _ENROLL,
+    "speaker-list-pages-overlap": ("speaker-list-paging",),
+    "speaker-identify-wrong-profile": ("speaker-identify",),
+}
+
+
+def _run(url: str, scenarios: tuple[str, ...] = ()):
+    return run(
+        RunConfig(target=url, key=DEFAULT_KEY, services=("speaker",), phases=("stateful",), scenarios=scenarios, poll_timeout_s=20.0)
+    )
+
+
+def test_every_speaker_fault_has_a_case() -> None:
+    assert {n for n in FAULTS if n.startswith("speaker-")} == set(_CASES)
+
+
+@pytest.mark.slow
+def test_speaker_stateful_phase_has_no_finding_against_the_faithful_emulator() -> None:
+    with running(EmulatorConfig(training_seconds=0.2)) as url:
+        result = _run(url)
+    assert result.findings == [], [f.message for f in result.findings]
+    assert result.exit_code == EXIT_OK
+    assert result.requests > 50
+
+
+@pytest.mark.parametrize("fault", sorted(_CASES))
+def test_speaker_fault_is_caught_by_its_check(fault: str) -> None:
+    with running(EmulatorConfig(training_seconds=0.2, faults=(fault,))) as url:
+        result = _run(url, _CASES[fault])
+    checks = {f.check for f in result.findings}
+    assert result.exit_code == EXIT_FINDINGS
+    assert checks == {FAULTS[fault].expected_check}, [(f.check, f.message) for f in result.findings]
