@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--check", action="append", default=[], help="only this check (repeatable; default: all)")
     run.add_argument("--emulator-training-seconds", type=float, default=0.3, help="embedded emulator's training time")
     run.add_argument("--emulator-fault", action="append", default=[], help="embedded emulator fault (repeatable)")
+    run.add_argument("--workers", type=int, default=None, help="parallel worker processes (default: min(2, CPUs))")
     run.add_argument("--quiet", action="store_true", help="no progress output")
 
     emu = sub.add_parser("emulator", help="serve the emulator of the three services", add_help=False)
@@ -96,6 +97,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.poll_timeout <= 0:
         print("conformance: error: --poll-timeout must be positive", file=sys.stderr)
         return runner.EXIT_USAGE
+    if args.workers is not None and args.workers < 1:
+        print("conformance: error: --workers must be at least 1", file=sys.stderr)
+        return runner.EXIT_USAGE
+    extra = {"workers": args.workers} if args.workers is not None else {}
     config = runner.RunConfig(
         target=args.target,
         key=key,
@@ -110,6 +115,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         checks=tuple(args.check),
         emulator_training_seconds=args.emulator_training_seconds,
         emulator_faults=tuple(args.emulator_fault),
+        **extra,
     )
     on_event, on_progress = _progress(args.quiet)
     result = runner.run(config, on_event=on_event, on_progress=on_progress)

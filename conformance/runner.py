@@ -10,7 +10,9 @@ unreachable.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import queue as queue_module
 import re
 import secrets
 import subprocess
@@ -34,6 +36,7 @@ from conformance.events import (
     RunStarted,
     ScenarioFinished,
 )
+from conformance.naming import resource_prefix
 from conformance.scenarios import Scenario, scenarios_for
 from conformance.scenarios.polling import Poller, PollPolicy
 from conformance.scenarios.session import ScenarioAborted, Session, run_with_data
@@ -77,6 +80,7 @@ class RunConfig:
     emulator_training_seconds: float = 0.3
     emulator_faults: tuple[str, ...] = ()
     request_timeout_s: float = 30.0
+    workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
 
     def plan(self) -> dict[str, tuple[str, ...]]:
         """service -> API versions to check; raises ConfigError for unknown names."""
@@ -244,14 +248,13 @@ def _run_against(
     embedded: bool,
     config: RunConfig,
     plan: dict[str, tuple[str, ...]],
-    checks: list[Check],
+    checks: list[Check],  # validated names; each job re-selects them
     emit: Callable[[Event], None],
     events: list[Event],
     started: float,
     on_progress: Callable[[str], None] | None,
 ) -> RunResult:
     run_id = secrets.token_hex(3)
-    transport = Transport(target, key, timeout_s=config.request_timeout_s)
     emit(
         RunStarted(
             run_id=run_id,
@@ -265,26 +268,119 @@ def _run_against(
             started_at=_now(),
         )
     )
-    poller = Poller(PollPolicy(timeout_s=config.poll_timeout_s))
-    error: str | None = None
-    try:
-        for service, versions in plan.items():
-            for version in versions:
-                spec = spec_module.Spec(service, version, config.profile)
-                if "stateless" in config.phases:
-                    _stateless(transport, spec, emit, run_id, config, checks, on_progress)
-                if "stateful" in config.phases:
-                    _stateful(transport, spec, emit, run_id, config, checks, poller, on_progress)
-    except TargetUnreachable as exc:
-        error = f"target unreachable: {exc}"
-    finally:
-        transport.close()
+    jobs = [(service, version) for service, versions in plan.items() for version in versions]
+    workers = max(1, min(config.workers, len(jobs)))
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        requests, error = _run_parallel(target, key, run_id, config, jobs, workers, emit, on_progress)
+    else:
+        requests, error = 0, None
+        for job in jobs:
+            n, error = _job(target, key, run_id, config, job, emit, on_progress)
+            requests += n
+            if error:
+                break
     polls = sum(e.timeline.polls for e in events if isinstance(e, LroCompleted))
     findings = sum(1 for e in events if isinstance(e, FindingRaised))
     exit_code = EXIT_UNREACHABLE if error else (EXIT_FINDINGS if findings else EXIT_OK)
     duration = time.monotonic() - started
-    emit(RunFinished(exit_code, duration, transport.request_count, polls, findings, error=redact(error, [key]) if error else None))
-    return RunResult(exit_code, events, target, transport.request_count, duration)
+    emit(RunFinished(exit_code, duration, requests, polls, findings, error=redact(error, [key]) if error else None))
+    return RunResult(exit_code, events, target, requests, duration)
+
+
+def _job(
+    target: str,
+    key: str,
+    run_id: str,
+    config: RunConfig,
+    job: tuple[str, str],
+    emit: Callable[[Event], None],
+    on_progress: Callable[[str], None] | None,
+) -> tuple[int, str | None]:
+    """Run the configured phases for one (service, API version); return (requests, error)."""
+    service, version = job
+    checks = _select_checks(config.checks)
+    spec = spec_module.Spec(service, version, config.profile)
+    poller = Poller(PollPolicy(timeout_s=config.poll_timeout_s))
+    transport = Transport(target, key, timeout_s=config.request_timeout_s)
+    try:
+        if "stateless" in config.phases:
+            _stateless(transport, spec, emit, run_id, config, checks, on_progress)
+        if "stateful" in config.phases:
+            _stateful(transport, spec, emit, run_id, config, checks, poller, on_progress)
+    except TargetUnreachable as exc:
+        return transport.request_count, f"target unreachable: {exc}"
+    finally:
+        transport.close()
+    return transport.request_count, None
+
+
+def _worker(target, key, run_id, config, tasks, results) -> None:  # runs in a forked process
+    def emit(event: Event) -> None:
+        results.put(("event", event))
+
+    while True:
+        job = tasks.get()
+        if job is None:
+            return
+        try:
+            requests, error = _job(target, key, run_id, config, job, emit, None)
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails the run
+            import traceback
+
+            results.put(("done", job, 0, redact(f"checker error in {job}: {exc!r}\n{traceback.format_exc()}", [key])))
+        else:
+            results.put(("done", job, requests, error))
+
+
+def _run_parallel(
+    target: str,
+    key: str,
+    run_id: str,
+    config: RunConfig,
+    jobs: list[tuple[str, str]],
+    workers: int,
+    emit: Callable[[Event], None],
+    on_progress: Callable[[str], None] | None,
+) -> tuple[int, str | None]:
+    """Run jobs in ``workers`` forked processes; events stream back to ``emit`` as they happen.
+
+    The stateless phase is CPU-bound (Hypothesis generation) and the stateful one waits on
+    training, so (service, version) jobs overlap well on two cores.
+    """
+    ctx = multiprocessing.get_context("fork")
+    tasks, results = ctx.Queue(), ctx.Queue()
+    for job in jobs:
+        tasks.put(job)
+    for _ in range(workers):
+        tasks.put(None)
+    procs = [ctx.Process(target=_worker, args=(target, key, run_id, config, tasks, results), daemon=True) for _ in range(workers)]
+    for proc in procs:
+        proc.start()
+    requests, error, pending = 0, None, len(jobs)
+    try:
+        while pending:
+            try:
+                item = results.get(timeout=1.0)
+            except queue_module.Empty:
+                if not any(p.is_alive() for p in procs):
+                    error = error or "a checker worker process died"
+                    break
+                continue
+            if item[0] == "event":
+                emit(item[1])
+            else:
+                _, job, n, err = item
+                pending -= 1
+                requests += n
+                error = error or err
+                if on_progress:
+                    on_progress(f"{job[0]} {job[1]} done")
+    finally:
+        for proc in procs:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.terminate()
+    return requests, error
 
 
 def _stateless(transport, spec, emit, run_id, config, checks, on_progress) -> None:
@@ -306,7 +402,7 @@ def _stateless(transport, spec, emit, run_id, config, checks, on_progress) -> No
             operations=config.operations,
         )
     finally:
-        cleanup_created(transport, transport.records[before:], f"cc-{run_id}-")
+        cleanup_created(transport, transport.records[before:], resource_prefix(run_id, spec.version))
     emit(PhaseFinished(spec.service, spec.version, "stateless", time.monotonic() - t0, transport.request_count - n0))
 
 

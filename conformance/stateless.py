@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, Phase, given, seed as hyp_seed, settings
 from conformance.checks.registry import Check, all_checks
 from conformance.context import CheckContext
 from conformance.events import CheckEvaluated, Event, Finding, FindingRaised
+from conformance.naming import resource_prefix
 from conformance.spec import Spec
 from conformance.transport import KEY_HEADER, ResponseRecord, Transport, redact
 
@@ -82,7 +83,24 @@ def _semantic_rejection(operation_definition: dict, record: ResponseRecord) -> b
     return any(record.status_code == int(r.get("status", 0)) and code in (r.get("codes") or []) for r in allowed)
 
 
-def _to_httpx(transport: Transport, kwargs: dict[str, Any]) -> httpx.Request:
+def _declared_filenames(operation_definition: dict) -> dict[str, str]:
+    """Part name -> the filename its ``encoding.<part>.headers.Content-Disposition`` example declares.
+
+    Schemathesis sends binary parts without ``filename=`` (SCHEMATHESIS.md §1.4, issue #3951), which a
+    server reads as a text field; the spec's declared Content-Disposition says the part is a file.
+    """
+    found: dict[str, str] = {}
+    content = (operation_definition.get("requestBody") or {}).get("content") or {}
+    for media in content.values():
+        for name, encoding in ((media or {}).get("encoding") or {}).items():
+            header = ((encoding or {}).get("headers") or {}).get("Content-Disposition") or {}
+            match = re.search(r'filename="([^"]+)"', str(header.get("example", "")))
+            if match:
+                found[name] = match.group(1)
+    return found
+
+
+def _to_httpx(transport: Transport, kwargs: dict[str, Any], filenames: dict[str, str] | None = None) -> httpx.Request:
     """Turn Schemathesis' requests-style kwargs into an httpx request for our transport.
 
     Schemathesis generates the ``Ocp-Apim-Subscription-Key`` security header itself: a
@@ -97,6 +115,27 @@ def _to_httpx(transport: Transport, kwargs: dict[str, Any]) -> httpx.Request:
     if "json" in kwargs:
         build["json"] = kwargs["json"]
     data = kwargs.get("data")
+    if kwargs.get("files") is not None:
+        # Schemathesis prepares multipart parts for `requests` (values may be ints, lists, Binary...):
+        # let `requests` encode them exactly as Schemathesis' own transport would, and send the bytes.
+        import requests
+
+        prepared = requests.PreparedRequest()
+        prepared.prepare_headers(None)
+        files = [
+            (name, (filenames[name], *part[1:]))
+            if filenames and name in filenames and isinstance(part, tuple) and part and part[0] is None
+            and isinstance(part[1] if len(part) > 1 else None, (bytes, bytearray))
+            else (name, part)
+            for name, part in kwargs["files"]
+        ]
+        prepared.prepare_body(data if isinstance(data, dict) else None, files)
+        headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+        headers["Content-Type"] = prepared.headers["Content-Type"]
+        body = prepared.body
+        build["headers"] = headers
+        build["content"] = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
+        return transport.build_request(kwargs["method"], kwargs["url"], with_key=with_key, **build)
     if isinstance(data, (bytes, bytearray)):
         build["content"] = bytes(data)
     elif isinstance(data, str):
@@ -131,7 +170,7 @@ def run_stateless(
     ours = [c for c in (checks if checks is not None else all_checks()) if not c.stateful_only]
     builtin = _builtin_functions()
     schema = schemathesis.openapi.from_dict(spec.document)
-    prefix = f"cc-{run_id}-"
+    prefix = resource_prefix(run_id, spec.version)
 
     def report(check: str, passed: bool, op_id: str | None) -> None:
         emit(CheckEvaluated(check, passed, spec.service, spec.version, "stateless", op_id))
@@ -162,6 +201,7 @@ def run_stateless(
             continue
         ours_op = spec.operation(op_id) if op_id else None
         op_definition = operation.definition.raw
+        filenames = _declared_filenames(op_definition)
         if on_progress:
             on_progress(f"{spec.service} {spec.version} stateless {op_id}")
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
@@ -180,7 +220,7 @@ def run_stateless(
                 if mode is GenerationMode.POSITIVE:
                     _prefix_path_parameters(case, operation, prefix)
                 kwargs = case.as_transport_kwargs(base_url=transport.base_url)
-                request = _to_httpx(transport, kwargs)
+                request = _to_httpx(transport, kwargs, filenames)
                 record, response = transport.send_httpx(request, op_id)
                 # Schemathesis' checks
                 try:

@@ -52,10 +52,6 @@ def _order(version: str) -> tuple[str, ...]:
     return ("nonstarted" if version == "v1.0" else "notStarted", "running", "succeeded", "failed")
 
 
-def _vtag(version: str) -> str:
-    return version.replace(".", "").replace("-preview", "p")
-
-
 def _base(session: Session) -> str:
     return f"/face/{session.spec.version}"
 
@@ -176,9 +172,8 @@ def train_and_poll(session: Session, coll: Collection, group_path: str, terminal
 
 
 def train_poll(session: Session, coll: Collection) -> None:
-    version = session.spec.version
     base = _base(session)
-    gid = session.name(f"{coll.short}-{_vtag(version)}")
+    gid = session.name(coll.short)
     group_path = _create_group(session, coll, gid, "conformance group")
     session.call(
         "GET",
@@ -187,7 +182,7 @@ def train_poll(session: Session, coll: Collection) -> None:
         expected=Expected(404, (coll.not_trained,), SEED_001_404),
     )
     # An empty group is accepted and ends failed.
-    empty_path = _create_group(session, coll, session.name(f"{coll.short}-{_vtag(version)}-empty"), "empty group")
+    empty_path = _create_group(session, coll, session.name(f"{coll.short}-empty"), "empty group")
     train_and_poll(session, coll, empty_path, "empty-group-terminal")
     # A populated group succeeds.
     persons = [_add_person_with_face(session, group_path, f"person {i}") for i in range(2)]
@@ -214,7 +209,6 @@ def error_codes(session: Session, coll: Collection) -> None:
     from strategies.images import invalid_images
 
     base = _base(session)
-    version = session.spec.version
     not_found = Expected(404, (coll.not_found,), SEED_001_404 + ": invalid id or missing group")
     for bad_id in ("Upper-Case-Id", "a" * 65, "has.dot"):
         session.call("GET", f"{base}/{coll.kind}/{bad_id}", situation="invalid-id", expected=not_found)
@@ -223,7 +217,7 @@ def error_codes(session: Session, coll: Collection) -> None:
     session.call("GET", f"{base}/{coll.kind}/{missing}/training", situation="missing-group", expected=not_found)
     session.call("POST", f"{base}/{coll.kind}/{missing}/train", situation="missing-group", expected=not_found)
 
-    gid = session.name(f"{coll.short}-{_vtag(version)}-err")
+    gid = session.name(f"{coll.short}-err")
     group_path = _create_group(session, coll, gid, "errors")
     session.call(
         "PUT",

@@ -4,7 +4,8 @@ A :class:`Session` sends requests by method and concrete path, finds the operati
 rendered spec, runs every applicable check on the response (with the scenario's situation,
 expectation and LRO history), emits events, and keeps a cleanup stack so that everything a
 scenario creates is deleted at the end, also when the scenario fails. Resources it creates
-carry the run's prefix (``cc-<run id>-``) so a human can recognise and remove leftovers.
+carry the run's prefix (``cc-<run id>-<version tag>-``, see :mod:`conformance.naming`) so a
+human can recognise and remove leftovers.
 
 Schemathesis does not record calls made inside custom rules, so the session records every
 request and poll itself (through :class:`~conformance.transport.Transport`).
@@ -31,6 +32,7 @@ from conformance.events import (
     LroTimeline,
 )
 from conformance.failures import Failure, FlowBroken
+from conformance.naming import resource_prefix
 from conformance.scenarios.polling import Poller
 from conformance.spec import Spec
 from conformance.transport import ResponseRecord, Transport, redact
@@ -122,7 +124,7 @@ class Session:
     # -- naming ------------------------------------------------------------------------
     @property
     def prefix(self) -> str:
-        return f"cc-{self.run_id}-"
+        return resource_prefix(self.run_id, self.spec.version)
 
     def name(self, suffix: str) -> str:
         return f"{self.prefix}{suffix}"
