@@ -223,6 +223,9 @@ class Transport:
         return self._client.build_request(method.upper(), self.url(url), headers=headers, **kwargs)
 
     def _send(self, request: httpx.Request, operation_id: str | None) -> tuple[ResponseRecord, httpx.Response]:
+        # Buffer in-memory bodies (httpx streams multipart/form-data) so the record, the repro command and
+        # Schemathesis' response validation (which reads response.request.content) can all see them.
+        request.read()
         sent_at = time.monotonic()
         try:
             response = self._client.send(request)
