@@ -5,6 +5,7 @@ Subcommands:
 * ``conformance run``       check a target (the embedded emulator when no ``--target``)
 * ``conformance emulator``  serve the emulator (runs ``python -m emulator``; never imports it)
 * ``conformance checks``    list every check with its rule and source
+* ``conformance selftest``  the checker's mutation score over the emulator's fault catalogue
 
 Exit codes of ``run``: 0 conformant, 1 nonconformance found, 2 usage or configuration
 error, 3 target unreachable.
@@ -59,6 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
     emu.add_argument("args", nargs=argparse.REMAINDER)
 
     sub.add_parser("checks", help="list the checks with their rules and sources")
+
+    st = sub.add_parser("selftest", help="mutation score: run the checker against every emulator fault, and a clean control")
+    st.add_argument("--fault", action="append", default=[], help="only this fault (repeatable; default: all)")
+    st.add_argument("--service", action="append", default=[], help="only faults of this service (repeatable)")
+    st.add_argument("--workers", type=int, default=2, help="parallel runs (default 2)")
+    st.add_argument("--max-examples", type=int, default=2, help="stateless examples per operation and mode (default 2)")
+    st.add_argument("--poll-timeout", type=float, default=5.0)
+    st.add_argument("--report-dir", default=None, help="also write selftest.json and selftest.md here")
     return parser
 
 
@@ -152,6 +161,30 @@ def _cmd_checks() -> int:
     return 0
 
 
+def _cmd_selftest(args: argparse.Namespace) -> int:
+    from conformance import selftest
+
+    if args.workers < 1 or args.max_examples < 1 or args.poll_timeout <= 0:
+        print("conformance: error: --workers and --max-examples must be >= 1, --poll-timeout > 0", file=sys.stderr)
+        return runner.EXIT_USAGE
+    try:
+        result = selftest.run_selftest(
+            faults=tuple(args.fault),
+            services=tuple(args.service),
+            workers=args.workers,
+            max_examples=args.max_examples,
+            poll_timeout_s=args.poll_timeout,
+        )
+    except runner.ConfigError as exc:
+        print(f"conformance: error: {exc}", file=sys.stderr)
+        return runner.EXIT_USAGE
+    print(selftest.render_table(result))
+    if args.report_dir:
+        paths = selftest.write_reports(result, args.report_dir)
+        print("reports: " + ", ".join(str(p) for p in paths))
+    return runner.EXIT_OK if result.passed else runner.EXIT_FINDINGS
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
@@ -160,6 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _cmd_emulator(args)
     if args.command == "checks":
         return _cmd_checks()
+    if args.command == "selftest":
+        return _cmd_selftest(args)
     return runner.EXIT_USAGE  # pragma: no cover - argparse enforces the choices
 
 

@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--training-seconds", type=_seconds, default=2.0, metavar="S", help="base training duration in seconds (default 2)")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME", help=f"enable a fault; one of: {', '.join(sorted(FAULTS))}")
+    parser.add_argument("--list-faults", action="store_true", help="print the fault catalogue as JSON and exit")
     return parser
 
 
@@ -84,6 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     """Parse arguments, print the address and keys, serve until SIGINT/SIGTERM; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.list_faults:
+        import json
+
+        from emulator.faults import catalogue
+
+        print(json.dumps(catalogue(), indent=2))
+        return 0
     try:
         config = EmulatorConfig(
             keys=tuple(args.key) if args.key else (DEFAULT_KEY,),

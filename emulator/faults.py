@@ -78,6 +78,8 @@ class Fault:
     description: ClassVar[str]
     breaks: ClassVar[str]
     expected_check: ClassVar[str]
+    service: ClassVar[str | None] = None  # the service whose rule it breaks; None: inferred (see catalogue())
+    api_version: ClassVar[str | None] = None  # a version where it shows (None: the service's default)
 
     def adjust(self, behaviour: Behaviour) -> Behaviour:
         """Return the behaviour with this fault's knob turned (default: unchanged)."""
@@ -470,3 +472,36 @@ class InstantTraining(Fault):
 
     def adjust(self, behaviour: Behaviour) -> Behaviour:
         return replace(behaviour, training_scale=0.0)
+
+
+def catalogue() -> list[dict[str, str | None]]:
+    """Every fault as plain data (``python -m emulator --list-faults``), sorted by service and name.
+
+    The checker's self-test reads this over a process boundary: it never imports the emulator.
+    """
+    validate_fault_names(())  # loads service-registered faults
+    return [
+        {
+            "name": cls.name,
+            "service": service_of(cls),
+            "api_version": cls.api_version,
+            "expected_check": cls.expected_check,
+            "description": cls.description,
+            "breaks": cls.breaks,
+        }
+        for cls in sorted(FAULTS.values(), key=lambda c: (service_of(c), c.name))
+    ]
+
+
+def service_of(cls: type[Fault]) -> str:
+    """The service a fault belongs to: its explicit ``service``, else the service package that
+    registers it (``emulator.services.<pkg>.…`` → that package's ``SERVICE.name``), else Face
+    (the core train-then-poll faults in this module are Face's)."""
+    if cls.service:
+        return cls.service
+    parts = cls.__module__.split(".")
+    if parts[:2] == ["emulator", "services"] and len(parts) > 2:
+        import importlib
+
+        return importlib.import_module(f"emulator.services.{parts[2]}").SERVICE.name
+    return "face"

@@ -47,7 +47,7 @@ def test_run_against_faithful_emulator_exits_0_with_clean_reports(tmp_path: Path
     assert data["result"]["conformant"] is True and data["findings"] == []
     assert {p["phase"] for p in data["phases"]} == {"stateless", "stateful"}
     assert all(c["failed"] == 0 for c in data["checks"])
-    lro = [t for t in data["lros"] if t["resource"].endswith("-v12")]
+    lro = [t for t in data["lros"] if t["resource"].startswith("persongroups/") and t["resource"].endswith("-v12-pg")]
     assert lro and lro[0]["terminalStatus"] == "succeeded" and lro[0]["pollsAfterTerminal"] == 0
     assert [s["status"] for s in lro[0]["statusesSeen"]][0] in {"notStarted", "running"}
     assert KEY not in proc.stdout + proc.stderr

@@ -114,7 +114,8 @@ EXPECTED_STATUS_DIFF = {
 
 
 def test_every_fault_has_an_expectation_and_metadata() -> None:
-    assert set(FAULTS) == set(EXPECTED_DIFF) | set(EXPECTED_STATUS_DIFF)
+    core = {name: cls for name, cls in FAULTS.items() if cls.__module__ == "emulator.faults"}
+    assert set(core) == set(EXPECTED_DIFF) | set(EXPECTED_STATUS_DIFF)
     for name, cls in FAULTS.items():
         assert cls.name == name and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name)
         assert cls.description and cls.breaks and re.fullmatch(r"[a-z_]+", cls.expected_check)
@@ -174,3 +175,18 @@ def test_behaviour_knobs() -> None:
         b = fault.adjust(b)
     assert (b.enforce_auth, b.empty_group_fails, b.deleted_groups_readable, b.training_scale) == (False, False, True, 0.0)
     assert Behaviour() == Behaviour(True, True, False, 1.0)
+
+
+def test_catalogue_lists_every_fault_with_its_service() -> None:
+    from emulator.faults import catalogue, service_of
+
+    entries = catalogue()
+    assert {e["name"] for e in entries} == set(FAULTS)
+    by_name = {e["name"]: e for e in entries}
+    assert by_name["train-returns-200"]["service"] == "face"
+    assert by_name["delete-returns-204"]["service"] == "face"
+    speaker = [e for e in entries if e["name"].startswith("speaker-enrollment")]
+    assert speaker and all(e["service"] == "speaker" for e in speaker)
+    for cls in FAULTS.values():
+        assert service_of(cls) in {"face", "speaker", "customvoice"}
+        assert by_name[cls.name]["expected_check"] == cls.expected_check
