@@ -1,7 +1,9 @@
 """The stateless phase: Schemathesis over the rendered spec, its built-in checks plus ours.
 
 For every operation of one (service, API version, profile), Schemathesis generates
-positive and negative requests (with real images and audio: ``strategies/`` registers the
+requests in two ways: its deterministic *coverage* cases (boundary values, each constraint
+violated once, undeclared methods, malformed content types) and *fuzzing* cases drawn by
+Hypothesis, positive and negative (with real images and audio: ``strategies/`` registers the
 media types). Each request is sent through :class:`~conformance.transport.Transport` (so it
 is recorded and the key redacted), then validated by Schemathesis' built-in response checks
 and by every check of ours that needs no scenario context.
@@ -30,6 +32,8 @@ __all__ = ["BUILTIN_CHECKS", "run_stateless", "cleanup_created"]
 
 BUILTIN_CHECKS = (
     "not_a_server_error",
+    "unsupported_method",
+    "missing_required_header",
     "status_code_conformance",
     "content_type_conformance",
     "response_headers_conformance",
@@ -204,7 +208,65 @@ def run_stateless(
         filenames = _declared_filenames(op_definition)
         if on_progress:
             on_progress(f"{spec.service} {spec.version} stateless {op_id}")
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
+        def exercise(case: Any, mode: Any) -> None:
+            if mode is GenerationMode.POSITIVE:
+                _prefix_path_parameters(case, operation, prefix)
+            kwargs = case.as_transport_kwargs(base_url=transport.base_url)
+            request = _to_httpx(transport, kwargs, filenames)
+            record, response = transport.send_httpx(request, op_id)
+            # Schemathesis' checks
+            try:
+                case.validate_response(response, checks=builtin)
+            except FailureGroup as group:
+                failed = {}
+                for failure in group.exceptions:
+                    name = (getattr(failure, "checks", ()) or ("schemathesis",))[0]
+                    if name == "positive_data_acceptance" and _semantic_rejection(op_definition, record):
+                        continue
+                    failed.setdefault(name, failure)
+                for name in BUILTIN_CHECKS:
+                    report(name, name not in failed, op_id)
+                for name, failure in failed.items():
+                    code = getattr(failure, "code", "")
+                    finding(
+                        name,
+                        f"{failure.title} ({code})" if code else failure.title,
+                        f"Schemathesis `{name}`",
+                        _ST_SOURCE,
+                        failure.message,
+                        record,
+                        op_id,
+                    )
+            except StFailure as failure:
+                name = (getattr(failure, "checks", ()) or ("schemathesis",))[0]
+                if not (name == "positive_data_acceptance" and _semantic_rejection(op_definition, record)):
+                    finding(name, failure.title, f"Schemathesis `{name}`", _ST_SOURCE, failure.message, record, op_id)
+            else:
+                for name in BUILTIN_CHECKS:
+                    report(name, True, op_id)
+            # ours; an undeclared-method probe is not this operation (only the generic rules apply)
+            probe = case.method.upper() != operation.method.upper()
+            ctx = CheckContext(spec=spec, operation=None if probe else ours_op)
+            from conformance.failures import Failure
+
+            for c in ours:
+                try:
+                    c.fn(ctx, record)
+                except Failure as failure:
+                    report(c.name, False, op_id)
+                    finding(c.name, failure.title, c.rule, c.source, failure.describe(), record, op_id)
+                else:
+                    report(c.name, True, op_id)
+
+
+        modes = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
+        for case in schema.iter_coverage_cases(
+            operation, generation_modes=modes, generation_config=schema.config.generation_for(operation=operation)
+        ):
+            meta = getattr(case, "meta", None)
+            exercise(case, meta.generation.mode if meta is not None else GenerationMode.POSITIVE)
+        for mode in modes:
             strategy = operation.as_strategy(generation_mode=mode)
 
             @hyp_seed(seed)
@@ -216,56 +278,10 @@ def run_stateless(
                 suppress_health_check=list(HealthCheck),
             )
             @given(case=strategy)
-            def exercise(case: Any) -> None:
-                if mode is GenerationMode.POSITIVE:
-                    _prefix_path_parameters(case, operation, prefix)
-                kwargs = case.as_transport_kwargs(base_url=transport.base_url)
-                request = _to_httpx(transport, kwargs, filenames)
-                record, response = transport.send_httpx(request, op_id)
-                # Schemathesis' checks
-                try:
-                    case.validate_response(response, checks=builtin)
-                except FailureGroup as group:
-                    failed = {}
-                    for failure in group.exceptions:
-                        name = (getattr(failure, "checks", ()) or ("schemathesis",))[0]
-                        if name == "positive_data_acceptance" and _semantic_rejection(op_definition, record):
-                            continue
-                        failed.setdefault(name, failure)
-                    for name in BUILTIN_CHECKS:
-                        report(name, name not in failed, op_id)
-                    for name, failure in failed.items():
-                        code = getattr(failure, "code", "")
-                        finding(
-                            name,
-                            f"{failure.title} ({code})" if code else failure.title,
-                            f"Schemathesis `{name}`",
-                            _ST_SOURCE,
-                            failure.message,
-                            record,
-                            op_id,
-                        )
-                except StFailure as failure:
-                    name = (getattr(failure, "checks", ()) or ("schemathesis",))[0]
-                    if not (name == "positive_data_acceptance" and _semantic_rejection(op_definition, record)):
-                        finding(name, failure.title, f"Schemathesis `{name}`", _ST_SOURCE, failure.message, record, op_id)
-                else:
-                    for name in BUILTIN_CHECKS:
-                        report(name, True, op_id)
-                # ours
-                ctx = CheckContext(spec=spec, operation=ours_op)
-                from conformance.failures import Failure
+            def fuzz(case: Any) -> None:
+                exercise(case, mode)
 
-                for c in ours:
-                    try:
-                        c.fn(ctx, record)
-                    except Failure as failure:
-                        report(c.name, False, op_id)
-                        finding(c.name, failure.title, c.rule, c.source, failure.describe(), record, op_id)
-                    else:
-                        report(c.name, True, op_id)
-
-            exercise()
+            fuzz()
 
 
 def cleanup_created(transport: Transport, records: list[ResponseRecord], prefix: str) -> list[str]:

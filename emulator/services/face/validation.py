@@ -175,10 +175,12 @@ def _face_id(raw: RawInput) -> str:
 
 
 def _name(body: dict[str, Any], *, required: bool) -> Any:
-    if "name" not in body or body["name"] is None:
+    if "name" not in body:
         if required:
             raise errors.bad_argument("'name' is empty.")
         return UNSET
+    if body["name"] is None:  # the schema's name is a string (F12); null is not "absent"
+        raise errors.bad_argument("'name' is empty.") if required else errors.invalid_request_body()
     value = body["name"]
     if not isinstance(value, str):
         raise errors.invalid_request_body()
@@ -193,9 +195,7 @@ def _user_data(container: Any, limit: int, *, key: str = "userData") -> Any:
     if key not in container:
         return UNSET
     value = container[key]
-    if value is None:
-        return None
-    if not isinstance(value, str):
+    if not isinstance(value, str):  # including null: userData is a string (F12), not nullable
         raise errors.invalid_request_body()
     if len(value) > limit:
         raise errors.bad_argument("'userData' is too long.")
