@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--training-seconds", type=_seconds, default=2.0, metavar="S", help="base training duration in seconds (default 2)")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME", help=f"enable a fault; one of: {', '.join(sorted(FAULTS))}")
+    parser.add_argument("--retry-after", type=int, default=None, metavar="S", help="send Retry-After: S on non-terminal status reads (default: never)")
     parser.add_argument("--list-faults", action="store_true", help="print the fault catalogue as JSON and exit")
     return parser
 
@@ -97,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             keys=tuple(args.key) if args.key else (DEFAULT_KEY,),
             training_seconds=args.training_seconds,
             faults=tuple(args.fault),
+            retry_after=args.retry_after,
         )
     except ValueError as exc:
         parser.error(str(exc))

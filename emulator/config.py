@@ -77,6 +77,9 @@ class EmulatorConfig:
     * ``clock``: the time source (``ManualClock`` in tests).
     * ``store``: the state; a fresh ``InMemoryStore`` by default.
     * ``image_fetch_transport``: optional httpx transport used to download face images by URL (tests).
+    * ``retry_after``: when set (whole seconds), reads of a long-running status that is not yet
+      terminal carry ``Retry-After`` (no swagger declares it; API-DIGEST §4 allows an emulator to
+      add it). Off by default, so the faithful emulator sends none.
     """
 
     keys: tuple[str, ...] = (DEFAULT_KEY,)
@@ -86,6 +89,7 @@ class EmulatorConfig:
     limits: Limits = field(default_factory=Limits)
     store: Store = field(default_factory=InMemoryStore)
     image_fetch_transport: httpx.AsyncBaseTransport | None = None
+    retry_after: int | None = None
 
     def __post_init__(self) -> None:
         keys: Any = self.keys
@@ -97,6 +101,8 @@ class EmulatorConfig:
         object.__setattr__(self, "keys", keys)
         if not isinstance(self.training_seconds, (int, float)) or not math.isfinite(self.training_seconds) or self.training_seconds < 0:
             raise ValueError("EmulatorConfig.training_seconds must be a finite number >= 0")
+        if self.retry_after is not None and (isinstance(self.retry_after, bool) or not isinstance(self.retry_after, int) or self.retry_after < 0):
+            raise ValueError("EmulatorConfig.retry_after must be a whole number of seconds >= 0")
         faults: Any = self.faults
         if isinstance(faults, str):
             faults = (faults,)
