@@ -266,9 +266,8 @@ def validators(kind: GroupKind) -> dict[str, Validator]:
         body = ensure_object(raw.json)
         name = _name(body, required=True)
         user_data = _optional(_user_data(body, GROUP_USER_DATA_MAX))
-        model = body.get("recognitionModel")
-        if model is None:
-            model = "recognition_01"
+        # absent -> the default; an explicit null is not a RecognitionModel (F12 enum, not nullable)
+        model = body.get("recognitionModel", "recognition_01")
         if not isinstance(model, str) or model not in RECOGNITION_MODELS:
             raise errors.bad_argument("'recognitionModel' is invalid.")
         return CreateGroupInput(kind, group_id, name, user_data, model)

@@ -170,9 +170,13 @@ def _required_str(body: dict[str, Any], name: str, *, min_length: int = 1) -> st
     return value
 
 
-def _optional_str(body: dict[str, Any], name: str, *, min_length: int = 0) -> str | None:
-    value = body.get(name)
-    if value is None:
+def _optional_str(body: dict[str, Any], name: str, *, min_length: int = 0, nullable: bool = False) -> str | None:
+    """An optional string property. Absent -> None; an explicit null only where the spec says
+    nullable (``description``: Microsoft's published sample sends ``{"description": null}``)."""
+    if name not in body:
+        return None
+    value = body[name]
+    if value is None and nullable:
         return None
     if not isinstance(value, str) or len(value) < min_length:
         raise bad_argument(f"'{name}' must be a string" + (" of at least one character." if min_length else "."))
@@ -186,7 +190,7 @@ def _locale(value: Any) -> str:
 
 
 def _body_id(body: dict[str, Any], path_id: str) -> None:
-    if "id" in body and body["id"] is not None and body["id"] != path_id:
+    if "id" in body and body["id"] != path_id:  # null included: id is a ResourceId string
         raise bad_argument("The 'id' in the body must equal the ID in the URL.")
 
 
@@ -283,7 +287,7 @@ async def validate_create_project(raw: RawInput, config: Any) -> CreateProjectIn
     if kind not in PROJECT_KINDS:
         raise bad_argument("'kind' is required and must be one of ProfessionalVoice, PersonalVoice.")
     return CreateProjectInput(
-        pid, kind, _optional_str(body, "displayName", min_length=1), _optional_str(body, "description")
+        pid, kind, _optional_str(body, "displayName", min_length=1), _optional_str(body, "description", nullable=True)
     )
 
 
@@ -317,7 +321,7 @@ async def validate_consent_json(raw: RawInput, config: Any) -> ConsentInput:
         company_name=_required_str(body, "companyName"),
         locale=_locale(body.get("locale")),
         display_name=_optional_str(body, "displayName", min_length=1),
-        description=_optional_str(body, "description"),
+        description=_optional_str(body, "description", nullable=True),
         properties=None,
         samples=None,
         audio_url=audio_url,
@@ -381,7 +385,7 @@ async def validate_personal_voice_json(raw: RawInput, config: Any) -> PersonalVo
         project_id=_resource_id(body.get("projectId"), "projectId"),
         consent_id=_resource_id(body.get("consentId"), "consentId"),
         display_name=_optional_str(body, "displayName", min_length=1),
-        description=_optional_str(body, "description"),
+        description=_optional_str(body, "description", nullable=True),
         properties=None,
         samples=None,
         audios=source,

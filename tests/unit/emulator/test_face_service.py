@@ -289,3 +289,28 @@ def test_ids_with_control_characters_still_reach_the_face_routes() -> None:
     client, _ = make_client()
     assert_error(client.get("/face/v1.2/persongroups/a%0Ab/persons/%C3%AFx", headers=H), 404, "PersonGroupNotFound", "Person group ID is invalid.")
     assert_error(client.get("/face/v1.2/persongroups/%00", headers=H), 404, "PersonGroupNotFound")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "g", "userData": None},
+        {"name": "g", "recognitionModel": None},
+        {"name": None},
+    ],
+)
+def test_null_for_a_string_property_is_rejected_not_read_as_absent(body) -> None:
+    """Found by the coverage phase: null name/userData/recognitionModel were accepted (the F12 schema says string)."""
+    from starlette.testclient import TestClient
+
+    from emulator.app import create_app
+    from emulator.config import EmulatorConfig
+
+    key = "n" * 32
+    with TestClient(create_app(EmulatorConfig(keys=(key,))), base_url="http://t") as c:
+        r = c.put("/face/v1.2/persongroups/g", json=body, headers={"Ocp-Apim-Subscription-Key": key})
+        assert r.status_code == 400 and r.json()["error"]["code"] == "BadArgument"
+        assert r.headers["x-ms-error-code"] == "BadArgument"
+        c.put("/face/v1.2/persongroups/g", json={"name": "g"}, headers={"Ocp-Apim-Subscription-Key": key})
+        r = c.patch("/face/v1.2/persongroups/g", json={"userData": None}, headers={"Ocp-Apim-Subscription-Key": key})
+        assert r.status_code == 400
