@@ -71,7 +71,7 @@ class RunConfig:
     api_versions: tuple[str, ...] = ()
     profile: str = "strict"
     seed: int = 0
-    max_examples: int = 10
+    max_examples: int = 5
     poll_timeout_s: float = 60.0
     phases: tuple[str, ...] = PHASES
     scenarios: tuple[str, ...] = ()  # empty: all
@@ -80,7 +80,9 @@ class RunConfig:
     emulator_training_seconds: float = 0.3
     emulator_faults: tuple[str, ...] = ()
     request_timeout_s: float = 30.0
-    workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
+    # Jobs mix CPU work with waiting on the target (round trips, training), so more workers than
+    # cores pay off: 4 measured best on 2 cores (benchmarks/gate_time.py).
+    workers: int = field(default_factory=lambda: max(2, 2 * (os.cpu_count() or 1)))
 
     def plan(self) -> dict[str, tuple[str, ...]]:
         """service -> API versions to check; raises ConfigError for unknown names."""
@@ -129,11 +131,16 @@ class RunResult:
 
 @contextmanager
 def embedded_emulator(
-    *, key: str, training_seconds: float, faults: tuple[str, ...] = (), timeout_s: float = 30.0
+    *, key: str | tuple[str, ...], training_seconds: float, faults: tuple[str, ...] = (), timeout_s: float = 30.0
 ) -> Iterator[str]:
-    """Start ``python -m emulator`` on a free loopback port; yield its base URL; stop it after."""
-    cmd = [sys.executable, "-m", "emulator", "--host", "127.0.0.1", "--port", "0", "--key", key,
-           "--training-seconds", str(training_seconds)]
+    """Start ``python -m emulator`` on a free loopback port; yield its base URL; stop it after.
+
+    ``key`` may be several keys: each is an isolated tenant of the emulator.
+    """
+    keys = (key,) if isinstance(key, str) else tuple(key)
+    cmd = [sys.executable, "-m", "emulator", "--host", "127.0.0.1", "--port", "0", "--training-seconds", str(training_seconds)]
+    for one in keys:
+        cmd += ["--key", one]
     for fault in faults:
         cmd += ["--fault", fault]
     env = dict(os.environ, PYTHONUNBUFFERED="1")
@@ -156,7 +163,7 @@ def embedded_emulator(
         while "url" not in found:
             if proc.poll() is not None:
                 err = proc.stderr.read() if proc.stderr else ""
-                raise ConfigError(f"the embedded emulator exited with {proc.returncode}: {redact(err.strip(), [key])[-2000:]}")
+                raise ConfigError(f"the embedded emulator exited with {proc.returncode}: {redact(err.strip(), list(keys))[-2000:]}")
             if time.monotonic() > deadline:
                 raise ConfigError("the embedded emulator did not start within 30 s")
             time.sleep(0.02)
@@ -227,28 +234,49 @@ def run(
         return result
 
     if config.target is None:
-        key = config.key or secrets.token_hex(16)
+        # One tenant (key) per (service, version) job: jobs never see each other's resources, so
+        # they can run at the same time without disturbing e.g. a pagination walk.
+        jobs = _jobs(plan)
+        keys = tuple(secrets.token_hex(16) for _ in jobs) if not config.key else (config.key,) * len(jobs)
+        tasks = [(k, (job,)) for k, job in zip(keys, jobs)] if not config.key else _tasks_by_service(config.key, jobs)
         try:
             with embedded_emulator(
-                key=key, training_seconds=config.emulator_training_seconds, faults=config.emulator_faults
+                key=tuple(dict.fromkeys(keys)), training_seconds=config.emulator_training_seconds, faults=config.emulator_faults
             ) as url:
-                return _run_against(url, key, True, config, plan, checks, emit, events, started, on_progress)
+                return _run_against(url, tasks, True, config, plan, emit, events, started, on_progress)
         except ConfigError as exc:
             emit(RunFinished(EXIT_USAGE, time.monotonic() - started, 0, 0, 0, error=str(exc)))
             return RunResult(EXIT_USAGE, events)
     if not config.key:
         emit(RunFinished(EXIT_USAGE, 0.0, 0, 0, 0, error="a key is needed for a target: --key or CONFORMANCE_KEY"))
         return RunResult(EXIT_USAGE, events)
-    return _run_against(config.target.rstrip("/"), config.key, False, config, plan, checks, emit, events, started, on_progress)
+    # One key for a real target: the versions of one service share its resources, so they run
+    # one after the other (different services still run side by side).
+    tasks = _tasks_by_service(config.key, _jobs(plan))
+    return _run_against(config.target.rstrip("/"), tasks, False, config, plan, emit, events, started, on_progress)
+
+
+Job = tuple[str, str]  # (service, API version)
+Task = tuple[str, tuple[Job, ...]]  # (subscription key, jobs run one after the other)
+
+
+def _jobs(plan: dict[str, tuple[str, ...]]) -> list[Job]:
+    return [(service, version) for service, versions in plan.items() for version in versions]
+
+
+def _tasks_by_service(key: str, jobs: list[Job]) -> list[Task]:
+    by_service: dict[str, list[Job]] = {}
+    for job in jobs:
+        by_service.setdefault(job[0], []).append(job)
+    return [(key, tuple(group)) for group in by_service.values()]
 
 
 def _run_against(
     target: str,
-    key: str,
+    tasks: list[Task],
     embedded: bool,
     config: RunConfig,
     plan: dict[str, tuple[str, ...]],
-    checks: list[Check],  # validated names; each job re-selects them
     emit: Callable[[Event], None],
     events: list[Event],
     started: float,
@@ -268,14 +296,14 @@ def _run_against(
             started_at=_now(),
         )
     )
-    jobs = [(service, version) for service, versions in plan.items() for version in versions]
-    workers = max(1, min(config.workers, len(jobs)))
+    keys = sorted({key for key, _ in tasks})
+    workers = max(1, min(config.workers, len(tasks)))
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        requests, error = _run_parallel(target, key, run_id, config, jobs, workers, emit, on_progress)
+        requests, error = _run_parallel(target, run_id, config, tasks, workers, emit, on_progress)
     else:
         requests, error = 0, None
-        for job in jobs:
-            n, error = _job(target, key, run_id, config, job, emit, on_progress)
+        for key, jobs in tasks:
+            n, error = _task(target, key, run_id, config, jobs, emit, on_progress)
             requests += n
             if error:
                 break
@@ -283,7 +311,7 @@ def _run_against(
     findings = sum(1 for e in events if isinstance(e, FindingRaised))
     exit_code = EXIT_UNREACHABLE if error else (EXIT_FINDINGS if findings else EXIT_OK)
     duration = time.monotonic() - started
-    emit(RunFinished(exit_code, duration, requests, polls, findings, error=redact(error, [key]) if error else None))
+    emit(RunFinished(exit_code, duration, requests, polls, findings, error=redact(error, keys) if error else None))
     return RunResult(exit_code, events, target, requests, duration)
 
 
@@ -314,30 +342,48 @@ def _job(
     return transport.request_count, None
 
 
-def _worker(target, key, run_id, config, tasks, results) -> None:  # runs in a forked process
-    def emit(event: Event) -> None:
-        results.put(("event", event))
-
-    while True:
-        job = tasks.get()
-        if job is None:
-            return
-        try:
-            requests, error = _job(target, key, run_id, config, job, emit, None)
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails the run
-            import traceback
-
-            results.put(("done", job, 0, redact(f"checker error in {job}: {exc!r}\n{traceback.format_exc()}", [key])))
-        else:
-            results.put(("done", job, requests, error))
-
-
-def _run_parallel(
+def _task(
     target: str,
     key: str,
     run_id: str,
     config: RunConfig,
-    jobs: list[tuple[str, str]],
+    jobs: tuple[Job, ...],
+    emit: Callable[[Event], None],
+    on_progress: Callable[[str], None] | None,
+) -> tuple[int, str | None]:
+    total = 0
+    for job in jobs:
+        n, error = _job(target, key, run_id, config, job, emit, on_progress)
+        total += n
+        if error:
+            return total, error
+    return total, None
+
+
+def _worker(target, run_id, config, tasks, results) -> None:  # runs in a forked process
+    def emit(event: Event) -> None:
+        results.put(("event", event))
+
+    while True:
+        task = tasks.get()
+        if task is None:
+            return
+        key, jobs = task
+        try:
+            requests, error = _task(target, key, run_id, config, jobs, emit, None)
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails the run
+            import traceback
+
+            results.put(("done", jobs, 0, redact(f"checker error in {jobs}: {exc!r}\n{traceback.format_exc()}", [key])))
+        else:
+            results.put(("done", jobs, requests, error))
+
+
+def _run_parallel(
+    target: str,
+    run_id: str,
+    config: RunConfig,
+    tasks_list: list[Task],
     workers: int,
     emit: Callable[[Event], None],
     on_progress: Callable[[str], None] | None,
@@ -349,14 +395,14 @@ def _run_parallel(
     """
     ctx = multiprocessing.get_context("fork")
     tasks, results = ctx.Queue(), ctx.Queue()
-    for job in jobs:
-        tasks.put(job)
+    for task in tasks_list:
+        tasks.put(task)
     for _ in range(workers):
         tasks.put(None)
-    procs = [ctx.Process(target=_worker, args=(target, key, run_id, config, tasks, results), daemon=True) for _ in range(workers)]
+    procs = [ctx.Process(target=_worker, args=(target, run_id, config, tasks, results), daemon=True) for _ in range(workers)]
     for proc in procs:
         proc.start()
-    requests, error, pending = 0, None, len(jobs)
+    requests, error, pending = 0, None, len(tasks_list)
     try:
         while pending:
             try:
@@ -374,7 +420,7 @@ def _run_parallel(
                 requests += n
                 error = error or err
                 if on_progress:
-                    on_progress(f"{job[0]} {job[1]} done")
+                    on_progress(", ".join(f"{s} {v}" for s, v in job) + " done")
     finally:
         for proc in procs:
             proc.join(timeout=5)
