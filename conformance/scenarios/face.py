@@ -20,11 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from conformance.checks._util import norm_status
-from conformance.checks.lro import status_of
 from conformance.context import Expected
 from conformance.scenarios import Scenario
-from conformance.scenarios.session import Lro, ScenarioAborted, Session
+from conformance.scenarios.session import Lro, Session, poll_lro
 
 __all__ = ["SCENARIOS", "Collection", "PERSON_GROUP", "LARGE_PERSON_GROUP"]
 
@@ -107,67 +105,14 @@ def train_and_poll(session: Session, coll: Collection, group_path: str, terminal
     op_url = None
     if spec_lro and spec_lro.get("poll") == "operation-location":
         op_url = train.header("operation-location")
-    training_path = f"{group_path}/training"
-    res_hist: list = []
-    op_hist: list = []
-    state: dict = {"prev": lro.order[0], "op": None}
-
-    def read():
-        op_record = None
-        if op_url:
-            op_record = session.call("GET", op_url, lro=lro.view("operation"), history=tuple(op_hist))
-            lro.saw(status_of(op_record), "operation", op_record.sent_at)
-            op_hist.append(op_record)
-        record = session.call(
-            "GET", training_path, lro=lro.view("resource"), history=tuple(res_hist), situation=terminal_situation
-        )
-        lro.saw(status_of(record), "resource", record.sent_at)
-        res_hist.append(record)
-        lro.polls += 1
-        after = status_of(record)
-        if op_record is not None and status_of(op_record) is not None and after is not None:
-            ctx = session.context(
-                op_record,
-                situation="operation-vs-resource",
-                lro=lro.view("operation"),
-                extra={"resource_before": state["prev"], "resource_after": after},
-            )
-            session.evaluate_one("lro_operations_agree", ctx, op_record)
-        if after is not None:
-            state["prev"] = after
-        state["op"] = op_record
-        return record
-
-    def is_terminal(record) -> bool:
-        done = norm_status(status_of(record) or "") in TERMINAL
-        if op_url and state["op"] is not None:
-            done = done and norm_status(status_of(state["op"]) or "") in TERMINAL
-        return done
-
-    outcome = session.poller.poll(read, is_terminal, stop=lambda r: r.status_code >= 400)
-    lro.retry_after_seen, lro.retry_after_honoured = outcome.retry_after_seen, outcome.retry_after_honoured
-    last = outcome.records[-1]
-    if outcome.terminal is None:
-        if last.status_code < 400:
-            ctx = session.context(
-                last,
-                situation="poll-budget-exhausted",
-                lro=lro.view("resource"),
-                extra={"polls": outcome.polls, "elapsed_s": outcome.elapsed_s},
-            )
-            session.evaluate_one("lro_reaches_terminal", ctx, last)
-        session.lro_done(lro)
-        raise ScenarioAborted("training did not reach a terminal status")
-    lro.terminal_status = status_of(outcome.terminal)
-    lro.terminal_at = outcome.terminal.sent_at
-    # Re-read once more (a verification read, not a poll): the terminal status must stick.
-    session.poller.clock.sleep(min(0.05, session.poller.policy.max_interval_s))
-    if op_url:
-        again = session.call("GET", op_url, lro=lro.view("operation"), history=tuple(op_hist))
-        lro.saw(status_of(again), "operation", again.sent_at)
-    again = session.call("GET", training_path, lro=lro.view("resource"), history=tuple(res_hist))
-    lro.saw(status_of(again), "resource", again.sent_at)
-    session.lro_done(lro)
+    poll_lro(
+        session,
+        lro,
+        f"{group_path}/training",
+        op_url=op_url,
+        situation=terminal_situation,
+        abort_message="training did not reach a terminal status",
+    )
     return lro
 
 

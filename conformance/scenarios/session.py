@@ -329,3 +329,91 @@ def run_with_data(fn: Callable[[], None], session: Session, *, seed: int) -> Non
 
 def monotonic() -> float:
     return time.monotonic()
+
+
+def poll_lro(
+    session: Session,
+    lro: Lro,
+    resource_path: str,
+    *,
+    op_url: str | None = None,
+    situation: str | None = None,
+    history: tuple[ResponseRecord, ...] = (),
+    abort_message: str,
+) -> ResponseRecord:
+    """Poll a long-running operation to a terminal status; return the terminal resource read.
+
+    Every poll reads the operation status resource (``op_url``, from ``Operation-Location``)
+    when there is one, then the resource itself, and checks that the two agree
+    (``lro_operations_agree``: the operation's status lies between the resource statuses read
+    just before and after it). Each read runs every check with ``lro`` views of what was seen
+    so far. At the deadline ``lro_reaches_terminal`` fires and the scenario aborts; at a
+    terminal status one verification read (not a poll) checks that it sticks. The timeline is
+    emitted as an ``LroCompleted`` event either way.
+    """
+    from conformance.checks._util import norm_status
+    from conformance.checks.lro import status_of
+
+    terminal = {norm_status(t) for t in lro.terminal}
+    res_hist: list[ResponseRecord] = list(history)
+    op_hist: list[ResponseRecord] = []
+    state: dict[str, Any] = {"prev": lro.order[0], "op": None}
+
+    def read_operation() -> ResponseRecord:
+        record = session.call("GET", op_url, lro=lro.view("operation"), history=tuple(op_hist), situation=situation)
+        lro.saw(status_of(record), "operation", record.sent_at)
+        op_hist.append(record)
+        return record
+
+    def read_resource() -> ResponseRecord:
+        record = session.call("GET", resource_path, lro=lro.view("resource"), history=tuple(res_hist), situation=situation)
+        lro.saw(status_of(record), "resource", record.sent_at)
+        res_hist.append(record)
+        return record
+
+    def read() -> ResponseRecord:
+        op_record = read_operation() if op_url else None
+        record = read_resource()
+        lro.polls += 1
+        after = status_of(record)
+        if op_record is not None and status_of(op_record) is not None and after is not None:
+            ctx = session.context(
+                op_record,
+                situation="operation-vs-resource",
+                lro=lro.view("operation"),
+                extra={"resource_before": state["prev"], "resource_after": after},
+            )
+            session.evaluate_one("lro_operations_agree", ctx, op_record)
+        if after is not None:
+            state["prev"] = after
+        state["op"] = op_record
+        return record
+
+    def is_terminal(record: ResponseRecord) -> bool:
+        done = norm_status(status_of(record) or "") in terminal
+        if op_url and state["op"] is not None:
+            done = done and norm_status(status_of(state["op"]) or "") in terminal
+        return done
+
+    outcome = session.poller.poll(read, is_terminal, stop=lambda r: r.status_code >= 400)
+    lro.retry_after_seen, lro.retry_after_honoured = outcome.retry_after_seen, outcome.retry_after_honoured
+    if outcome.terminal is None:
+        last = outcome.records[-1]
+        if last.status_code < 400:
+            ctx = session.context(
+                last,
+                situation="poll-budget-exhausted",
+                lro=lro.view("resource"),
+                extra={"polls": outcome.polls, "elapsed_s": outcome.elapsed_s},
+            )
+            session.evaluate_one("lro_reaches_terminal", ctx, last)
+        session.lro_done(lro)
+        raise ScenarioAborted(abort_message)
+    lro.terminal_status = status_of(outcome.terminal)
+    lro.terminal_at = outcome.terminal.sent_at
+    session.poller.clock.sleep(min(0.05, session.poller.policy.max_interval_s))
+    if op_url:
+        read_operation()
+    read_resource()
+    session.lro_done(lro)
+    return outcome.terminal

@@ -27,10 +27,9 @@ import wave
 from io import BytesIO
 from typing import Any
 
-from conformance.checks.lro import status_of
 from conformance.context import Expected
 from conformance.scenarios import Scenario
-from conformance.scenarios.session import Lro, ScenarioAborted, Session
+from conformance.scenarios.session import Lro, Session, poll_lro
 from conformance.transport import ResponseRecord
 
 __all__ = ["SCENARIOS", "ORDER", "TERMINAL", "PROFILES", "audio_seconds"]
@@ -101,35 +100,7 @@ def _poll_until_enrolled(session: Session, path: str, submitted: ResponseRecord)
         order=ORDER,
         terminal=TERMINAL,
     )
-    history: list[ResponseRecord] = []
-
-    def read() -> ResponseRecord:
-        record = session.call("GET", path, lro=lro.view("resource"), history=tuple(history))
-        lro.saw(status_of(record), "resource", record.sent_at)
-        history.append(record)
-        lro.polls += 1
-        return record
-
-    outcome = session.poller.poll(read, lambda r: status_of(r) in TERMINAL, stop=lambda r: r.status_code >= 400)
-    lro.retry_after_seen, lro.retry_after_honoured = outcome.retry_after_seen, outcome.retry_after_honoured
-    last = outcome.records[-1]
-    if outcome.terminal is None:
-        if last.status_code < 400:
-            ctx = session.context(
-                last,
-                situation="poll-budget-exhausted",
-                lro=lro.view("resource"),
-                extra={"polls": outcome.polls, "elapsed_s": outcome.elapsed_s},
-            )
-            session.evaluate_one("lro_reaches_terminal", ctx, last)
-        session.lro_done(lro)
-        raise ScenarioAborted("the profile did not reach Enrolled")
-    lro.terminal_status = status_of(outcome.terminal)
-    lro.terminal_at = outcome.terminal.sent_at
-    session.poller.clock.sleep(min(0.05, session.poller.policy.max_interval_s))
-    again = session.call("GET", path, lro=lro.view("resource"), history=tuple(history))
-    lro.saw(status_of(again), "resource", again.sent_at)
-    session.lro_done(lro)
+    poll_lro(session, lro, path, abort_message="the profile did not reach Enrolled")
     return lro
 
 

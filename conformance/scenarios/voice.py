@@ -27,11 +27,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.checks._util import norm_status
 from conformance.checks.lro import status_of
 from conformance.context import Expected
 from conformance.scenarios import Scenario
-from conformance.scenarios.session import Lro, ScenarioAborted, Session
+from conformance.scenarios.session import Lro, Session, poll_lro
 from conformance.transport import ResponseRecord
 
 __all__ = ["SCENARIOS", "ORDER", "TERMINAL", "create_and_poll"]
@@ -88,69 +87,16 @@ def create_and_poll(session: Session, create: ResponseRecord, path: str, termina
         order=ORDER,
         terminal=TERMINAL,
     )
-    op_url = create.header("operation-location")
-    res_hist: list[ResponseRecord] = [create]
-    op_hist: list[ResponseRecord] = []
-    state: dict[str, Any] = {"prev": ORDER[0], "op": None}
-
-    def read() -> ResponseRecord:
-        op_record = None
-        if op_url:
-            op_record = session.call(
-                "GET", op_url, lro=lro.view("operation"), history=tuple(op_hist), situation=terminal_situation
-            )
-            lro.saw(status_of(op_record), "operation", op_record.sent_at)
-            op_hist.append(op_record)
-        record = session.call(
-            "GET", path, lro=lro.view("resource"), history=tuple(res_hist), situation=terminal_situation
-        )
-        lro.saw(status_of(record), "resource", record.sent_at)
-        res_hist.append(record)
-        lro.polls += 1
-        after = status_of(record)
-        if op_record is not None and status_of(op_record) is not None and after is not None:
-            ctx = session.context(
-                op_record,
-                situation="operation-vs-resource",
-                lro=lro.view("operation"),
-                extra={"resource_before": state["prev"], "resource_after": after},
-            )
-            session.evaluate_one("lro_operations_agree", ctx, op_record)
-        if after is not None:
-            state["prev"] = after
-        state["op"] = op_record
-        return record
-
-    def is_terminal(record: ResponseRecord) -> bool:
-        done = norm_status(status_of(record) or "") in {"succeeded", "failed"}
-        if op_url and state["op"] is not None:
-            done = done and norm_status(status_of(state["op"]) or "") in {"succeeded", "failed"}
-        return done
-
-    outcome = session.poller.poll(read, is_terminal, stop=lambda r: r.status_code >= 400)
-    lro.retry_after_seen, lro.retry_after_honoured = outcome.retry_after_seen, outcome.retry_after_honoured
-    last = outcome.records[-1]
-    if outcome.terminal is None:
-        if last.status_code < 400:
-            ctx = session.context(
-                last,
-                situation="poll-budget-exhausted",
-                lro=lro.view("resource"),
-                extra={"polls": outcome.polls, "elapsed_s": outcome.elapsed_s},
-            )
-            session.evaluate_one("lro_reaches_terminal", ctx, last)
-        session.lro_done(lro)
-        raise ScenarioAborted(f"{path} did not reach a terminal status")
-    lro.terminal_status = status_of(outcome.terminal)
-    lro.terminal_at = outcome.terminal.sent_at
-    # A verification read (not a poll): the terminal status sticks, the operation still agrees.
-    if op_url:
-        again = session.call("GET", op_url, lro=lro.view("operation"), history=tuple(op_hist), situation=terminal_situation)
-        lro.saw(status_of(again), "operation", again.sent_at)
-    again = session.call("GET", path, lro=lro.view("resource"), history=tuple(res_hist), situation=terminal_situation)
-    lro.saw(status_of(again), "resource", again.sent_at)
-    session.lro_done(lro)
-    return _Created(create, path, lro, outcome.terminal)
+    terminal_record = poll_lro(
+        session,
+        lro,
+        path,
+        op_url=create.header("operation-location"),
+        situation=terminal_situation,
+        history=(create,),
+        abort_message=f"{path} did not reach a terminal status",
+    )
+    return _Created(create, path, lro, terminal_record)
 
 
 def _consent(
