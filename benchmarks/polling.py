@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import emulator, machine  # noqa: E402
 
 KEY = "b3nchk3y00000000000000000000beef"
+TERMINAL = {"succeeded", "failed", "enrolled"}
 
 
 def run(training_seconds: float, retry_after: int | None) -> dict:
@@ -47,15 +48,15 @@ def summarize(label: str, report: dict) -> None:
     after = sum(t.get("pollsAfterTerminal", 0) for t in lros)
     seen = sum(t.get("retryAfterSeen", 0) for t in lros)
     honoured = sum(t.get("retryAfterHonoured", 0) for t in lros)
-    gaps = []
+    gaps = []  # waits between polls: after an in-progress read (the re-read after a terminal one is a check, not a poll)
     for t in lros:
-        times = [s["t"] for s in t["statusesSeen"] if s["via"] == "resource"]
-        gaps += [b - a for a, b in zip(times, times[1:])]
+        reads = [s for s in t["statusesSeen"] if s["via"] == "resource"]
+        gaps += [b["t"] - a["t"] for a, b in zip(reads, reads[1:]) if a["status"].lower() not in TERMINAL]
     print(f"\n{label}: exit {report['_exit']}, {len(lros)} LROs, {report['result']['polls']} polls, {report['result']['requests']} requests")
     if polls:
         print(f"  polls per LRO: median {statistics.median(polls):.0f}, max {max(polls)}")
     print(f"  polls after a terminal status: {after}")
-    print(f"  Retry-After seen {seen}, honoured {honoured}; smallest gap between two status reads: {min(gaps) if gaps else 0:.3f} s")
+    print(f"  Retry-After seen {seen}, honoured {honoured}; smallest wait between two polls: {min(gaps) if gaps else 0:.3f} s")
     by_service: dict[str, list[float]] = {}
     for t in lros:
         if t["timeToTerminalSeconds"] is not None:

@@ -48,6 +48,7 @@ __all__ = [
     "EXIT_USAGE",
     "EXIT_UNREACHABLE",
     "ConfigError",
+    "SERVICE_ALIASES",
     "RunConfig",
     "RunResult",
     "embedded_emulator",
@@ -56,6 +57,8 @@ __all__ = [
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 PHASES = ("stateless", "stateful")
+#: Other names users reach for: the issue tracker and Azure's docs say "voice" / "speaker recognition".
+SERVICE_ALIASES = {"voice": "customvoice", "custom-voice": "customvoice", "speaker-recognition": "speaker"}
 _LISTENING = re.compile(r"listening on (https?://\S+)")
 
 
@@ -87,10 +90,11 @@ class RunConfig:
     def plan(self) -> dict[str, tuple[str, ...]]:
         """service -> API versions to check; raises ConfigError for unknown names."""
         known = spec_module.services()
-        services = self.services or tuple(known)
+        services = tuple(dict.fromkeys(SERVICE_ALIASES.get(s, s) for s in (self.services or tuple(known))))
         for s in services:
             if s not in known:
-                raise ConfigError(f"unknown service {s!r}; known: {', '.join(known)}")
+                aliases = ", ".join(f"{a} = {t}" for a, t in SERVICE_ALIASES.items())
+                raise ConfigError(f"unknown service {s!r}; known: {', '.join(known)} (aliases: {aliases})")
         if self.profile not in spec_module.PROFILES:
             raise ConfigError(f"unknown profile {self.profile!r}; known: {', '.join(spec_module.PROFILES)}")
         for p in self.phases:

@@ -215,6 +215,7 @@ def error_codes(session: Session) -> None:
     bad_req = lambda why: Expected(400, ("BadRequest",), f"{SPEC}: {why}")  # noqa: E731
     missing = session.name("missing")
     session.call("GET", f"{base}/projects/-bad-id-", situation="invalid-id", expected=bad_arg("id breaks the ResourceId pattern"))
+    session.call("GET", f"{base}/projects/{'a' * 65}", situation="invalid-id", expected=bad_arg("id longer than 64 characters"))
     session.call("GET", f"{base}/projects/{missing}", situation="missing-project", expected=Expected(404, ("NotFound",), SPEC))
     session.call("GET", f"{base}/operations/{missing}", situation="missing-operation", expected=Expected(404, ("NotFound",), SPEC))
     session.call(

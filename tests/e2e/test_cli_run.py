@@ -119,3 +119,11 @@ def test_checks_command_lists_rules_and_sources() -> None:
     proc = _cli("checks")
     assert proc.returncode == 0
     assert "lro_legal_status_path" in proc.stdout and "source: seed 001" in proc.stdout
+
+
+def test_voice_is_an_alias_of_customvoice(tmp_path: Path) -> None:
+    proc = _cli("run", "--service", "voice", "--api-version", "2024-02-01-preview", "--phase", "stateful",
+                "--scenario", "voice-auth", "--report-dir", str(tmp_path), "--quiet")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads((tmp_path / "conformance.json").read_text())
+    assert [s["service"] for s in data["services"]] == ["customvoice"]

@@ -27,6 +27,7 @@ __all__ = [
     "EnrolledTooEarly",
     "ListPagesOverlap",
     "IdentifyWrongProfile",
+    "DeleteReturns200WithBody",
 ]
 
 _ENROLL = "TextIndependent_CreateEnrollment"
@@ -151,3 +152,16 @@ class IdentifyWrongProfile(Fault):
         if len(ranking) < 2:
             return reply
         return replace(reply, json={**reply.json, "identifiedProfile": dict(ranking[1])})
+
+
+@register_fault
+class DeleteReturns200WithBody(Fault):
+    name = "speaker-delete-returns-200-with-body"
+    description = "Delete Profile answers 200 with a JSON body instead of 204 No Content."
+    breaks = "TextIndependent_DeleteProfile answers 204 (SR; SREX deleteProfile.json; API-DIGEST §2.2)."
+    expected_check = "status_code_documented"
+
+    def transform(self, exchange: Exchange, reply: Reply) -> Reply:
+        if exchange.service == "speaker" and exchange.operation_id == "TextIndependent_DeleteProfile" and reply.status == 204:
+            return replace(reply, status=200, json={"deleted": True}, content=None)
+        return reply

@@ -176,3 +176,12 @@ def test_situational_checks_apply_only_to_their_own_situations(chk: SituationChe
         expect_failure(UnexpectedStatusForSituation, chk, ctx, wrong)
     else:
         assert chk(ctx, wrong) is None
+
+
+def test_default_response_covers_errors_but_not_an_unlisted_success() -> None:
+    """Speaker (like upstream) has a `default` error response: a 500 falls to it, a 200 on delete does not."""
+    ctx = context("speaker", "2021-09-05", "TextIndependent_DeleteProfile")
+    failure = expect_failure(UndocumentedStatusCode, status_code_documented, ctx, response(200, {"deleted": True}))
+    assert failure.received == 200 and "204" in str(failure.documented)
+    status_code_documented(ctx, response(204))
+    status_code_documented(ctx, response(500, {"error": {"code": "InternalServerError", "message": "x"}}))
