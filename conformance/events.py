@@ -3,7 +3,7 @@
 The stream for one run is::
 
     RunStarted
-      (PhaseStarted, CheckEvaluated*, FindingRaised*, LroCompleted*, ScenarioFinished*, PhaseFinished)*
+      (PhaseStarted, RuleEvaluated*, FindingRaised*, LroCompleted*, ScenarioFinished*, PhaseFinished)*
     RunFinished
 """
 
@@ -17,7 +17,7 @@ __all__ = [
     "RunStarted",
     "PhaseStarted",
     "PhaseFinished",
-    "CheckEvaluated",
+    "RuleEvaluated",
     "Finding",
     "FindingRaised",
     "LroTimeline",
@@ -62,14 +62,24 @@ class PhaseFinished(Event):
 
 
 @dataclass(frozen=True)
-class CheckEvaluated(Event):
+class RuleEvaluated(Event):
+    """One rule judged one exchange or one piece of evidence: ``verdict`` is pass, fail or n/a.
+
+    ``reason`` says why a rule did not apply (n/a).
+    """
+
     check: str
-    passed: bool
+    verdict: str  # "pass" | "fail" | "n/a"
     service: str
     version: str
     phase: str
     operation_id: str | None
     scenario: str | None = None
+    reason: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict == "pass"
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,6 @@ __all__ = [
     "EXIT_USAGE",
     "EXIT_UNREACHABLE",
     "ConfigError",
-    "SERVICE_ALIASES",
     "RunConfig",
     "RunResult",
     "embedded_emulator",
@@ -57,8 +56,6 @@ __all__ = [
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 PHASES = ("stateless", "stateful")
-#: Other names users reach for: the issue tracker and Azure's docs say "voice" / "speaker recognition".
-SERVICE_ALIASES = {"voice": "customvoice", "custom-voice": "customvoice", "speaker-recognition": "speaker"}
 _LISTENING = re.compile(r"listening on (https?://\S+)")
 
 
@@ -89,12 +86,14 @@ class RunConfig:
 
     def plan(self) -> dict[str, tuple[str, ...]]:
         """service -> API versions to check; raises ConfigError for unknown names."""
-        known = spec_module.services()
-        services = tuple(dict.fromkeys(SERVICE_ALIASES.get(s, s) for s in (self.services or tuple(known))))
-        for s in services:
-            if s not in known:
-                aliases = ", ".join(f"{a} = {t}" for a, t in SERVICE_ALIASES.items())
-                raise ConfigError(f"unknown service {s!r}; known: {', '.join(known)} (aliases: {aliases})")
+        from conformance.packs import UnknownPack, all_packs, resolve
+
+        try:
+            services = tuple(dict.fromkeys(resolve(s) for s in self.services)) if self.services else tuple(
+                p.service for p in all_packs()
+            )
+        except UnknownPack as exc:
+            raise ConfigError(str(exc)) from None
         if self.profile not in spec_module.PROFILES:
             raise ConfigError(f"unknown profile {self.profile!r}; known: {', '.join(spec_module.PROFILES)}")
         for p in self.phases:

@@ -21,9 +21,9 @@ from typing import Any
 import httpx
 from hypothesis import HealthCheck, Phase, given, seed as hyp_seed, settings
 
-from conformance.checks.registry import Check, all_checks
+from conformance.checks.registry import Check, all_checks, judge
 from conformance.context import CheckContext
-from conformance.events import CheckEvaluated, Event, Finding, FindingRaised
+from conformance.events import Event, Finding, FindingRaised, RuleEvaluated
 from conformance.naming import resource_prefix
 from conformance.spec import Spec
 from conformance.transport import KEY_HEADER, ResponseRecord, Transport, redact
@@ -214,8 +214,9 @@ def run_stateless(
     schema = schemathesis.openapi.from_dict(spec.document)
     prefix = resource_prefix(run_id, spec.version)
 
-    def report(check: str, passed: bool, op_id: str | None) -> None:
-        emit(CheckEvaluated(check, passed, spec.service, spec.version, "stateless", op_id))
+    def report(check: str, passed: bool | str, op_id: str | None, reason: str | None = None) -> None:
+        verdict = passed if isinstance(passed, str) else ("pass" if passed else "fail")
+        emit(RuleEvaluated(check, verdict, spec.service, spec.version, "stateless", op_id, reason=reason))
 
     def finding(check: str, title: str, rule: str, source: str, message: str, record: ResponseRecord, op_id) -> None:
         emit(
@@ -291,16 +292,12 @@ def run_stateless(
             # ours; an undeclared-method probe is not this operation (only the generic rules apply)
             probe = case.method.upper() != operation.method.upper()
             ctx = CheckContext(spec=spec, operation=None if probe else ours_op)
-            from conformance.failures import Failure
-
             for c in ours:
-                try:
-                    c.fn(ctx, record)
-                except Failure as failure:
-                    report(c.name, False, op_id)
+                outcome = judge(c, ctx, record)
+                if outcome.failure is not None:
+                    failure = outcome.failure
                     finding(c.name, failure.title, c.rule, c.source, failure.describe(), record, op_id)
-                else:
-                    report(c.name, True, op_id)
+                report(c.name, outcome.verdict, op_id, outcome.reason)
 
 
         modes = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]

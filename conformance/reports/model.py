@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from conformance.events import (
-    CheckEvaluated,
+    RuleEvaluated,
     Event,
     FindingRaised,
     LroCompleted,
@@ -33,9 +33,9 @@ def build(events: list[Event]) -> dict[str, Any]:
     registry = {c.name: c for c in all_checks()}
     checks: dict[str, dict[str, Any]] = {}
     for e in events:
-        if isinstance(e, CheckEvaluated):
-            entry = checks.setdefault(e.check, {"check": e.check, "passed": 0, "failed": 0})
-            entry["passed" if e.passed else "failed"] += 1
+        if isinstance(e, RuleEvaluated):
+            entry = checks.setdefault(e.check, {"check": e.check, "passed": 0, "failed": 0, "notApplicable": 0})
+            entry[{"pass": "passed", "fail": "failed"}.get(e.verdict, "notApplicable")] += 1
     findings: dict[tuple, dict[str, Any]] = {}
     for e in events:
         if isinstance(e, FindingRaised):
@@ -44,13 +44,14 @@ def build(events: list[Event]) -> dict[str, Any]:
                 findings[k]["occurrences"] += 1
             else:
                 findings[k] = e.finding.to_dict()
-            checks.setdefault(e.finding.check, {"check": e.finding.check, "passed": 0, "failed": 0})
+            checks.setdefault(e.finding.check, {"check": e.finding.check, "passed": 0, "failed": 0, "notApplicable": 0})
     for name, entry in checks.items():
         c = registry.get(name)
         entry["rule"] = c.rule if c else f"Schemathesis built-in check `{name}`" if name != "documented_flow" else "The documented request sequence can be followed"
         entry["source"] = c.source if c else "Schemathesis over specs/<service>.yaml"
         entry["family"] = c.family if c else "schemathesis"
-        entry["status"] = "failed" if entry["failed"] or any(f["check"] == name for f in findings.values()) else "passed"
+        failed = entry["failed"] or any(f["check"] == name for f in findings.values())
+        entry["status"] = "failed" if failed else ("passed" if entry["passed"] else "not exercised")
     phases = [
         {
             "service": e.service,

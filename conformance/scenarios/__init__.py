@@ -1,4 +1,4 @@
-"""Stateful scenarios, one module per service.
+"""Stateful scenarios: the machinery they share; each service pack holds its own.
 
 A :class:`Scenario` is a named flow (``face-persongroup-train-poll``, ...) that a
 :class:`~conformance.scenarios.session.Session` runs against one API version of a target.
@@ -21,16 +21,7 @@ class Scenario:
 
 
 def scenarios_for(service: str) -> list[Scenario]:
-    if service == "face":
-        from conformance.scenarios import face
+    """The stateful scenarios of a service's pack (name or alias)."""
+    from conformance.packs import get_pack
 
-        return face.SCENARIOS
-    if service == "speaker":
-        from conformance.scenarios import speaker
-
-        return speaker.SCENARIOS
-    if service == "customvoice":
-        from conformance.scenarios import voice
-
-        return voice.SCENARIOS
-    raise ValueError(f"no scenarios for service {service!r}")
+    return list(get_pack(service).scenarios())

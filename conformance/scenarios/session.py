@@ -21,10 +21,10 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, seed as hyp_seed, settings
 from hypothesis import strategies as st
 
-from conformance.checks.registry import Check, all_checks, get
+from conformance.checks.registry import FAIL, Check, all_checks, get, judge
 from conformance.context import CheckContext, Expected, LroView
 from conformance.events import (
-    CheckEvaluated,
+    RuleEvaluated,
     Event,
     Finding,
     FindingRaised,
@@ -188,18 +188,15 @@ class Session:
         return record
 
     def evaluate(self, ctx: CheckContext, record: ResponseRecord, checks: list[Check] | None = None) -> bool:
-        """Run checks on ``record``; emit one CheckEvaluated per check and a finding per failure."""
+        """Judge ``record`` by ``checks``; emit one RuleEvaluated per rule and a finding per failure."""
         ok = True
         for c in checks if checks is not None else self.checks:
-            try:
-                c.fn(ctx, record)
-            except Failure as failure:
+            outcome = judge(c, ctx, record)
+            if outcome.verdict == FAIL:
                 ok = False
                 self.failed = True
-                self._finding(c.name, c.rule, c.source, failure, ctx, record)
-                self.emit(self._evaluated(c.name, False, ctx))
-            else:
-                self.emit(self._evaluated(c.name, True, ctx))
+                self._finding(c.name, c.rule, c.source, outcome.failure, ctx, record)
+            self.emit(self._evaluated(c.name, outcome.verdict, ctx, outcome.reason))
         return ok
 
     def evaluate_one(self, name: str, ctx: CheckContext, record: ResponseRecord) -> bool:
@@ -221,10 +218,11 @@ class Session:
         self._finding("documented_flow", "The documented request sequence can be followed", source, failure, ctx, record)
         raise ScenarioAborted(message)
 
-    def _evaluated(self, name: str, passed: bool, ctx: CheckContext) -> CheckEvaluated:
-        return CheckEvaluated(
+    def _evaluated(self, name: str, verdict: str, ctx: CheckContext, reason: str | None = None) -> RuleEvaluated:
+        return RuleEvaluated(
             check=name,
-            passed=passed,
+            verdict=verdict,
+            reason=reason,
             service=self.spec.service,
             version=self.spec.version,
             phase=self.phase,

@@ -10,7 +10,7 @@ import pathlib
 
 import pytest
 
-from conformance.checks import enrollment as E
+from conformance.packs.speaker import rules as E
 from conformance.failures import AccountingViolation
 
 _spec = importlib.util.spec_from_file_location("_helpers", pathlib.Path(__file__).parent / "checks" / "_helpers.py")

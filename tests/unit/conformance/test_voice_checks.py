@@ -5,7 +5,7 @@ Source: STYLE.md "Writing a check" (hand-built ResponseRecords); conformance/che
 
 from __future__ import annotations
 
-from conformance.checks import voice
+from conformance.packs.voice import rules as voice
 from conformance.context import LroView
 from conformance.failures import ResourceFieldChanged, TrainingResultUnexpected
 from tests.unit.conformance.checks._helpers import CV_ORDER, CV_TERMINAL, context, expect_failure, response

@@ -49,7 +49,11 @@ NAMED_CHECKS = {
 # A citation names a seed document, an API-DIGEST section, a spec file or an upstream example.
 CITATION = re.compile(r"seed 00\d|API-DIGEST §\d|specs/\S+\.yaml|example")
 # Families are the public modules of conformance/checks (registry and _util are machinery, not rules).
-FAMILIES = {p.stem for p in Path(registry.__file__).parent.glob("*.py")} - {"__init__", "registry", "_util"}
+from conformance.packs import all_packs
+
+FAMILIES = ({p.stem for p in Path(registry.__file__).parent.glob("*.py")} - {"__init__", "registry", "_util"}) | {
+    p.service for p in all_packs()
+}
 UNIT_TESTS = Path(__file__).resolve().parents[2]  # tests/unit
 
 
@@ -82,7 +86,11 @@ def test_every_check_states_a_rule_and_cites_a_source(chk: Check) -> None:
     assert "Source:" in doc
     assert chk.source and CITATION.search(chk.source), f"{chk.name}: source cites nothing: {chk.source!r}"
     assert chk.family in FAMILIES
-    assert chk.fn.__module__ == f"conformance.checks.{chk.family}"
+    packs = {p.service: p for p in all_packs()}
+    if chk.family in packs:
+        assert chk.fn.__module__ in packs[chk.family].rule_modules
+    else:
+        assert chk.fn.__module__ == f"conformance.checks.{chk.family}"
     assert list(inspect.signature(chk.fn).parameters) == ["ctx", "response"]
 
 
@@ -171,7 +179,7 @@ def test_check_rejects_a_duplicate_name(scratch_registry: dict[str, Check]) -> N
         Source: seed 000
         """
 
-    with pytest.raises(ValueError, match="duplicate check name status_code_documented"):
+    with pytest.raises(ValueError, match="duplicate rule name status_code_documented"):
         check(status_code_documented)
     assert scratch_registry["status_code_documented"].fn.__module__ == "conformance.checks.status"
 
@@ -180,7 +188,7 @@ def test_run_checks_reports_one_outcome_per_check_with_the_failure() -> None:
     ctx = context("face", "v1.2", "PersonGroupOperations_TrainPersonGroup")
     selected = [get("status_code_documented"), get("error_code_header_matches_body")]
     outcomes = run_checks(ctx, response(500, {"error": {"code": "X", "message": "m"}}), selected)
-    assert [o.check.name for o in outcomes] == ["status_code_documented", "error_code_header_matches_body"]
+    assert [o.rule.name for o in outcomes] == ["status_code_documented", "error_code_header_matches_body"]
     assert not outcomes[0].passed and isinstance(outcomes[0].failure, UndocumentedStatusCode)
     assert outcomes[1].passed and outcomes[1].failure is None
 
@@ -188,7 +196,7 @@ def test_run_checks_reports_one_outcome_per_check_with_the_failure() -> None:
 def test_run_checks_defaults_to_every_check() -> None:
     ctx = context("face", "v1.2", "PersonGroupOperations_TrainPersonGroup")
     outcomes = run_checks(ctx, response(202, headers=[("operation-location", "http://h/face/v1.2/operations/x")]))
-    assert {o.check.name for o in outcomes} == {c.name for c in all_checks()}
+    assert {o.rule.name for o in outcomes} == {c.name for c in all_checks()}
 
 
 def test_run_checks_lets_a_checker_bug_propagate(scratch_registry: dict[str, Check]) -> None:

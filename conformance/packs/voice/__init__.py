@@ -1,0 +1,11 @@
+"""The Custom Voice pack: projects, consents and personal voices (``specs/customvoice.yaml``)."""
+
+from conformance.packs import Pack
+
+PACK = Pack(
+    service="customvoice",
+    title="Custom Voice personal voices",
+    aliases=("voice", "custom-voice"),
+    rule_modules=("conformance.packs.voice.rules",),
+    scenario_module="conformance.packs.voice.scenarios",
+)
