@@ -37,3 +37,40 @@ def emulator_url() -> Iterator[str]:
     """A faithful emulator on a free loopback port (uvicorn thread), shared by the session; fast training."""
     with running(EmulatorConfig(training_seconds=0.2)) as base_url:
         yield base_url
+
+
+# -- the e2e marker is the truth about sockets ----------------------------------------------
+#
+# Tests that open a socket (a real server on loopback, a real HTTP client) carry the ``e2e``
+# marker so ``pytest -m "not e2e"`` is fast and offline. Everything under tests/e2e/ is marked
+# automatically; anywhere else, an unmarked test that connects or binds a socket fails and
+# says how to fix it.
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/tests/e2e/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+class _SocketUse(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def _sockets_only_for_e2e(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.get_closest_marker("e2e") is not None:
+        return
+    import socket
+
+    _real = {"connect": socket.socket.connect, "connect_ex": socket.socket.connect_ex, "bind": socket.socket.bind}
+    for name in _real:
+        def make(n: str):
+            def guard(self: socket.socket, *args: object, **kwargs: object):
+                if self.family == getattr(socket, "AF_UNIX", None):
+                    return _real[n](self, *args, **kwargs)
+                raise _SocketUse(f"{request.node.nodeid} opens a network socket ({n}): mark it @pytest.mark.e2e")
+
+            return guard
+
+        monkeypatch.setattr(socket.socket, name, make(name))
