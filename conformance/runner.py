@@ -1,31 +1,39 @@
-"""Run a conformance check: spec + strategies → requests → checks → events.
+"""Run a conformance check as a straight line: plan → jobs → events.
 
-:func:`run` is the one entry point the CLI and the pytest plugin adapt. Without a target it
-starts the embedded emulator as a subprocess (``python -m emulator --port 0``), reads the
-address it prints and talks HTTP to it: ``conformance/`` never imports ``emulator/``.
-
-Exit codes: 0 conformant, 1 nonconformance found, 2 usage or configuration error, 3 target
-unreachable.
+:func:`run` is the one entry point the CLI and the pytest plugin adapt. It plans the run
+(:mod:`conformance.config`), starts the embedded emulator when there is no target
+(:mod:`conformance.embedded`: a subprocess reached over HTTP, never an import), runs one job
+per (service, API version) in worker processes (:mod:`conformance.pool`) and streams their
+events. A job runs the stateless phase (:mod:`conformance.stateless`) and the stateful
+scenarios of the service's pack (:mod:`conformance.packs`).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import queue as queue_module
-import re
 import secrets
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from conformance import pool
 from conformance import spec as spec_module
 from conformance.checks.registry import Check, all_checks
+from conformance.config import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    PHASES,
+    ConfigError,
+    Job,
+    RunConfig,
+    Task,
+    jobs as plan_jobs,
+    tasks_by_service,
+)
+from conformance.embedded import embedded_emulator
 from conformance.events import (
     Event,
     FindingRaised,
@@ -54,69 +62,6 @@ __all__ = [
     "run",
 ]
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
-PHASES = ("stateless", "stateful")
-_LISTENING = re.compile(r"listening on (https?://\S+)")
-
-
-class ConfigError(ValueError):
-    """The run was asked for something that does not exist (exit code 2)."""
-
-
-@dataclass(frozen=True)
-class RunConfig:
-    target: str | None = None
-    key: str | None = None
-    services: tuple[str, ...] = ()
-    api_versions: tuple[str, ...] = ()
-    profile: str = "strict"
-    seed: int = 0
-    max_examples: int = 5
-    poll_timeout_s: float = 60.0
-    phases: tuple[str, ...] = PHASES
-    scenarios: tuple[str, ...] = ()  # empty: all
-    operations: tuple[str, ...] = ()  # stateless phase: only these operationIds (empty: all)
-    checks: tuple[str, ...] = ()  # empty: all
-    emulator_training_seconds: float = 0.3
-    emulator_faults: tuple[str, ...] = ()
-    request_timeout_s: float = 30.0
-    # Jobs mix CPU work with waiting on the target (round trips, training), so more workers than
-    # cores pay off: 4 measured best on 2 cores (benchmarks/gate_time.py).
-    workers: int = field(default_factory=lambda: max(2, 2 * (os.cpu_count() or 1)))
-
-    def plan(self) -> dict[str, tuple[str, ...]]:
-        """service -> API versions to check; raises ConfigError for unknown names."""
-        from conformance.packs import UnknownPack, all_packs, resolve
-
-        try:
-            services = tuple(dict.fromkeys(resolve(s) for s in self.services)) if self.services else tuple(
-                p.service for p in all_packs()
-            )
-        except UnknownPack as exc:
-            raise ConfigError(str(exc)) from None
-        if self.profile not in spec_module.PROFILES:
-            raise ConfigError(f"unknown profile {self.profile!r}; known: {', '.join(spec_module.PROFILES)}")
-        for p in self.phases:
-            if p not in PHASES:
-                raise ConfigError(f"unknown phase {p!r}; known: {', '.join(PHASES)}")
-        plan: dict[str, tuple[str, ...]] = {}
-        wanted = set(self.api_versions)
-        for s in services:
-            versions = tuple(spec_module.api_versions(s))
-            chosen = tuple(v for v in versions if not wanted or v in wanted)
-            if chosen:
-                plan[s] = chosen
-        if wanted:
-            all_versions = {v for s in services for v in spec_module.api_versions(s)}
-            unknown = wanted - all_versions
-            if unknown:
-                raise ConfigError(
-                    f"unknown API version(s) {', '.join(sorted(unknown))} for {', '.join(services)}; "
-                    f"known: {', '.join(sorted(all_versions))}"
-                )
-        if not plan:
-            raise ConfigError("nothing to check: no selected service has the selected API versions")
-        return plan
 
 
 @dataclass
@@ -130,58 +75,6 @@ class RunResult:
     @property
     def findings(self):
         return [e.finding for e in self.events if isinstance(e, FindingRaised)]
-
-
-@contextmanager
-def embedded_emulator(
-    *, key: str | tuple[str, ...], training_seconds: float, faults: tuple[str, ...] = (), timeout_s: float = 30.0
-) -> Iterator[str]:
-    """Start ``python -m emulator`` on a free loopback port; yield its base URL; stop it after.
-
-    ``key`` may be several keys: each is an isolated tenant of the emulator.
-    """
-    keys = (key,) if isinstance(key, str) else tuple(key)
-    cmd = [sys.executable, "-m", "emulator", "--host", "127.0.0.1", "--port", "0", "--training-seconds", str(training_seconds)]
-    for one in keys:
-        cmd += ["--key", one]
-    for fault in faults:
-        cmd += ["--fault", fault]
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    lines: list[str] = []
-    found: dict[str, str] = {}
-
-    def reader() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            m = _LISTENING.search(line)
-            if m and "url" not in found:
-                found["url"] = m.group(1).rstrip("/")
-
-    thread = threading.Thread(target=reader, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + timeout_s
-    try:
-        while "url" not in found:
-            if proc.poll() is not None:
-                err = proc.stderr.read() if proc.stderr else ""
-                raise ConfigError(f"the embedded emulator exited with {proc.returncode}: {redact(err.strip(), list(keys))[-2000:]}")
-            if time.monotonic() > deadline:
-                raise ConfigError("the embedded emulator did not start within 30 s")
-            time.sleep(0.02)
-        yield found["url"]
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
-        for stream in (proc.stdout, proc.stderr):
-            if stream:
-                stream.close()
 
 
 def _now() -> str:
@@ -239,9 +132,9 @@ def run(
     if config.target is None:
         # One tenant (key) per (service, version) job: jobs never see each other's resources, so
         # they can run at the same time without disturbing e.g. a pagination walk.
-        jobs = _jobs(plan)
+        jobs = plan_jobs(plan)
         keys = tuple(secrets.token_hex(16) for _ in jobs) if not config.key else (config.key,) * len(jobs)
-        tasks = [(k, (job,)) for k, job in zip(keys, jobs)] if not config.key else _tasks_by_service(config.key, jobs)
+        tasks = [(k, (job,)) for k, job in zip(keys, jobs)] if not config.key else tasks_by_service(config.key, jobs)
         try:
             with embedded_emulator(
                 key=tuple(dict.fromkeys(keys)), training_seconds=config.emulator_training_seconds, faults=config.emulator_faults
@@ -255,23 +148,8 @@ def run(
         return RunResult(EXIT_USAGE, events)
     # One key for a real target: the versions of one service share its resources, so they run
     # one after the other (different services still run side by side).
-    tasks = _tasks_by_service(config.key, _jobs(plan))
+    tasks = tasks_by_service(config.key, plan_jobs(plan))
     return _run_against(config.target.rstrip("/"), tasks, False, config, plan, emit, events, started, on_progress)
-
-
-Job = tuple[str, str]  # (service, API version)
-Task = tuple[str, tuple[Job, ...]]  # (subscription key, jobs run one after the other)
-
-
-def _jobs(plan: dict[str, tuple[str, ...]]) -> list[Job]:
-    return [(service, version) for service, versions in plan.items() for version in versions]
-
-
-def _tasks_by_service(key: str, jobs: list[Job]) -> list[Task]:
-    by_service: dict[str, list[Job]] = {}
-    for job in jobs:
-        by_service.setdefault(job[0], []).append(job)
-    return [(key, tuple(group)) for group in by_service.values()]
 
 
 def _run_against(
@@ -300,16 +178,29 @@ def _run_against(
         )
     )
     keys = sorted({key for key, _ in tasks})
-    workers = max(1, min(config.workers, len(tasks)))
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        requests, error = _run_parallel(target, run_id, config, tasks, workers, emit, on_progress)
-    else:
-        requests, error = 0, None
-        for key, jobs in tasks:
-            n, error = _task(target, key, run_id, config, jobs, emit, on_progress)
-            requests += n
-            if error:
-                break
+    requests, errors = 0, []
+
+    def work(task: Task, emit_event: Callable[[Event], None]) -> tuple[int, str | None]:
+        key, jobs = task
+        return _task(target, key, run_id, config, jobs, emit_event, on_progress if config.workers <= 1 else None)
+
+    def done(task: Task, value: tuple[int, str | None] | None, error: str | None) -> None:
+        nonlocal requests
+        if error is not None:
+            errors.append(redact(f"checker error in {task[1]}: {error}", keys))
+            return
+        n, problem = value
+        requests += n
+        if problem:
+            errors.append(problem)
+        if on_progress and config.workers > 1:
+            on_progress(", ".join(f"{s} {v}" for s, v in task[1]) + " done")
+
+    try:
+        pool.stream(work, tasks, workers=config.workers, on_event=emit, on_done=done)
+    except pool.WorkerDied as exc:
+        errors.append(f"a checker worker process died: {exc}")
+    error = errors[0] if errors else None
     polls = sum(e.timeline.polls for e in events if isinstance(e, LroCompleted))
     findings = sum(1 for e in events if isinstance(e, FindingRaised))
     exit_code = EXIT_UNREACHABLE if error else (EXIT_FINDINGS if findings else EXIT_OK)
@@ -361,75 +252,6 @@ def _task(
         if error:
             return total, error
     return total, None
-
-
-def _worker(target, run_id, config, tasks, results) -> None:  # runs in a forked process
-    def emit(event: Event) -> None:
-        results.put(("event", event))
-
-    while True:
-        task = tasks.get()
-        if task is None:
-            return
-        key, jobs = task
-        try:
-            requests, error = _task(target, key, run_id, config, jobs, emit, None)
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails the run
-            import traceback
-
-            results.put(("done", jobs, 0, redact(f"checker error in {jobs}: {exc!r}\n{traceback.format_exc()}", [key])))
-        else:
-            results.put(("done", jobs, requests, error))
-
-
-def _run_parallel(
-    target: str,
-    run_id: str,
-    config: RunConfig,
-    tasks_list: list[Task],
-    workers: int,
-    emit: Callable[[Event], None],
-    on_progress: Callable[[str], None] | None,
-) -> tuple[int, str | None]:
-    """Run jobs in ``workers`` forked processes; events stream back to ``emit`` as they happen.
-
-    The stateless phase is CPU-bound (Hypothesis generation) and the stateful one waits on
-    training, so (service, version) jobs overlap well on two cores.
-    """
-    ctx = multiprocessing.get_context("fork")
-    tasks, results = ctx.Queue(), ctx.Queue()
-    for task in tasks_list:
-        tasks.put(task)
-    for _ in range(workers):
-        tasks.put(None)
-    procs = [ctx.Process(target=_worker, args=(target, run_id, config, tasks, results), daemon=True) for _ in range(workers)]
-    for proc in procs:
-        proc.start()
-    requests, error, pending = 0, None, len(tasks_list)
-    try:
-        while pending:
-            try:
-                item = results.get(timeout=1.0)
-            except queue_module.Empty:
-                if not any(p.is_alive() for p in procs):
-                    error = error or "a checker worker process died"
-                    break
-                continue
-            if item[0] == "event":
-                emit(item[1])
-            else:
-                _, job, n, err = item
-                pending -= 1
-                requests += n
-                error = error or err
-                if on_progress:
-                    on_progress(", ".join(f"{s} {v}" for s, v in job) + " done")
-    finally:
-        for proc in procs:
-            proc.join(timeout=5)
-            if proc.is_alive():
-                proc.terminate()
-    return requests, error
 
 
 def _stateless(transport, spec, emit, run_id, config, checks, on_progress) -> None:

@@ -1,0 +1,109 @@
+"""What a run is asked to do: :class:`RunConfig`, its validation and its plan of jobs.
+
+:meth:`RunConfig.plan` resolves service names and aliases through the service packs and the
+API versions through each service's spec; :func:`jobs` and :func:`tasks_by_service` turn the
+plan into (service, API version) jobs and the tasks worker processes run. Nothing here does
+I/O beyond reading the specs.
+
+Exit codes (documented in ``conformance run --help``): 0 conformant, 1 nonconformance found,
+2 usage or configuration error, 3 target unreachable.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from conformance import spec as spec_module
+
+__all__ = [
+    "EXIT_FINDINGS",
+    "EXIT_OK",
+    "EXIT_UNREACHABLE",
+    "EXIT_USAGE",
+    "PHASES",
+    "ConfigError",
+    "Job",
+    "RunConfig",
+    "Task",
+    "jobs",
+    "tasks_by_service",
+]
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
+PHASES = ("stateless", "stateful")
+
+
+class ConfigError(ValueError):
+    """The run was asked for something that does not exist (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    target: str | None = None
+    key: str | None = None
+    services: tuple[str, ...] = ()
+    api_versions: tuple[str, ...] = ()
+    profile: str = "strict"
+    seed: int = 0
+    max_examples: int = 5
+    poll_timeout_s: float = 60.0
+    phases: tuple[str, ...] = PHASES
+    scenarios: tuple[str, ...] = ()  # empty: all
+    operations: tuple[str, ...] = ()  # stateless phase: only these operationIds (empty: all)
+    checks: tuple[str, ...] = ()  # empty: all
+    emulator_training_seconds: float = 0.3
+    emulator_faults: tuple[str, ...] = ()
+    request_timeout_s: float = 30.0
+    # Jobs mix CPU work with waiting on the target (round trips, training), so more workers than
+    # cores pay off: 4 measured best on 2 cores (benchmarks/gate_time.py).
+    workers: int = field(default_factory=lambda: max(2, 2 * (os.cpu_count() or 1)))
+
+    def plan(self) -> dict[str, tuple[str, ...]]:
+        """service -> API versions to check; raises ConfigError for unknown names."""
+        from conformance.packs import UnknownPack, all_packs, resolve
+
+        try:
+            services = tuple(dict.fromkeys(resolve(s) for s in self.services)) if self.services else tuple(
+                p.service for p in all_packs()
+            )
+        except UnknownPack as exc:
+            raise ConfigError(str(exc)) from None
+        if self.profile not in spec_module.PROFILES:
+            raise ConfigError(f"unknown profile {self.profile!r}; known: {', '.join(spec_module.PROFILES)}")
+        for p in self.phases:
+            if p not in PHASES:
+                raise ConfigError(f"unknown phase {p!r}; known: {', '.join(PHASES)}")
+        plan: dict[str, tuple[str, ...]] = {}
+        wanted = set(self.api_versions)
+        for s in services:
+            versions = tuple(spec_module.api_versions(s))
+            chosen = tuple(v for v in versions if not wanted or v in wanted)
+            if chosen:
+                plan[s] = chosen
+        if wanted:
+            all_versions = {v for s in services for v in spec_module.api_versions(s)}
+            unknown = wanted - all_versions
+            if unknown:
+                raise ConfigError(
+                    f"unknown API version(s) {', '.join(sorted(unknown))} for {', '.join(services)}; "
+                    f"known: {', '.join(sorted(all_versions))}"
+                )
+        if not plan:
+            raise ConfigError("nothing to check: no selected service has the selected API versions")
+        return plan
+
+
+Job = tuple[str, str]  # (service, API version)
+Task = tuple[str, tuple[Job, ...]]  # (subscription key, jobs run one after the other)
+
+
+def jobs(plan: dict[str, tuple[str, ...]]) -> list[Job]:
+    return [(service, version) for service, versions in plan.items() for version in versions]
+
+
+def tasks_by_service(key: str, job_list: list[Job]) -> list[Task]:
+    by_service: dict[str, list[Job]] = {}
+    for job in job_list:
+        by_service.setdefault(job[0], []).append(job)
+    return [(key, tuple(group)) for group in by_service.values()]

@@ -1,0 +1,66 @@
+"""Planning a run: services and aliases through the packs, API versions through the specs."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance import spec
+from conformance.config import ConfigError, RunConfig, jobs, tasks_by_service
+from conformance.packs import all_packs
+
+
+def test_the_default_plan_covers_every_pack_and_every_version() -> None:
+    plan = RunConfig().plan()
+    assert set(plan) == {p.service for p in all_packs()}
+    for service, versions in plan.items():
+        assert list(versions) == spec.api_versions(service)
+
+
+@pytest.mark.parametrize("alias", ["voice", "custom-voice", "CustomVoice", " voice "])
+def test_an_alias_resolves_to_its_pack(alias: str) -> None:
+    assert list(RunConfig(services=(alias,)).plan()) == ["customvoice"]
+
+
+def test_aliases_and_names_of_one_service_collapse_to_one_job_set() -> None:
+    assert list(RunConfig(services=("voice", "customvoice", "face")).plan()) == ["customvoice", "face"]
+
+
+def test_an_unknown_service_is_a_config_error_listing_the_known_ones() -> None:
+    with pytest.raises(ConfigError, match=r"unknown service 'fase'; known: customvoice \(also voice, custom-voice\); face"):
+        RunConfig(services=("fase",)).plan()
+
+
+def test_an_api_version_selects_only_the_services_that_have_it() -> None:
+    assert RunConfig(api_versions=("v1.2",)).plan() == {"face": ("v1.2",)}
+
+
+def test_an_unknown_api_version_is_named() -> None:
+    with pytest.raises(ConfigError, match=r"unknown API version\(s\) v9"):
+        RunConfig(services=("face",), api_versions=("v9",)).plan()
+
+
+def test_a_version_of_another_service_is_unknown_for_the_chosen_one() -> None:
+    with pytest.raises(ConfigError, match=r"unknown API version\(s\) v1.2 for speaker; known: 2021-09-05"):
+        RunConfig(services=("speaker",), api_versions=("v1.2",)).plan()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("profile", "loose", "unknown profile 'loose'"), ("phases", ("stateless", "warmup"), "unknown phase 'warmup'")],
+)
+def test_unknown_profile_or_phase_is_refused(field: str, value: object, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        RunConfig(**{field: value}).plan()
+
+
+def test_jobs_are_one_per_service_and_version_in_plan_order() -> None:
+    assert jobs({"face": ("v1.0", "v1.2"), "speaker": ("2021-09-05",)}) == [
+        ("face", "v1.0"),
+        ("face", "v1.2"),
+        ("speaker", "2021-09-05"),
+    ]
+
+
+def test_against_one_key_the_versions_of_a_service_run_in_one_task() -> None:
+    job_list = [("face", "v1.0"), ("speaker", "2021-09-05"), ("face", "v1.2")]
+    assert tasks_by_service("k", job_list) == [("k", (("face", "v1.0"), ("face", "v1.2"))), ("k", (("speaker", "2021-09-05"),))]
