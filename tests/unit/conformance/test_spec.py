@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import spec
+from conformance import spec, spec_render
 from conformance.spec import Operation, Spec, validate
 
 STATUS = "PersonGroupOperations_GetPersonGroupTrainingStatus"
@@ -202,9 +202,9 @@ def test_render_overrides_merge_shallowly_and_null_deletes(monkeypatch: pytest.M
         "x-version-overrides": {"v2": {"a": 2, "b": None, "c": {"x-profile-overrides": {"lenient": {"d": 4}}}}},
         "x-profile-overrides": {"lenient": {"a": 3}},
     }
-    result = spec._apply_overrides(node, "v2", "lenient")
+    result = spec_render._apply_overrides(node, "v2", "lenient")
     assert result == {"a": 3, "c": {"d": 4}}
-    untouched = spec._apply_overrides(
+    untouched = spec_render._apply_overrides(
         {"a": 1, "x-version-overrides": {"v2": {"a": 2}}, "x-profile-overrides": {"lenient": {"a": 3}}}, "v1", "strict"
     )
     assert untouched == {"a": 1}
@@ -498,11 +498,11 @@ def spec_dir(tmp_path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unty
     import specs
 
     monkeypatch.setattr(specs, "SPEC_DIR", tmp_path)
-    spec._source.cache_clear()
-    spec._render_cached.cache_clear()
+    spec_render._source.cache_clear()
+    spec_render._render_cached.cache_clear()
     yield tmp_path
-    spec._source.cache_clear()
-    spec._render_cached.cache_clear()
+    spec_render._source.cache_clear()
+    spec_render._render_cached.cache_clear()
 
 
 def test_render_query_version_and_operation_filter_on_a_synthetic_spec(spec_dir) -> None:  # type: ignore[no-untyped-def]
