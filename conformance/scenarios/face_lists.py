@@ -99,7 +99,11 @@ def face_list(session: Session) -> None:
         expected=Expected(409, ("FaceListExists",), FERR + " (FaceListExists)"),
     )
     not_found = Expected(404, ("FaceListNotFound",), FERR + " (FaceListNotFound)")
-    session.call("GET", f"{base}/{kind}/Upper-Case-Id", situation="invalid-id", expected=not_found)
+    from strategies.face_lists import invalid_face_list_ids
+
+    for bad_kind in ("upper_case", "too_long"):
+        bad_id = session.draw(invalid_face_list_ids(kinds=(bad_kind,)))
+        session.call("GET", f"{base}/{kind}/{bad_id}", situation="invalid-id", expected=not_found)
     session.call("GET", f"{base}/{kind}/{session.name('fl-missing')}", situation="missing-list", expected=not_found)
     face_id = _add_face(session, list_path)
     r = session.call("GET", list_path)
