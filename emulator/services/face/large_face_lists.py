@@ -21,22 +21,32 @@ and https://github.com/Azure/azure-sdk-for-net/blob/934bbddb95d2aa6ee5b2923b34b7
 
 from __future__ import annotations
 
+import math
+
 from emulator.routing import NO_BODY, HandlerContext, Reply
 from emulator.services.face import list_errors
 from emulator.services.face.face_lists import find_list
 from emulator.services.face.list_views import list_training_body
 from emulator.services.face.state import face_state
-from emulator.training import derive, start_training, training_duration
+from emulator.training import derive, start_training
 
 __all__ = [
     "OPERATION_LOCATION_HEADER",
     "NO_FACE_MESSAGE",
+    "training_seconds",
     "train_large_face_list",
     "get_large_face_list_training_status",
 ]
 
 OPERATION_LOCATION_HEADER = "Operation-Location"
 NO_FACE_MESSAGE = "There is no persisted face in the large face list."
+
+
+def training_seconds(base_seconds: float, *, faces: int, scale: float = 1.0) -> float:
+    """``base_seconds × (1 + 0.01 × faces) × scale``; ``scale`` is the behaviour's training scale (``inf``: never ends)."""
+    if math.isinf(scale):
+        return math.inf
+    return base_seconds * (1.0 + 0.01 * faces) * scale
 
 
 async def train_large_face_list(ctx: HandlerContext) -> Reply:
@@ -48,7 +58,7 @@ async def train_large_face_list(ctx: HandlerContext) -> Reply:
             raise list_errors.list_training_not_finished()
         faces = len(collection.faces)
         base = float(ctx.config.training_seconds)
-        duration = training_duration(base, persons=0, faces=faces, scale=ctx.behaviour.training_scale)
+        duration = training_seconds(base, faces=faces, scale=ctx.behaviour.training_scale)
         collection.training = start_training(
             ctx.now,
             duration=duration,

@@ -72,6 +72,7 @@ class LargeFaceListDropOperationLocation(Fault):
     breaks = f"From v1.1-preview.1 the train 202 carries operation-Location ({_F12}, FaceListOperations_TrainLargeFaceList)."
     expected_check = "lro_operation_location_present"
     api_version = "v1.2"
+    api_versions = ("v1.1-preview.1", "v1.2-preview.1", "v1.2")  # v1.0 documents no header
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
         if exchange.operation_id == _TRAIN and reply.status == 202:
@@ -86,6 +87,7 @@ class LargeFaceListLocationNotTraining(Fault):
     breaks = f"operation-Location is the location of the list's TrainingResult, …/largefacelists/{{id}}/training ({_F12}; {_RECORDED})."
     expected_check = "lro_operation_location_present"
     api_version = "v1.2"
+    api_versions = ("v1.1-preview.1", "v1.2-preview.1", "v1.2")  # v1.0 documents no header
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
         location = next((v for k, v in reply.headers.items() if k.lower() == "operation-location"), None)

@@ -138,10 +138,9 @@ async def _image(raw: RawInput, config: Any) -> CheckedImage:
     if raw.json is not None or (raw.media_type or "").endswith("json"):
         body = ensure_object(raw.json)
         url = body.get("url")
-        if not isinstance(url, str) or not url:
-            raise errors.invalid_url()
+        # A missing or non-string url is an invalid URL: fetch_image's URL check answers 400 InvalidURL.
         data = await fetch_image(
-            url, max_bytes=limits.max_image_bytes, timeout=limits.image_fetch_timeout, transport=config.image_fetch_transport
+            url if isinstance(url, str) else "", max_bytes=limits.max_image_bytes, timeout=limits.image_fetch_timeout, transport=config.image_fetch_transport
         )
     else:
         data = raw.body

@@ -93,6 +93,8 @@ def routes() -> tuple[Route, ...]:
     table: list[Route] = []
     for kind in KINDS:
         table.extend(_group_routes(kind))
+    for list_kind in LIST_KINDS:
+        table.extend(_list_routes(list_kind))
     table.append(
         Route(
             "GetOperationResult",
@@ -103,8 +105,6 @@ def routes() -> tuple[Route, ...]:
             versions=VERSIONS[1:],
         )
     )
-    for list_kind in LIST_KINDS:
-        table.extend(_list_routes(list_kind))
     return tuple(table)
 
 
