@@ -1,7 +1,8 @@
 """Request validators of the FaceList / LargeFaceList operations: raw request -> typed inputs.
 
-The field rules are those of the person-group operations (``validation.py``), with the
-list's own id and error codes:
+The field rules are those of the person-group operations, applied by the person-group validators
+of ``validation.py`` themselves (one place for each rule); the list's own id and face id are
+checked here, with the list's error codes:
 
 * ``faceListId`` / ``largeFaceListId``: ``^[a-z0-9-_]+$``, 1..64 characters, else 404
   ``FaceListNotFound`` / ``LargeFaceListNotFound`` "... ID is invalid." (400 ``BadArgument`` on create);
@@ -19,31 +20,14 @@ FaceUserData maxLength 1024; start/top of GetLargeFaceLists and GetLargeFaceList
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Awaitable, Callable
 
-from emulator import errors
-from emulator.pipeline.validation import ensure_object
 from emulator.routing import RawInput
 from emulator.services.face import list_errors
-from emulator.services.face.fetch import fetch_image
-from emulator.services.face.images import CheckedImage, check_image
+from emulator.services.face.images import CheckedImage
 from emulator.services.face.models import ListKind
-from emulator.services.face.validation import (
-    _UUID,
-    DETECTION_MODELS,
-    FACE_USER_DATA_MAX,
-    GROUP_ID_PATTERN,
-    GROUP_USER_DATA_MAX,
-    RECOGNITION_MODELS,
-    _bool_query,
-    _check_target_inside,
-    _name,
-    _optional,
-    _paging,
-    _target_face,
-    _user_data,
-)
+from emulator.services.face.validation import _UUID, GROUP_ID_PATTERN, _paging, validators
 
 __all__ = [
     "LIST_ID_PARAM",
@@ -132,19 +116,16 @@ def _face_id(raw: RawInput) -> str:
     return value.lower()
 
 
-async def _image(raw: RawInput, config: Any) -> CheckedImage:
-    """The add-face image: the body bytes, or the image downloaded from ``{"url"}``."""
-    limits = config.limits
-    if raw.json is not None or (raw.media_type or "").endswith("json"):
-        body = ensure_object(raw.json)
-        url = body.get("url")
-        # A missing or non-string url is an invalid URL: fetch_image's URL check answers 400 InvalidURL.
-        data = await fetch_image(
-            url if isinstance(url, str) else "", max_bytes=limits.max_image_bytes, timeout=limits.image_fetch_timeout, transport=config.image_fetch_transport
-        )
-    else:
-        data = raw.body
-    return check_image(data, min_bytes=limits.min_image_bytes, max_bytes=limits.max_image_bytes)
+# The person-group validators hold the body, query and image rules; a list request is handed to them
+# with its (already checked) id in the person-group id segment. Add face also needs the person segment
+# a person's face has: the nil UUID fills it, it is never looked up.
+_GROUP_RULES = validators("persongroups")
+_NO_PERSON = "00000000-0000-0000-0000-000000000000"
+
+
+def _as_group_request(raw: RawInput, list_id: str, *, with_person: bool = False) -> RawInput:
+    params = {"personGroupId": list_id, **({"personId": _NO_PERSON} if with_person else {})}
+    return replace(raw, path_params=params)
 
 
 Validator = Callable[[RawInput, Any], Awaitable[Any]]
@@ -158,45 +139,36 @@ def list_validators(kind: ListKind) -> dict[str, Validator]:
 
     async def create_list(raw: RawInput, config: Any) -> CreateListInput:
         list_id = _list_id(raw, kind, creating=True)
-        body = ensure_object(raw.json)
-        name = _name(body, required=True)
-        user_data = _optional(_user_data(body, GROUP_USER_DATA_MAX))
-        model = body.get("recognitionModel", "recognition_01")
-        if not isinstance(model, str) or model not in RECOGNITION_MODELS:
-            raise errors.bad_argument("'recognitionModel' is invalid.")
-        return CreateListInput(kind, list_id, name, user_data, model)
+        group = await _GROUP_RULES["create_group"](_as_group_request(raw, list_id), config)
+        return CreateListInput(kind, list_id, group.name, group.user_data, group.recognition_model)
 
     async def get_list(raw: RawInput, config: Any) -> GetListInput:
         list_id = _list_id(raw, kind)
-        return GetListInput(kind, list_id, _bool_query(raw, "returnRecognitionModel"))
+        group = await _GROUP_RULES["get_group"](_as_group_request(raw, list_id), config)
+        return GetListInput(kind, list_id, group.with_model)
 
     async def update_list(raw: RawInput, config: Any) -> UpdateListInput:
         list_id = _list_id(raw, kind)
-        body = ensure_object(raw.json)
-        return UpdateListInput(kind, list_id, _name(body, required=False), _user_data(body, GROUP_USER_DATA_MAX))
+        group = await _GROUP_RULES["update_group"](_as_group_request(raw, list_id), config)
+        return UpdateListInput(kind, list_id, group.name, group.user_data)
 
     async def list_lists(raw: RawInput, config: Any) -> ListListsInput:
-        start, top = _paging(raw)
-        return ListListsInput(kind, start, top, _bool_query(raw, "returnRecognitionModel"))
+        groups = await _GROUP_RULES["list_groups"](raw, config)
+        return ListListsInput(kind, groups.start, groups.top, groups.with_model)
 
     async def add_face(raw: RawInput, config: Any) -> AddListFaceInput:
         list_id = _list_id(raw, kind)
-        user_data = _optional(_user_data(raw.query, FACE_USER_DATA_MAX))
-        target = _target_face(raw)
-        detection_model = raw.query.get("detectionModel") or "detection_01"
-        if detection_model not in DETECTION_MODELS:
-            raise errors.bad_argument("'detectionModel' is invalid.")
-        image = await _image(raw, config)
-        _check_target_inside(target, image)
-        return AddListFaceInput(kind, list_id, image, user_data, target, detection_model)
+        face = await _GROUP_RULES["add_face"](_as_group_request(raw, list_id, with_person=True), config)
+        return AddListFaceInput(kind, list_id, face.image, face.user_data, face.target_face, face.detection_model)
 
     async def face_ref(raw: RawInput, config: Any) -> ListFaceRef:
         return ListFaceRef(kind, _list_id(raw, kind), _face_id(raw))
 
     async def update_face(raw: RawInput, config: Any) -> UpdateListFaceInput:
         list_id, face_id = _list_id(raw, kind), _face_id(raw)
-        body = ensure_object(raw.json)
-        return UpdateListFaceInput(kind, list_id, face_id, _user_data(body, FACE_USER_DATA_MAX))
+        params = {"personGroupId": list_id, "personId": _NO_PERSON, "persistedFaceId": face_id}
+        face = await _GROUP_RULES["update_face"](replace(raw, path_params=params), config)
+        return UpdateListFaceInput(kind, list_id, face_id, face.user_data)
 
     async def list_faces(raw: RawInput, config: Any) -> ListFacesInput:
         list_id = _list_id(raw, kind)

@@ -61,6 +61,29 @@ def test_list_crud_listing_and_errors(kind: str, id_field: str, code: str) -> No
     assert_error(client.delete(f"/face/v1.2/{kind}/b", headers=H), 404, f"{code}NotFound")
 
 
+@pytest.mark.parametrize("kind", ["facelists", "largefacelists"])
+def test_list_bodies_queries_and_images_follow_the_person_group_rules(kind: str) -> None:
+    client, _ = make_client()
+    base = f"/face/v1.2/{kind}"
+    assert_error(client.put(f"{base}/x", json={"name": "n" * 129}, headers=H), 400, "BadArgument", "'name' is too long.")
+    assert_error(client.put(f"{base}/x", json={}, headers=H), 400, "BadArgument", "'name' is empty.")
+    r = client.put(f"{base}/x", json={"name": "n", "recognitionModel": "recognition_09"}, headers=H)
+    assert_error(r, 400, "BadArgument", "'recognitionModel' is invalid.")
+    assert_error(client.get(f"{base}?top=0", headers=H), 400, "BadArgument", "'top' is invalid.")
+    list_path, _ = _list(client, kind=kind, list_id="ok")
+    assert_error(client.patch(list_path, json={"userData": "u" * 16385}, headers=H), 400, "BadArgument", "'userData' is too long.")
+    assert_error(client.get(f"{list_path}?returnRecognitionModel=maybe", headers=H), 400, "BadArgument")
+    faces = f"{list_path}/persistedfaces"
+    image = face_image_bytes(size=64)
+    assert_error(client.post(f"{faces}?targetFace=1,2,3", content=image, headers=OCTET), 400, "BadArgument", "Invalid argument targetFace.")
+    assert_error(client.post(f"{faces}?targetFace=0,0,65,10", content=image, headers=OCTET), 400, "BadArgument", "Argument targetFace out of range.")
+    assert_error(client.post(f"{faces}?detectionModel=detection_09", content=image, headers=OCTET), 400, "BadArgument")
+    assert_error(client.post(faces, json={}, headers=H), 400, "InvalidURL", "Invalid image URL.")
+    assert_error(client.post(faces, content=b"\x00" * 10, headers=OCTET), 400, "InvalidImageSize", "Image size is too small.")
+    assert_error(client.post(faces, content=b"x", headers={**H, "content-type": "text/plain"}), 415, "BadArgument")
+    assert client.get(list_path, headers=H).status_code == 200  # nothing was added
+
+
 def test_face_lists_and_person_groups_do_not_share_ids() -> None:
     client, _ = make_client()
     assert client.put("/face/v1.2/facelists/same", json={"name": "f"}, headers=H).status_code == 200
