@@ -171,7 +171,7 @@ class DeletedFaceListReadable(Fault):
             if op == "FaceListOperations_DeleteFaceList" and reply.status == 200:
                 deleted.add(exchange.path)
                 return reply
-            if reply.status != 404 or exchange.path not in deleted:
+            if op != "FaceListOperations_GetFaceList" or reply.status != 404 or exchange.path not in deleted:
                 return reply
         list_id = exchange.path.rstrip("/").rsplit("/", 1)[-1]
         body = {"faceListId": list_id, "name": list_id, "persistedFaces": []}

@@ -277,3 +277,4 @@ def test_fault_deleted_face_list_readable_only_after_delete() -> None:
     base, _ = _list(client, kind="facelists")
     assert client.delete(base, headers=H).status_code == 200
     assert client.get(base, headers=H).json() == {"faceListId": "l1", "name": "l1", "persistedFaces": []}
+    assert_error(client.delete(base, headers=H), 404, "FaceListNotFound")  # only reads are served
