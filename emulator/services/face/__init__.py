@@ -4,3 +4,5 @@ from emulator.services.face import faults as _faults  # noqa: F401  (registers t
 from emulator.services.face.service import SERVICE, VERSIONS
 
 __all__ = ["SERVICE", "VERSIONS"]
+
+from emulator.services.face import list_faults as _list_faults  # noqa: E402,F401  (FaceList / LargeFaceList faults)

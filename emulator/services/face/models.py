@@ -85,3 +85,38 @@ class FaceState:
     deleted: dict[tuple[str, str], Group] = field(default_factory=dict)
     """Deleted groups, kept only so the ``deleted-group-readable`` fault can serve them."""
     operations: dict[str, Operation] = field(default_factory=dict)
+    face_lists: "dict[tuple[str, str], FaceCollection]" = field(default_factory=dict)
+    """FaceLists and LargeFaceLists by ``(kind, id)`` (see :class:`FaceCollection`)."""
+
+
+# ----------------------------------------------------------------------------- face lists
+
+ListKind = Literal["facelists", "largefacelists"]
+LIST_KINDS: tuple[ListKind, ...] = ("facelists", "largefacelists")
+
+
+@dataclass
+class FaceCollection:
+    """A FaceList or a LargeFaceList: persisted faces without persons.
+
+    Only a LargeFaceList is trained (``training``); a FaceList is searchable as soon as a face
+    is added and has no training resource.
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json
+    (FaceListOperations_*: only /largefacelists/{largeFaceListId} has /train and /training).
+    """
+
+    kind: ListKind
+    list_id: str
+    name: str
+    user_data: str | None
+    recognition_model: str
+    created_at: datetime
+    faces: dict[str, PersistedFace] = field(default_factory=dict)
+    training: TrainingRecord | None = None
+
+    def is_training(self, now: datetime) -> bool:
+        """True while the latest training is notStarted or running."""
+        return self.training is not None and not derive(self.training, now).state.terminal
+
+
+__all__ += ["ListKind", "LIST_KINDS", "FaceCollection"]

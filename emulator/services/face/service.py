@@ -17,6 +17,9 @@ from emulator.routing import ApiVersionPolicy, Route, ServiceDefinition
 from emulator.services.face import faces, person_groups, persons, train
 from emulator.services.face.models import KINDS, GroupKind
 from emulator.services.face.validation import validate_operation_ref, validators
+from emulator.services.face import face_lists, large_face_lists
+from emulator.services.face.list_validation import LIST_ID_PARAM, list_validators
+from emulator.services.face.models import LIST_KINDS, ListKind
 
 __all__ = ["VERSIONS", "SERVICE", "face_auth_error", "routes"]
 
@@ -58,11 +61,40 @@ def _group_routes(kind: GroupKind) -> list[Route]:
     ]
 
 
+def _list_routes(kind: ListKind) -> list[Route]:
+    """FaceList (no training; no single-face get/update or face listing) or LargeFaceList routes."""
+    noun = "FaceList" if kind == "facelists" else "LargeFaceList"
+    v = list_validators(kind)
+    base = f"/{{apiVersion}}/{kind}"
+    one = f"{base}/{{{LIST_ID_PARAM[kind]}}}"
+    face = f"{one}/persistedfaces/{{persistedFaceId}}"
+    table = [
+        Route(f"FaceListOperations_Create{noun}", "PUT", one, face_lists.create_face_list, v["create_list"], "json", _JSON),
+        Route(f"FaceListOperations_Get{noun}", "GET", one, face_lists.get_face_list, v["get_list"]),
+        Route(f"FaceListOperations_Update{noun}", "PATCH", one, face_lists.update_face_list, v["update_list"], "json", _JSON),
+        Route(f"FaceListOperations_Delete{noun}", "DELETE", one, face_lists.delete_face_list, v["list_ref"]),
+        Route(f"FaceListOperations_Get{noun}s", "GET", base, face_lists.get_face_lists, v["list_lists"]),
+        Route(f"FaceListOperations_Add{noun}Face", "POST", f"{one}/persistedfaces", face_lists.add_face_list_face, v["add_face"], "media", _IMAGE),
+        Route(f"FaceListOperations_Delete{noun}Face", "DELETE", face, face_lists.delete_face_list_face, v["face_ref"]),
+    ]
+    if kind == "largefacelists":
+        table += [
+            Route("FaceListOperations_GetLargeFaceListFaces", "GET", f"{one}/persistedfaces", face_lists.get_face_list_faces, v["list_faces"]),
+            Route("FaceListOperations_GetLargeFaceListFace", "GET", face, face_lists.get_face_list_face, v["face_ref"]),
+            Route("FaceListOperations_UpdateLargeFaceListFace", "PATCH", face, face_lists.update_face_list_face, v["update_face"], "json", _JSON),
+            Route("FaceListOperations_TrainLargeFaceList", "POST", f"{one}/train", large_face_lists.train_large_face_list, v["list_ref"]),
+            Route("FaceListOperations_GetLargeFaceListTrainingStatus", "GET", f"{one}/training", large_face_lists.get_large_face_list_training_status, v["list_ref"]),
+        ]
+    return table
+
+
 def routes() -> tuple[Route, ...]:
     """Every Face route: both group kinds plus GetOperationResult (v1.1+)."""
     table: list[Route] = []
     for kind in KINDS:
         table.extend(_group_routes(kind))
+    for list_kind in LIST_KINDS:
+        table.extend(_list_routes(list_kind))
     table.append(
         Route(
             "GetOperationResult",
