@@ -22,7 +22,7 @@ from functools import partial
 
 from conformance.context import Expected
 from conformance.scenarios import Scenario
-from conformance.scenarios.face_lists import SCENARIOS as LIST_SCENARIOS
+from conformance.packs.face.face_lists import SCENARIOS as LIST_SCENARIOS
 from conformance.scenarios.session import Lro, Session, poll_lro
 
 __all__ = ["SCENARIOS", "Collection", "PERSON_GROUP", "LARGE_PERSON_GROUP"]

@@ -8,16 +8,16 @@ from hypothesis import given, settings
 
 from conformance import spec as spec_module
 from conformance.spec import validate
-from strategies.face_lists import face_list_ids, invalid_face_list_ids, invalid_large_face_list_ids, large_face_list_ids
+from conformance.packs.face.list_strategies import face_list_ids, invalid_face_list_ids, invalid_large_face_list_ids, large_face_list_ids
 
 
 def _param_schema(version: str, path: str, name: str) -> dict:
     document = spec_module.render("face", version)
     for param in document["paths"][path]["parameters"]:
-        param = spec_module._resolve_pointer(document, param["$ref"]) if "$ref" in param else param
+        param = spec_module.deref(document, param)
         if param["name"] == name:
             schema = param["schema"]
-            return spec_module._resolve_pointer(document, schema["$ref"]) if "$ref" in schema else schema
+            return spec_module.deref(document, schema)
     raise AssertionError(f"{name} not on {path}")
 
 

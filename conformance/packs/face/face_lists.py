@@ -99,7 +99,7 @@ def face_list(session: Session) -> None:
         expected=Expected(409, ("FaceListExists",), FERR + " (FaceListExists)"),
     )
     not_found = Expected(404, ("FaceListNotFound",), FERR + " (FaceListNotFound)")
-    from strategies.face_lists import invalid_face_list_ids
+    from conformance.packs.face.list_strategies import invalid_face_list_ids
 
     for bad_kind in ("upper_case", "too_long"):
         bad_id = session.draw(invalid_face_list_ids(kinds=(bad_kind,)))
