@@ -59,7 +59,7 @@ def _add_face(session: Session, list_path: str) -> str:
 
 
 def large_face_list_train_poll(session: Session) -> None:
-    from conformance.scenarios.face import Collection, train_and_poll
+    from conformance.packs.face.scenarios import Collection, train_and_poll
 
     kind = "largefacelists"
     coll = Collection(kind, "lfl", "LargeFaceListNotFound", "LargeFaceListNotTrained", "LargeFaceListExists")

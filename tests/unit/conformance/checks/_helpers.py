@@ -35,7 +35,7 @@ __all__ = [
 
 OP_UUID = "4b8b8a5e-5a0b-4c3e-9f7e-1f2e3d4c5b6a"
 
-# The legal orders and terminal sets the scenarios hand to the LRO checks (conformance/scenarios/face.py).
+# The legal orders and terminal sets the scenarios hand to the LRO checks (conformance/packs/face/scenarios.py).
 FACE_TERMINAL = frozenset({"succeeded", "failed"})
 FACE_ORDER_V10 = ("nonstarted", "running", "succeeded", "failed")
 FACE_ORDER_V12 = ("notStarted", "running", "succeeded", "failed")
