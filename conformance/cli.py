@@ -8,7 +8,7 @@ Subcommands:
 * ``conformance selftest``  the checker's mutation score over the emulator's fault catalogue
 
 Exit codes of ``run``: 0 conformant, 1 nonconformance found, 2 usage or configuration
-error, 3 target unreachable.
+error, 3 target unreachable, 4 checker error (a defect of this tool, not of the target).
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from conformance.reports import write_all
 
     paths = write_all(result.events, args.report_dir)
-    verdict = {0: "conformant", 1: "NONCONFORMANT", 3: "target unreachable"}.get(result.exit_code, "error")
+    verdict = {0: "conformant", 1: "NONCONFORMANT", 3: "target unreachable", 4: "checker error"}.get(result.exit_code, "error")
     print(
         f"{verdict}: {finish.findings if finish else 0} finding(s), {result.requests} requests, "
         f"{finish.polls if finish else 0} polls in {result.duration_s:.1f} s against {result.target or args.target}"

@@ -6,7 +6,8 @@ plan into (service, API version) jobs and the tasks worker processes run. Nothin
 I/O beyond reading the specs.
 
 Exit codes (documented in ``conformance run --help``): 0 conformant, 1 nonconformance found,
-2 usage or configuration error, 3 target unreachable.
+2 usage or configuration error, 3 target unreachable, 4 checker error (a defect of this tool,
+not of the target: the message names the job and carries the traceback).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from conformance import spec as spec_module
 
 __all__ = [
+    "EXIT_CHECKER_ERROR",
     "EXIT_FINDINGS",
     "EXIT_OK",
     "EXIT_UNREACHABLE",
@@ -30,7 +32,7 @@ __all__ = [
     "tasks_by_service",
 ]
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_CHECKER_ERROR = 0, 1, 2, 3, 4
 PHASES = ("stateless", "stateful")
 
 

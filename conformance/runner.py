@@ -21,6 +21,7 @@ from conformance import pool
 from conformance import spec as spec_module
 from conformance.checks.registry import Check, all_checks
 from conformance.config import (
+    EXIT_CHECKER_ERROR,
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_UNREACHABLE,
@@ -55,6 +56,7 @@ __all__ = [
     "EXIT_FINDINGS",
     "EXIT_USAGE",
     "EXIT_UNREACHABLE",
+    "EXIT_CHECKER_ERROR",
     "ConfigError",
     "RunConfig",
     "RunResult",
@@ -178,7 +180,7 @@ def _run_against(
         )
     )
     keys = sorted({key for key, _ in tasks})
-    requests, errors = 0, []
+    requests, errors, checker_errors = 0, [], []
 
     def work(task: Task, emit_event: Callable[[Event], None]) -> tuple[int, str | None]:
         key, jobs = task
@@ -187,7 +189,7 @@ def _run_against(
     def done(task: Task, value: tuple[int, str | None] | None, error: str | None) -> None:
         nonlocal requests
         if error is not None:
-            errors.append(redact(f"checker error in {task[1]}: {error}", keys))
+            checker_errors.append(redact(f"checker error in {task[1]}: {error}", keys))
             return
         n, problem = value
         requests += n
@@ -199,11 +201,14 @@ def _run_against(
     try:
         pool.stream(work, tasks, workers=config.workers, on_event=emit, on_done=done)
     except pool.WorkerDied as exc:
-        errors.append(f"a checker worker process died: {exc}")
-    error = errors[0] if errors else None
+        checker_errors.append(f"a checker worker process died: {exc}")
+    error = (checker_errors or errors or [None])[0]
     polls = sum(e.timeline.polls for e in events if isinstance(e, LroCompleted))
     findings = sum(1 for e in events if isinstance(e, FindingRaised))
-    exit_code = EXIT_UNREACHABLE if error else (EXIT_FINDINGS if findings else EXIT_OK)
+    if checker_errors:
+        exit_code = EXIT_CHECKER_ERROR
+    else:
+        exit_code = EXIT_UNREACHABLE if error else (EXIT_FINDINGS if findings else EXIT_OK)
     duration = time.monotonic() - started
     emit(RunFinished(exit_code, duration, requests, polls, findings, error=redact(error, keys) if error else None))
     return RunResult(exit_code, events, target, requests, duration)
