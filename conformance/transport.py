@@ -5,6 +5,16 @@
 request/poll counts). The subscription key is attached at send time and never stored: the
 recorded request headers carry ``***`` in its place, and :func:`redact` scrubs the key from
 any text that leaves the process.
+
+Two limits protect the checker and its user from a hostile or broken target:
+
+* **credentials stay home**: a request is only ever sent to the target's origin (scheme, host,
+  port). A URL on another origin (an ``Operation-Location`` or ``nextLink`` pointing elsewhere)
+  raises :class:`OffOriginRequest` before anything is sent, so no key or token reaches another
+  host; the caller reports the link.
+* **bounded reads**: a response body is read up to ``max_body_bytes`` (default 16 MiB, far above
+  any documented body); the rest is not read, the connection is closed and the record says
+  ``truncated=True``.
 """
 
 from __future__ import annotations
@@ -15,28 +25,50 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urljoin
 
 import httpx
 
 __all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
     "KEY_HEADER",
+    "OffOriginRequest",
     "REDACTED",
     "RequestRecord",
     "ResponseRecord",
     "TargetUnreachable",
     "Transport",
+    "origin_of",
     "redact",
 ]
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
 REDACTED = "***"
 _MISSING = object()
+DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
+_CREDENTIAL_HEADERS = frozenset({KEY_HEADER.lower(), "authorization"})
 
 
 class TargetUnreachable(ConnectionError):
     """The target did not answer at the transport level (refused, DNS, timeout)."""
+
+
+class OffOriginRequest(Exception):
+    """A request to a URL outside the target's origin was refused before sending."""
+
+    def __init__(self, url: str, origin: str) -> None:
+        super().__init__(f"refused to send a request to {url}: it is not on the target's origin {origin}")
+        self.url = url
+        self.origin = origin
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host:port`` of an absolute URL (default ports made explicit, host lower-cased)."""
+    parts = httpx.URL(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme, 0)
+    return f"{parts.scheme}://{parts.host.lower()}:{port}"
 
 
 @dataclass(frozen=True)
@@ -65,6 +97,7 @@ class ResponseRecord:
     elapsed_s: float
     sent_at: float  # monotonic seconds when the request was sent
     operation_id: str | None = None
+    truncated: bool = False  # the body was longer than the transport's cap; only the cap was read
     _json_cache: list = field(default_factory=list, repr=False, compare=False)
 
     def header(self, name: str) -> str | None:
@@ -136,8 +169,11 @@ class Transport:
         *,
         timeout_s: float = 30.0,
         client: httpx.Client | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.origin = origin_of(self.base_url)
+        self.max_body_bytes = max_body_bytes
         self._key = key
         self._client = client or httpx.Client(timeout=timeout_s, follow_redirects=False)
         self._lock = threading.Lock()
@@ -173,6 +209,13 @@ class Transport:
         self.close()
 
     # -- sending ---------------------------------------------------------------------
+    def on_origin(self, url: str) -> bool:
+        """Whether ``url`` (absolute, or relative to the target) is on the target's origin."""
+        try:
+            return origin_of(self.url(url)) == self.origin
+        except (httpx.InvalidURL, TypeError, ValueError):
+            return False
+
     def url(self, path_or_url: str) -> str:
         if path_or_url.startswith(("http://", "https://")):
             return path_or_url
@@ -226,11 +269,25 @@ class Transport:
         # Buffer in-memory bodies (httpx streams multipart/form-data) so the record, the repro command and
         # Schemathesis' response validation (which reads response.request.content) can all see them.
         request.read()
+        if not self.on_origin(str(request.url)):
+            raise OffOriginRequest(redact(str(request.url), self._secrets), self.origin)
         sent_at = time.monotonic()
+        truncated = False
         try:
-            response = self._client.send(request)
-            body = response.read()
-        except (httpx.TransportError, httpx.InvalidURL) as exc:
+            response = self._client.send(request, stream=True)
+            try:
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > self.max_body_bytes:
+                        truncated = True
+                        break
+                body = b"".join(chunks)[: self.max_body_bytes]
+            finally:
+                response.close()
+        except (httpx.TransportError, httpx.InvalidURL, httpx.StreamError) as exc:
             raise TargetUnreachable(redact(f"{request.method} {request.url}: {exc!r}", self._secrets)) from None
         elapsed = time.monotonic() - sent_at
         req_headers = tuple(
@@ -254,7 +311,18 @@ class Transport:
             elapsed_s=elapsed,
             sent_at=sent_at,
             operation_id=operation_id,
+            truncated=truncated,
         )
         with self._lock:
             self._records.append(record)
-        return record, response
+        # What was read, as a plain response (the streamed one is closed): callers such as
+        # Schemathesis' response validation read it like any other.
+        read = httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            content=body,
+            request=request,
+            extensions={"http_version": response.extensions.get("http_version", b"HTTP/1.1")},
+        )
+        read.elapsed = timedelta(seconds=elapsed)
+        return record, read

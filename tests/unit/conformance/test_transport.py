@@ -5,7 +5,7 @@ import json
 import httpx
 import pytest
 
-from conformance.transport import KEY_HEADER, TargetUnreachable, Transport, redact
+from conformance.transport import KEY_HEADER, OffOriginRequest, TargetUnreachable, Transport, origin_of, redact
 
 SECRET = "s3cr3t-key-value-0123456789"
 
@@ -87,3 +87,63 @@ def test_curl_repro_quotes_json_body() -> None:
     assert curl.startswith("curl -X PUT")
     assert json.loads(r.request.body) == {"name": "o'neil"}
     assert "o'\"'\"'neil" in curl  # shell-quoted
+
+
+# -- credentials stay home ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://elsewhere.test/face/v1.2/operations/1",
+        "https://target.test/face/v1.2/operations/1",  # another scheme is another origin
+        "http://target.test:8080/largepersongroups/g/training",  # another port, as the 2019 recordings show
+        "http://target.test.evil.test/x",
+    ],
+)
+def test_a_request_to_another_origin_is_never_sent(url: str) -> None:
+    sent = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200)
+
+    t = _transport(handler)
+    with pytest.raises(OffOriginRequest, match="not on the target's origin http://target.test:80"):
+        t.request("GET", url)
+    assert sent == [] and t.request_count == 0
+
+
+def test_same_origin_is_judged_on_scheme_host_and_port_with_default_ports() -> None:
+    t = _transport(lambda r: httpx.Response(200))
+    assert t.on_origin("http://TARGET.test:80/a") and t.on_origin("/relative/path") and t.on_origin("http://target.test/b")
+    assert not t.on_origin("http://target.test:81/a") and not t.on_origin("ftp://target.test/x")
+    assert origin_of("https://h.example/x") == "https://h.example:443"
+
+
+# -- bounded reads -------------------------------------------------------------------------
+
+
+def test_a_huge_body_is_read_only_up_to_the_cap_and_marked_truncated() -> None:
+    produced = []
+
+    def endless():
+        for _ in range(50):  # 50 MiB if it were read whole
+            produced.append(1)
+            yield b"x" * (1024 * 1024)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "application/json"}, content=endless())
+
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    t = Transport("http://target.test/", SECRET, client=client, max_body_bytes=2 * 1024 * 1024)
+    record = t.request("GET", "/big")
+    assert record.truncated and len(record.body) == 2 * 1024 * 1024
+    assert len(produced) <= 4, "the transport kept reading past its cap"
+
+
+def test_a_body_within_the_cap_is_whole_and_not_truncated() -> None:
+    t = _transport(lambda r: httpx.Response(200, json={"status": "running"}))
+    record, response = t.send_httpx(t.build_request("GET", "/x"))
+    assert not record.truncated and record.json() == {"status": "running"}
+    assert response.json() == {"status": "running"} and response.elapsed.total_seconds() >= 0
