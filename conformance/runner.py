@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from conformance import pool
+from conformance import pool, preflight
 from conformance import spec as spec_module
 from conformance.checks.registry import Check, all_checks
 from conformance.config import (
@@ -145,13 +145,23 @@ def run(
         except ConfigError as exc:
             emit(RunFinished(EXIT_USAGE, time.monotonic() - started, 0, 0, 0, error=str(exc)))
             return RunResult(EXIT_USAGE, events)
+    try:
+        target = preflight.normalise_target(config.target)
+    except preflight.TargetUrlError as exc:
+        emit(RunFinished(EXIT_USAGE, 0.0, 0, 0, 0, error=str(exc)))
+        return RunResult(EXIT_USAGE, events)
     if not config.key:
         emit(RunFinished(EXIT_USAGE, 0.0, 0, 0, 0, error="a key is needed for a target: --key or CONFORMANCE_KEY"))
         return RunResult(EXIT_USAGE, events)
+    try:
+        preflight.check_target(target, config.key, plan)
+    except preflight.PreflightError as exc:
+        emit(RunFinished(EXIT_UNREACHABLE, time.monotonic() - started, 0, 0, 0, error=f"preflight: {exc}"))
+        return RunResult(EXIT_UNREACHABLE, events, target)
     # One key for a real target: the versions of one service share its resources, so they run
     # one after the other (different services still run side by side).
     tasks = tasks_by_service(config.key, plan_jobs(plan))
-    return _run_against(config.target.rstrip("/"), tasks, False, config, plan, emit, events, started, on_progress)
+    return _run_against(target, tasks, False, config, plan, emit, events, started, on_progress)
 
 
 def _run_against(

@@ -35,7 +35,8 @@ class Pack:
     ``service``: the spec's ``info.x-service`` and file stem; ``aliases``: other names users
     type (``--service voice``); ``rule_modules``: modules whose import registers the pack's
     own rules; ``scenario_module``: the module whose ``SCENARIOS`` list holds its stateful
-    flows; ``notice``: a line shown wherever the pack's results are (e.g. a retirement).
+    flows; ``notice``: a line shown wherever the pack's results are (e.g. a retirement);
+    ``probe_operation``/``probe_query``: the read the preflight sends before any test.
     """
 
     service: str
@@ -45,6 +46,8 @@ class Pack:
     scenario_module: str | None = None
     notice: str = ""
     strategies: tuple[str, ...] = field(default=())  # modules whose import registers its strategies
+    probe_operation: str | None = None  # a cheap, read-only list operation for the preflight
+    probe_query: tuple[tuple[str, str], ...] = ()  # its query parameters (e.g. a page size of 1)
 
     @property
     def names(self) -> tuple[str, ...]:

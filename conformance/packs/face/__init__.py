@@ -6,5 +6,7 @@ PACK = Pack(
     service="face",
     title="Face PersonGroup / LargePersonGroup training",
     rule_modules=(),
+    probe_operation="PersonGroupOperations_GetPersonGroups",
+    probe_query=(("top", "1"),),
     scenario_module="conformance.packs.face.scenarios",
 )

@@ -7,5 +7,12 @@ PACK = Pack(
     title="Speaker Recognition text-independent identification",
     aliases=("speaker-recognition",),
     rule_modules=("conformance.packs.speaker.rules",),
+    probe_operation="TextIndependent_ListProfiles",
+    probe_query=(("maxpagesize", "1"),),
     scenario_module="conformance.packs.speaker.scenarios",
+    notice=(
+        "Speaker Recognition was retired on 2025-09-30 "
+        "(https://learn.microsoft.com/en-us/azure/ai-services/speech-service/speaker-recognition-overview): "
+        "Azure no longer answers it; these results judge an emulator, fake or proxy of the retired API."
+    ),
 )

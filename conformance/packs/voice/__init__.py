@@ -7,5 +7,7 @@ PACK = Pack(
     title="Custom Voice personal voices",
     aliases=("voice", "custom-voice"),
     rule_modules=("conformance.packs.voice.rules",),
+    probe_operation="Projects_List",
+    probe_query=(("maxpagesize", "1"),),
     scenario_module="conformance.packs.voice.scenarios",
 )
