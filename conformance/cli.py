@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--emulator-training-seconds", type=float, default=0.3, help="embedded emulator's training time")
     run.add_argument("--emulator-fault", action="append", default=[], help="embedded emulator fault (repeatable)")
     run.add_argument("--workers", type=int, default=None, help="parallel worker processes (default: 2 x CPUs)")
+    run.add_argument("--rate-limit", default=None, metavar="N/s|N/m", help="at most N requests per second or minute across all workers (default for a --target: 5/s; none for the embedded emulator; a Free tier allows 20/m)")
     run.add_argument("--quiet", action="store_true", help="no progress output")
 
     emu = sub.add_parser("emulator", help="serve the emulator of the three services", add_help=False)
@@ -124,6 +125,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         checks=tuple(args.check),
         emulator_training_seconds=args.emulator_training_seconds,
         emulator_faults=tuple(args.emulator_fault),
+        rate_limit=args.rate_limit,
         **extra,
     )
     on_event, on_progress = _progress(args.quiet)
@@ -186,6 +188,10 @@ def _cmd_selftest(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["emulator"]:
+        # Everything after "emulator" belongs to the emulator's own command line (--port, --help, ...).
+        return _cmd_emulator(argparse.Namespace(args=argv[1:]))
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return _cmd_run(args)

@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass, field
 
 from conformance import spec as spec_module
+from conformance.throttle import RateLimit, parse_rate_limit
 
 __all__ = [
     "EXIT_CHECKER_ERROR",
@@ -23,6 +24,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_UNREACHABLE",
     "EXIT_USAGE",
+    "DEFAULT_LIVE_RATE_LIMIT",
     "PHASES",
     "ConfigError",
     "Job",
@@ -34,6 +36,8 @@ __all__ = [
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_CHECKER_ERROR = 0, 1, 2, 3, 4
 PHASES = ("stateless", "stateful")
+#: A live resource is someone's quota: half of the Face S0 tier's 10 transactions per second.
+DEFAULT_LIVE_RATE_LIMIT = "5/s"
 
 
 class ConfigError(ValueError):
@@ -57,9 +61,16 @@ class RunConfig:
     emulator_training_seconds: float = 0.3
     emulator_faults: tuple[str, ...] = ()
     request_timeout_s: float = 30.0
+    rate_limit: str | None = None  # "N/s" or "N/m"; None: DEFAULT_LIVE_RATE_LIMIT for a target, unlimited for the embedded emulator
     # Jobs mix CPU work with waiting on the target (round trips, training), so more workers than
     # cores pay off: 4 measured best on 2 cores (benchmarks/gate_time.py).
     workers: int = field(default_factory=lambda: max(2, 2 * (os.cpu_count() or 1)))
+
+    def rate(self, *, embedded: bool) -> RateLimit | None:
+        """The request-rate limit in force: the configured one, else the live default for a target."""
+        if self.rate_limit is not None:
+            return parse_rate_limit(self.rate_limit)
+        return None if embedded else parse_rate_limit(DEFAULT_LIVE_RATE_LIMIT)
 
     def plan(self) -> dict[str, tuple[str, ...]]:
         """service -> API versions to check; raises ConfigError for unknown names."""
@@ -71,6 +82,11 @@ class RunConfig:
             )
         except UnknownPack as exc:
             raise ConfigError(str(exc)) from None
+        if self.rate_limit is not None:
+            try:
+                parse_rate_limit(self.rate_limit)
+            except ValueError as exc:
+                raise ConfigError(str(exc)) from None
         if self.profile not in spec_module.PROFILES:
             raise ConfigError(f"unknown profile {self.profile!r}; known: {', '.join(spec_module.PROFILES)}")
         for p in self.phases:

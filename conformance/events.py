@@ -58,7 +58,10 @@ class PhaseFinished(Event):
     version: str
     phase: str
     duration_s: float
-    requests: int
+    requests: int  # every request sent, 429s included
+    throttles: int = 0  # 429 answers (waited out and sent again, or past the retry budget)
+    throttle_wait_s: float = 0.0  # time waited as the 429s asked
+    rate_wait_s: float = 0.0  # time waited for the run's --rate-limit
 
 
 @dataclass(frozen=True)

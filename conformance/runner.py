@@ -49,6 +49,7 @@ from conformance.naming import resource_prefix
 from conformance.scenarios import Scenario, scenarios_for
 from conformance.scenarios.polling import Poller, PollPolicy
 from conformance.scenarios.session import ScenarioAborted, Session, run_with_data
+from conformance.throttle import RateLimiter
 from conformance.transport import TargetUnreachable, Transport, redact
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "EXIT_USAGE",
     "EXIT_UNREACHABLE",
     "EXIT_CHECKER_ERROR",
+    "PHASES",
     "ConfigError",
     "RunConfig",
     "RunResult",
@@ -191,10 +193,13 @@ def _run_against(
     )
     keys = sorted({key for key, _ in tasks})
     requests, errors, checker_errors = 0, [], []
+    rate = config.rate(embedded=embedded)
+    limiter = RateLimiter(rate) if rate is not None else None  # shared memory: made before the workers fork
 
     def work(task: Task, emit_event: Callable[[Event], None]) -> tuple[int, str | None]:
         key, jobs = task
-        return _task(target, key, run_id, config, jobs, emit_event, on_progress if config.workers <= 1 else None)
+        progress = on_progress if config.workers <= 1 else None
+        return _task(target, key, run_id, config, jobs, emit_event, progress, limiter=limiter)
 
     def done(task: Task, value: tuple[int, str | None] | None, error: str | None) -> None:
         nonlocal requests
@@ -232,13 +237,15 @@ def _job(
     job: tuple[str, str],
     emit: Callable[[Event], None],
     on_progress: Callable[[str], None] | None,
+    *,
+    limiter: RateLimiter | None = None,
 ) -> tuple[int, str | None]:
     """Run the configured phases for one (service, API version); return (requests, error)."""
     service, version = job
     checks = _select_checks(config.checks)
     spec = spec_module.Spec(service, version, config.profile)
     poller = Poller(PollPolicy(timeout_s=config.poll_timeout_s))
-    transport = Transport(target, key, timeout_s=config.request_timeout_s)
+    transport = Transport(target, key, timeout_s=config.request_timeout_s, limiter=limiter)
     try:
         if "stateless" in config.phases:
             _stateless(transport, spec, emit, run_id, config, checks, on_progress)
@@ -259,20 +266,40 @@ def _task(
     jobs: tuple[Job, ...],
     emit: Callable[[Event], None],
     on_progress: Callable[[str], None] | None,
+    *,
+    limiter: RateLimiter | None = None,
 ) -> tuple[int, str | None]:
     total = 0
     for job in jobs:
-        n, error = _job(target, key, run_id, config, job, emit, on_progress)
+        n, error = _job(target, key, run_id, config, job, emit, on_progress, limiter=limiter)
         total += n
         if error:
             return total, error
     return total, None
 
 
+def _counters(transport: Transport) -> tuple[int, int, float, float]:
+    return transport.request_count, transport.throttles, transport.throttle_wait_s, transport.rate_wait_s
+
+
+def _phase_finished(spec, phase: str, transport: Transport, t0: float, before: tuple[int, int, float, float]) -> PhaseFinished:
+    now = _counters(transport)
+    return PhaseFinished(
+        spec.service,
+        spec.version,
+        phase,
+        time.monotonic() - t0,
+        now[0] - before[0],
+        throttles=now[1] - before[1],
+        throttle_wait_s=round(now[2] - before[2], 3),
+        rate_wait_s=round(now[3] - before[3], 3),
+    )
+
+
 def _stateless(transport, spec, emit, run_id, config, checks, on_progress) -> None:
     from conformance.stateless import cleanup_created, run_stateless
 
-    t0, n0 = time.monotonic(), transport.request_count
+    t0, counters = time.monotonic(), _counters(transport)
     emit(PhaseStarted(spec.service, spec.version, "stateless"))
     before = len(transport.records)
     try:
@@ -289,11 +316,11 @@ def _stateless(transport, spec, emit, run_id, config, checks, on_progress) -> No
         )
     finally:
         cleanup_created(transport, transport.records[before:], resource_prefix(run_id, spec.version))
-    emit(PhaseFinished(spec.service, spec.version, "stateless", time.monotonic() - t0, transport.request_count - n0))
+    emit(_phase_finished(spec, "stateless", transport, t0, counters))
 
 
 def _stateful(transport, spec, emit, run_id, config, checks, poller, on_progress) -> None:
-    t0, n0 = time.monotonic(), transport.request_count
+    t0, counters = time.monotonic(), _counters(transport)
     emit(PhaseStarted(spec.service, spec.version, "stateful"))
     for scenario in _select_scenarios(spec.service, config.scenarios):
         if on_progress:
@@ -317,4 +344,4 @@ def _stateful(transport, spec, emit, run_id, config, checks, poller, on_progress
                 spec.service, spec.version, scenario.name, not session.failed, time.monotonic() - s0, problem
             )
         )
-    emit(PhaseFinished(spec.service, spec.version, "stateful", time.monotonic() - t0, transport.request_count - n0))
+    emit(_phase_finished(spec, "stateful", transport, t0, counters))

@@ -23,13 +23,15 @@ import json
 import shlex
 import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urljoin
 
 import httpx
+
+from conformance.throttle import RateLimiter, RetryPolicy, throttle_wait
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -98,6 +100,7 @@ class ResponseRecord:
     sent_at: float  # monotonic seconds when the request was sent
     operation_id: str | None = None
     truncated: bool = False  # the body was longer than the transport's cap; only the cap was read
+    throttled: bool = False  # a 429 that was still a 429 when the retry budget ran out: judge nothing by it
     _json_cache: list = field(default_factory=list, repr=False, compare=False)
 
     def header(self, name: str) -> str | None:
@@ -170,10 +173,19 @@ class Transport:
         timeout_s: float = 30.0,
         client: httpx.Client | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        limiter: RateLimiter | None = None,
+        retry: RetryPolicy | None = RetryPolicy(),
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.origin = origin_of(self.base_url)
         self.max_body_bytes = max_body_bytes
+        self.limiter = limiter
+        self.retry = retry
+        self._sleep = sleep
+        self.throttles = 0  # 429 answers received (each retried or, past the budget, returned throttled)
+        self.throttle_wait_s = 0.0  # time spent waiting as 429s asked
+        self.rate_wait_s = 0.0  # time spent waiting for the rate limit
         self._key = key
         self._client = client or httpx.Client(timeout=timeout_s, follow_redirects=False)
         self._lock = threading.Lock()
@@ -266,6 +278,23 @@ class Transport:
         return self._client.build_request(method.upper(), self.url(url), headers=headers, **kwargs)
 
     def _send(self, request: httpx.Request, operation_id: str | None) -> tuple[ResponseRecord, httpx.Response]:
+        """Send ``request`` (after the rate limit); a 429 is waited out and sent again within the budget."""
+        attempt = 0
+        while True:
+            if self.limiter is not None:
+                self.rate_wait_s += self.limiter.acquire()
+            record, response = self._send_once(request, operation_id)
+            if record.status_code != 429 or self.retry is None:
+                return record, response
+            self.throttles += 1
+            if attempt >= self.retry.retries:
+                return replace(record, throttled=True), response
+            wait = throttle_wait(record.header("retry-after"), record.body, attempt, self.retry)
+            self.throttle_wait_s += wait
+            self._sleep(wait)
+            attempt += 1
+
+    def _send_once(self, request: httpx.Request, operation_id: str | None) -> tuple[ResponseRecord, httpx.Response]:
         # Buffer in-memory bodies (httpx streams multipart/form-data) so the record, the repro command and
         # Schemathesis' response validation (which reads response.request.content) can all see them.
         request.read()

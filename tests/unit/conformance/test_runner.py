@@ -31,7 +31,7 @@ def test_a_target_without_a_key_is_a_usage_error() -> None:
 
 
 def test_a_checker_defect_is_exit_4_naming_the_job_and_never_printing_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(target, key, run_id, config, jobs, emit, on_progress):
+    def broken(target, key, run_id, config, jobs, emit, on_progress, **kw):
         raise RuntimeError(f"bug while holding {key}")
 
     monkeypatch.setattr(runner, "_task", broken)
@@ -43,7 +43,7 @@ def test_a_checker_defect_is_exit_4_naming_the_job_and_never_printing_the_key(mo
 
 
 def test_an_unreachable_target_reported_by_a_job_is_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runner, "_task", lambda *a: (0, "target unreachable: connection refused"))
+    monkeypatch.setattr(runner, "_task", lambda *a, **k: (0, "target unreachable: connection refused"))
     result = runner.run(RunConfig(target="http://127.0.0.1:9", key="k", services=("speaker",), workers=1))
     assert result.exit_code == EXIT_UNREACHABLE
     assert _finished(result).error == "target unreachable: connection refused"
@@ -52,7 +52,7 @@ def test_an_unreachable_target_reported_by_a_job_is_exit_3(monkeypatch: pytest.M
 def test_jobs_that_all_succeed_without_findings_are_exit_0_and_count_requests(monkeypatch: pytest.MonkeyPatch) -> None:
     seen = []
 
-    def fine(target, key, run_id, config, jobs, emit, on_progress):
+    def fine(target, key, run_id, config, jobs, emit, on_progress, **kw):
         seen.append(jobs)
         return 7, None
 
