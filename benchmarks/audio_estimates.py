@@ -10,7 +10,7 @@ Prints, over a grid of speech ratios x SNRs with every voice and N seeds per cel
   per test SNR; plus the mean same-speaker and best other-speaker similarity;
 * timing: CPU milliseconds per second of audio for synthesis, decode and analysis.
 
-Source of the rules measured: seed 003 (pure speech length, SNR >= 2 dB); API-DIGEST §2.3
+Source of the rules measured: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (pure speech length, SNR >= 2 dB); https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json
 (identification score in [0, 1]). The estimators are described in emulator/audio.py.
 """
 

@@ -35,7 +35,7 @@ class Spec:
     Operations are found by their upstream Azure operationId: the document's ``operationId``,
     every id in ``x-operation-ids`` (one OpenAPI operation that Azure splits by media type, e.g.
     add-face from URL vs. from stream) and the older names in ``x-upstream-operation-id(s)``
-    (Face v1.0). Source: ARCHITECTURE.md "Spec conventions"; API-DIGEST §1.2.
+    (Face v1.0). Source: ARCHITECTURE.md "Spec conventions"; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json.
     """
 
     def __init__(self, service: str, version: str | None = None, profile: str = "strict") -> None:

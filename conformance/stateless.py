@@ -91,7 +91,7 @@ def _form_not_valid(spec: Spec, operation_definition: dict, case: Any) -> bool:
     """Whether a "positive" multipart case's form breaks its own schema (so a rejection is no finding).
 
     Schemathesis' coverage phase labels some multipart forms positive although a part breaks the schema
-    (an empty string for a ``minLength: 1``/``pattern`` part; SCHEMATHESIS.md §1.4 caveat (c)). The form's
+    (an empty string for a ``minLength: 1``/``pattern`` part; a false positive of Schemathesis' coverage phase for multipart strings). The form's
     text values are validated against the part schemas (file parts stand in as strings).
     """
     import jsonschema
@@ -123,7 +123,7 @@ def _form_not_valid(spec: Spec, operation_definition: dict, case: Any) -> bool:
 def _declared_filenames(operation_definition: dict) -> dict[str, str]:
     """Part name -> the filename its ``encoding.<part>.headers.Content-Disposition`` example declares.
 
-    Schemathesis sends binary parts without ``filename=`` (SCHEMATHESIS.md §1.4, issue #3951), which a
+    Schemathesis sends binary parts without ``filename=`` (https://github.com/schemathesis/schemathesis/issues/3951), which a
     server reads as a text field; the spec's declared Content-Disposition says the part is a file.
     """
     found: dict[str, str] = {}

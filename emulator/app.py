@@ -12,8 +12,8 @@
 Starlette's own 404/405/500 paths are also mapped to the JSON envelope, so no request ever
 gets an HTML/plain-text error or a traceback. The emulator never sends ``Retry-After``.
 
-Source: STYLE.md "Structuring the emulator" (pipeline order, one module per step);
-ARCHITECTURE.md "The emulator"; API-DIGEST §1.8 (envelope), §4 (no Retry-After required).
+Source: ARCHITECTURE.md "The emulator" (pipeline order, one module per step);
+ARCHITECTURE.md "The emulator"; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (envelope), https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (no Retry-After required).
 """
 
 from __future__ import annotations

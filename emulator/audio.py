@@ -4,7 +4,7 @@ The service accepts ``audio/wav; codecs=audio/pcm`` bodies of 16 kHz, 16-bit, mo
 rejects anything else with 400 ``InvalidRequest`` "Invalid audio format. Supported format is
 16Khz 16bit Mono PCM."; it reports each enrollment's audio length and "pure speech" length
 (audio after removing silence and non-speech), requires an SNR of at least 2 dB, and scores
-identification by voice similarity in [0, 1] (Source: seed 003; API-DIGEST §2.3-§2.5). This
+identification by voice similarity in [0, 1] (Source: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment; https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json; https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json). This
 module turns a body into those numbers, deterministically. The limits themselves (1-120 s,
 20 s of speech, 2 dB, 5 MB) are the service's business, not this module's.
 
@@ -110,7 +110,7 @@ __all__ = [
     "similarity",
 ]
 
-#: Documented message for a body that is not 16 kHz 16-bit mono PCM (API-DIGEST §2.5).
+#: Documented message for a body that is not 16 kHz 16-bit mono PCM (https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json).
 AUDIO_FORMAT_MESSAGE = "Invalid audio format. Supported format is 16Khz 16bit Mono PCM."
 SAMPLE_RATE = 16000
 
@@ -163,7 +163,7 @@ _FOREIGN_SIGNATURES: tuple[bytes, ...] = (
 class AudioFormatError(ValueError):
     """The body is not 16 kHz, 16-bit, mono PCM (WAV or headerless).
 
-    Source: API-DIGEST §2.5 (SR3 swagger): 400 ``InvalidRequest`` "Invalid audio format.
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json swagger: 400 ``InvalidRequest`` "Invalid audio format.
     Supported format is 16Khz 16bit Mono PCM."
     """
 
@@ -178,8 +178,8 @@ class AudioAnalysis:
     """What the service reports about one request's audio.
 
     ``duration_s`` feeds ``audioLengthInSec``, ``speech_s`` feeds ``audioSpeechLengthInSec``
-    (TiEnrollmentInfo, API-DIGEST §2.3); ``snr_db`` is compared with the 2 dB minimum
-    (seed 003); ``voiceprint`` is compared with :func:`similarity` for identification scores.
+    (TiEnrollmentInfo, https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json); ``snr_db`` is compared with the 2 dB minimum
+    (https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment); ``voiceprint`` is compared with :func:`similarity` for identification scores.
     """
 
     duration_s: float
@@ -196,7 +196,7 @@ def decode(body: bytes) -> np.ndarray:
     of even length that does not start with another format's signature. Anything else raises
     :class:`AudioFormatError`.
 
-    Source: seed 003 (``audio/wav; codecs=audio/pcm``); API-DIGEST §2.5 (format message).
+    Source: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (``audio/wav; codecs=audio/pcm``); https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (format message).
     """
     if not isinstance(body, (bytes, bytearray, memoryview)):
         raise TypeError(f"body must be bytes, got {type(body).__name__}")
@@ -235,8 +235,8 @@ def analyse(samples: np.ndarray) -> AudioAnalysis:
     ``samples`` is what :func:`decode` returns (int16), or any 1-D numeric array on the int16
     scale. The algorithms and thresholds are in the module docstring ("Analysis").
 
-    Source: seed 003 (pure speech excludes silence and non-speech frames; SNR >= 2 dB);
-    API-DIGEST §2.3 (``audioLengthInSec``, ``audioSpeechLengthInSec``, identification score).
+    Source: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (pure speech excludes silence and non-speech frames; SNR >= 2 dB);
+    https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json (``audioLengthInSec``, ``audioSpeechLengthInSec``, identification score).
     """
     x = np.asarray(samples)
     if x.ndim != 1:
@@ -279,7 +279,7 @@ def similarity(a: Sequence[float], b: Sequence[float]) -> float:
     lengths raise ``ValueError``.
 
     Source: identification scores are "between 0 and 1. A higher number means higher
-    similarity" (API-DIGEST §2.3, IdentifyInfo.score).
+    similarity" (https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json, IdentifyInfo.score).
     """
     va = np.asarray(a, dtype=np.float64)
     vb = np.asarray(b, dtype=np.float64)

@@ -1,10 +1,10 @@
 """Time for the emulator: the only place the emulator reads the current instant.
 
-Training status is derived from timestamps on read (STYLE.md, "Structuring the emulator"),
+Training status is derived from timestamps on read (ARCHITECTURE.md "The emulator"),
 so tests drive time with a :class:`ManualClock` instead of sleeping; the server uses
 :class:`SystemClock`. Every instant is a timezone-aware UTC ``datetime``.
 
-Source: STYLE.md "Structuring the emulator"; API-DIGEST §1.4 (timestamps are UTC date-times).
+Source: ARCHITECTURE.md "The emulator"; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (timestamps are UTC date-times).
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class ManualClock:
 def format_rfc3339(instant: datetime) -> str:
     """Render ``instant`` as RFC 3339 UTC with millisecond precision and a ``Z`` suffix.
 
-    Source: API-DIGEST §1.4 (``date-time``); example ``"2024-03-05T11:07:58.371Z"``
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (``date-time``); example ``"2024-03-05T11:07:58.371Z"``
     in face/v1.2/PersonGroupOperations_GetPersonGroupTrainingStatus.json.
     """
     utc = instant.astimezone(timezone.utc)

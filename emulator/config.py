@@ -1,11 +1,11 @@
 """``EmulatorConfig``: everything that parameterises one emulator app.
 
 Defaults give the faithful emulator: the well-known key :data:`DEFAULT_KEY`, a 2-second
-base training time (never instant: seed 000 says training is asynchronous), no faults, the
+base training time (never instant: the Train Person Group reference (https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1) says training is asynchronous), no faults, the
 system clock, and the documented limits.
 
-Sources: API-DIGEST §1.7 (images 1 KB..6 MB, 248 faces per person, persons per group),
-STYLE.md "Structuring the emulator" (config dataclass; clock injected).
+Sources: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (images 1 KB..6 MB, 248 faces per person, persons per group),
+ARCHITECTURE.md "The emulator" (config dataclass; clock injected).
 """
 
 from __future__ import annotations
@@ -27,18 +27,18 @@ DEFAULT_KEY = "1f0e2d3c4b5a69788796a5b4c3d2e1f0"
 
 @dataclass(frozen=True)
 class Limits:
-    """Documented size and count limits (API-DIGEST §1.7) plus the emulator's own body cap."""
+    """Documented size and count limits (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json) plus the emulator's own body cap."""
 
     max_json_body_bytes: int = 1024 * 1024
     """Cap for JSON bodies (not documented by Azure; larger bodies get 413)."""
     min_image_bytes: int = 1024
-    """Images must be at least 1 KB (FERR "Image size is too small.")."""
+    """Images must be at least 1 KB (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes "Image size is too small.")."""
     max_image_bytes: int = 6 * 1024 * 1024
-    """Images must be at most 6 MB (FERR "Image size is too big.")."""
+    """Images must be at most 6 MB (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes "Image size is too big.")."""
     max_faces_per_person: int = 248
-    """"Each person entry can hold up to 248 faces" (F12 add-face description)."""
+    """"Each person entry can hold up to 248 faces" (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json add-face description)."""
     max_persons_per_group: int = 10_000
-    """S0 tier: 10,000 persons per person group (F12/FTSP quotas)."""
+    """S0 tier: 10,000 persons per person group (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json, https://github.com/Azure/azure-rest-api-specs/tree/54923347f07c69f929305d5c2fd3fa7fda1dab96/specification/ai/Face quotas)."""
     image_fetch_timeout: float = 5.0
     """Seconds allowed to download an image given by URL."""
     max_form_file_bytes: int = 10 * 1024 * 1024
@@ -78,7 +78,7 @@ class EmulatorConfig:
     * ``store``: the state; a fresh ``InMemoryStore`` by default.
     * ``image_fetch_transport``: optional httpx transport used to download face images by URL (tests).
     * ``retry_after``: when set (whole seconds), reads of a long-running status that is not yet
-      terminal carry ``Retry-After`` (no swagger declares it; API-DIGEST §4 allows an emulator to
+      terminal carry ``Retry-After`` (no swagger declares it: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json, https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json, https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json; an emulator may
       add it). Off by default, so the faithful emulator sends none.
     """
 

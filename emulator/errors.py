@@ -6,8 +6,8 @@ function turns an ``ApiError`` into the JSON body and headers a service sends. F
 Speaker use :func:`azure_envelope` ``{"error": {"code", "message"}}`` plus the
 ``x-ms-error-code`` header.
 
-Sources: API-DIGEST §1.8 (envelope + ``x-ms-error-code``) and §1.9 (codes/messages, FERR);
-seed 001 (v1.0 401 code ``Unspecified``); seed 000 (``FaceErrorResponse``).
+Sources: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (envelope + ``x-ms-error-code``) and https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes (codes/messages, https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes);
+https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 (v1.0 401 code ``Unspecified``); https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 (``FaceErrorResponse``).
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ ErrorEnvelope = Callable[[ApiError], tuple[dict[str, Any], dict[str, str]]]
 def azure_envelope(error: ApiError) -> tuple[dict[str, Any], dict[str, str]]:
     """``{"error": {"code", "message"}}`` with ``x-ms-error-code: <code>``.
 
-    Source: API-DIGEST §1.8 (``FaceErrorResponse``, header ``x-ms-error-code``); seed 000.
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (``FaceErrorResponse``, header ``x-ms-error-code``); https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1.
     """
     headers = {ERROR_CODE_HEADER: error.code, **error.headers}
     return {"error": {"code": error.code, "message": error.message}}, headers
@@ -89,22 +89,22 @@ def azure_envelope(error: ApiError) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def bad_argument(message: str) -> ApiError:
-    """400 ``BadArgument`` with a documented message. Source: API-DIGEST §1.9 (FERR common codes)."""
+    """400 ``BadArgument`` with a documented message. Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes common codes."""
     return ApiError(400, "BadArgument", message)
 
 
 def json_parsing_error() -> ApiError:
-    """400 BadArgument "JSON parsing error." Source: API-DIGEST §1.9 (FERR)."""
+    """400 BadArgument "JSON parsing error." Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes."""
     return bad_argument("JSON parsing error.")
 
 
 def invalid_request_body() -> ApiError:
-    """400 BadArgument "Request body is invalid." Source: API-DIGEST §1.9 (FERR)."""
+    """400 BadArgument "Request body is invalid." Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes."""
     return bad_argument("Request body is invalid.")
 
 
 def invalid_media_type() -> ApiError:
-    """415 BadArgument "Invalid Media Type." Source: API-DIGEST §1.8 (FEX11 AddFaceFromUrl 415)."""
+    """415 BadArgument "Invalid Media Type." Source: tests/reference/azure-examples/face/v1.1-preview.1/PersonGroupOperations_AddPersonGroupPersonFaceFromUrl.json 415."""
     return ApiError(415, "BadArgument", "Invalid Media Type.")
 
 
@@ -112,7 +112,7 @@ def request_too_large(limit: int) -> ApiError:
     """413 BadArgument for a non-image body over ``limit`` bytes.
 
     No Face document states the JSON body cap; 413 with the Face envelope is the emulator's choice.
-    Source: API-DIGEST §1.8 (envelope).
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (envelope).
     """
     return ApiError(413, "BadArgument", f"Request body is too large; the limit is {limit} bytes.")
 
@@ -138,9 +138,9 @@ def unsupported_api_version(version: str) -> ApiError:
 
 
 def access_denied(code: str) -> ApiError:
-    """401 with the FERR message; ``code`` is ``Unspecified`` (v1.0, seed 001) or ``401`` (v1.1+, FERR).
+    """401 with the message of the Face error-code table (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes); ``code`` is ``Unspecified`` (v1.0, https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247) or ``401`` (v1.1+, https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes).
 
-    Source: seed 001 (401 ``Unspecified``); API-DIGEST §1.8/§1.9 (FERR 401 ``401``).
+    Source: https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 (401 ``Unspecified``); https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes 401 ``401``.
     """
     return ApiError(401, code, ACCESS_DENIED_MESSAGE)
 
@@ -160,7 +160,7 @@ def _words(kind: str) -> tuple[str, str]:
 
 
 def group_not_found(kind: str) -> ApiError:
-    """404 ``PersonGroupNotFound`` / ``LargePersonGroupNotFound`` "... is not found." Source: FERR via API-DIGEST §1.9."""
+    """404 ``PersonGroupNotFound`` / ``LargePersonGroupNotFound`` "... is not found." Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes."""
     code, noun = _words(kind)
     return ApiError(404, f"{code}NotFound", f"{noun} is not found.")
 
@@ -168,14 +168,14 @@ def group_not_found(kind: str) -> ApiError:
 def group_id_invalid(kind: str) -> ApiError:
     """404 ``PersonGroupNotFound`` "Person group ID is invalid." (large: ``LargePersonGroupNotFound``).
 
-    Source: seed 001 (404 when the id is invalid); FERR Person Group error codes.
+    Source: https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 (404 when the id is invalid); https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes Person Group error codes.
     """
     code, noun = _words(kind)
     return ApiError(404, f"{code}NotFound", f"{noun} ID is invalid.")
 
 
 def group_exists(kind: str) -> ApiError:
-    """409 ``PersonGroupExists`` / ``LargePersonGroupExists``. Source: FERR via API-DIGEST §1.9."""
+    """409 ``PersonGroupExists`` / ``LargePersonGroupExists``. Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes."""
     code, noun = _words(kind)
     return ApiError(409, f"{code}Exists", f"{noun} already exists.")
 
@@ -183,43 +183,43 @@ def group_exists(kind: str) -> ApiError:
 def group_not_trained(kind: str) -> ApiError:
     """404 ``PersonGroupNotTrained`` "Person group not trained." on get-training-status of a never-trained group.
 
-    Source: seed 001; FERR via API-DIGEST §1.9.
+    Source: https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247; https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes.
     """
     code, noun = _words(kind)
     return ApiError(404, f"{code}NotTrained", f"{noun} not trained.")
 
 
 def group_training_not_finished(kind: str) -> ApiError:
-    """409 ``PersonGroupTrainingNotFinished`` "Person group is under training." Source: FERR; FEX11 409 examples."""
+    """409 ``PersonGroupTrainingNotFinished`` "Person group is under training." Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes; tests/reference/azure-examples/face/v1.1-preview.1/ 409 examples."""
     code, noun = _words(kind)
     return ApiError(409, f"{code}TrainingNotFinished", f"{noun} is under training.")
 
 
 def person_not_found() -> ApiError:
-    """404 ``PersonNotFound`` "Person is not found." Source: FERR via API-DIGEST §1.9."""
+    """404 ``PersonNotFound`` "Person is not found." Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes."""
     return ApiError(404, "PersonNotFound", "Person is not found.")
 
 
 def person_id_invalid() -> ApiError:
-    """404 ``PersonNotFound`` "Person ID is invalid." Source: FERR via API-DIGEST §1.9."""
+    """404 ``PersonNotFound`` "Person ID is invalid." Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes."""
     return ApiError(404, "PersonNotFound", "Person ID is invalid.")
 
 
 def persisted_face_not_found() -> ApiError:
-    """404 ``PersistedFaceNotFound`` "Persisted face is not found." Source: FERR."""
+    """404 ``PersistedFaceNotFound`` "Persisted face is not found." Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes."""
     return ApiError(404, "PersistedFaceNotFound", "Persisted face is not found.")
 
 
 def persisted_face_id_invalid() -> ApiError:
-    """404 ``PersistedFaceNotFound`` "Persisted face ID is invalid." Source: FERR."""
+    """404 ``PersistedFaceNotFound`` "Persisted face ID is invalid." Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes."""
     return ApiError(404, "PersistedFaceNotFound", "Persisted face ID is invalid.")
 
 
 def operation_not_found() -> ApiError:
     """404 ``NotFound`` "Operation is not found." for an unknown ``/operations/{operationId}``.
 
-    No Face document names this code (F12 declares only ``default``); ``NotFound`` is the decision
-    recorded in specs/face.yaml (``OperationNotFound404``). Source: API-DIGEST §1.2.
+    No Face document names this code (the Face v1.2 swagger (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json) declares only ``default``); ``NotFound`` is the decision
+    recorded in specs/face.yaml (``OperationNotFound404``). Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json.
     """
     return ApiError(404, "NotFound", "Operation is not found.")
 
@@ -227,7 +227,7 @@ def operation_not_found() -> ApiError:
 def operation_id_invalid() -> ApiError:
     """400 ``BadArgument`` "Operation ID is invalid." for a malformed (non-uuid) operationId.
 
-    Decision recorded in specs/face.yaml (GetOperationResult description). Source: API-DIGEST §1.2 (``format: uuid``).
+    Decision recorded in specs/face.yaml (GetOperationResult description). Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (``format: uuid``).
     """
     return bad_argument("Operation ID is invalid.")
 
@@ -235,7 +235,7 @@ def operation_id_invalid() -> ApiError:
 def group_id_invalid_on_create(kind: str) -> ApiError:
     """400 ``BadArgument`` "Person group ID is invalid." / "Large person group ID is invalid." on create.
 
-    Source: FERR Person Group / Large Person Group error codes (400 BadArgument); specs/face.yaml ("except on
+    Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes Person Group / Large Person Group error codes (400 BadArgument); specs/face.yaml ("except on
     create, where it is 400 BadArgument").
     """
     _, noun = _words(kind)
@@ -243,20 +243,20 @@ def group_id_invalid_on_create(kind: str) -> ApiError:
 
 
 def quota_exceeded(message: str) -> ApiError:
-    """403 ``QuotaExceeded`` (e.g. "Persisted face number reached limit."). Source: FERR; FEX11 403 example."""
+    """403 ``QuotaExceeded`` (e.g. "Persisted face number reached limit."). Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes; tests/reference/azure-examples/face/v1.1-preview.1/ 403 example."""
     return ApiError(403, "QuotaExceeded", message)
 
 
 def invalid_url(message: str = "Invalid image URL.") -> ApiError:
-    """400 ``InvalidURL``. Source: FERR via API-DIGEST §1.9."""
+    """400 ``InvalidURL``. Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes."""
     return ApiError(400, "InvalidURL", message)
 
 
 def invalid_image(message: str) -> ApiError:
-    """400 ``InvalidImage`` (decoding error, no face detected, ...). Source: FERR via API-DIGEST §1.9."""
+    """400 ``InvalidImage`` (decoding error, no face detected, ...). Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes."""
     return ApiError(400, "InvalidImage", message)
 
 
 def invalid_image_size(message: str) -> ApiError:
-    """400 ``InvalidImageSize`` "Image size is too small." / "Image size is too big." Source: FERR."""
+    """400 ``InvalidImageSize`` "Image size is too small." / "Image size is too big." Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes."""
     return ApiError(400, "InvalidImageSize", message)

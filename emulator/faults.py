@@ -13,7 +13,7 @@ Every fault names the rule it breaks (``breaks``, with its source) and the confo
 that must catch it (``expected_check``), so the test suite can assert that each fault makes
 exactly its check fail.
 
-Source: STYLE.md "Structuring the emulator" (faults are named, opt-in modifiers applied in
+Source: ARCHITECTURE.md "The emulator" (faults are named, opt-in modifiers applied in
 create_app; each names the check expected to catch it); schemathesis
 ``test/apps/catalog/openapi/modifiers`` (pattern).
 """
@@ -46,9 +46,9 @@ class Behaviour:
     """The knobs faults may turn; the defaults are the faithful behaviour."""
 
     enforce_auth: bool = True
-    """Reject missing/wrong subscription keys with 401 (seed 001; FERR)."""
+    """Reject missing/wrong subscription keys with 401 (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247; https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes)."""
     empty_group_fails: bool = True
-    """Training a group with no persons or no faces fails (seed 001: failed "due to no person or no persisted face")."""
+    """Training a group with no persons or no faces fails (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247: failed "due to no person or no persisted face")."""
     deleted_groups_readable: bool = False
     """A deleted group stays readable (a defect; DELETE must make it 404)."""
     training_scale: float = 1.0
@@ -174,7 +174,7 @@ def _not_started_spelling(version: str | None) -> str:
 class TrainReturns200(Fault):
     name = "train-returns-200"
     description = "Train answers 200 instead of 202 Accepted."
-    breaks = "Train Person Group returns 202 with an empty body (seed 000; API-DIGEST §1.2)."
+    breaks = "Train Person Group returns 202 with an empty body (https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json)."
     expected_check = "status_code_documented"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -187,7 +187,7 @@ class TrainReturns200(Fault):
 class DropOperationLocation(Fault):
     name = "drop-operation-location"
     description = "Train (v1.1+) omits the operation-Location header."
-    breaks = "Train returns an operation-Location header (seed 000; API-DIGEST §1.3)."
+    breaks = "Train returns an operation-Location header (https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/54923347f07c69f929305d5c2fd3fa7fda1dab96/specification/ai/Face/routes.persongroup.tsp)."
     expected_check = "lro_operation_location_present"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -201,7 +201,7 @@ class DropOperationLocation(Fault):
 class DropErrorCodeHeader(Fault):
     name = "drop-error-code-header"
     description = "Error responses omit the x-ms-error-code header."
-    breaks = "Every FaceErrorResponse carries x-ms-error-code (seed 000; API-DIGEST §1.8)."
+    breaks = "Every FaceErrorResponse carries x-ms-error-code (https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json)."
     expected_check = "error_code_header_present"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -215,7 +215,7 @@ class DropErrorCodeHeader(Fault):
 class ErrorCodeHeaderMismatch(Fault):
     name = "error-code-header-mismatch"
     description = "x-ms-error-code names a different code than the body's error.code."
-    breaks = "x-ms-error-code is the error code of the response (API-DIGEST §1.8)."
+    breaks = "x-ms-error-code is the error code of the response (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json)."
     expected_check = "error_code_header_matches_body"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -231,7 +231,7 @@ class ErrorCodeHeaderMismatch(Fault):
 class PlaintextErrors(Fault):
     name = "plaintext-errors"
     description = "Errors are sent as text/plain messages instead of the JSON envelope."
-    breaks = 'Errors are {"error": {"code", "message"}} JSON (seed 000 FaceErrorResponse; API-DIGEST §1.8).'
+    breaks = 'Errors are {"error": {"code", "message"}} JSON (https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 FaceErrorResponse; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json).'
     expected_check = "error_envelope_valid"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -244,7 +244,7 @@ class PlaintextErrors(Fault):
 class GenericNotFoundCode(Fault):
     name = "generic-not-found-code"
     description = "404s use the generic code NotFound instead of the documented specific code."
-    breaks = "404 codes are PersonGroupNotFound, PersonNotFound, PersonGroupNotTrained, ... (seed 001; FERR, API-DIGEST §1.9)."
+    breaks = "404 codes are PersonGroupNotFound, PersonNotFound, PersonGroupNotTrained, ... (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247; https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes)."
     expected_check = "error_code_documented"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -264,7 +264,7 @@ _WRONG_CASE_V11 = {"notStarted": "NotStarted", "running": "Running", "succeeded"
 class StatusWrongCasing(Fault):
     name = "status-wrong-casing"
     description = "Training statuses are spelled in the wrong case (v1.1+: NotStarted/Running/...; v1.0: notStarted/Running/...)."
-    breaks = "v1.0 enum is nonstarted/running/succeeded/failed; v1.1+ is notStarted/running/succeeded/failed (API-DIGEST §1.5)."
+    breaks = "v1.0 enum is nonstarted/running/succeeded/failed; v1.1+ is notStarted/running/succeeded/failed (https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json)."
     expected_check = "status_in_version_enum"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -305,7 +305,7 @@ class StatusGoesBackwards(Fault):
 
     name = "status-goes-backwards"
     description = "While training runs, a status read goes back from running to notStarted."
-    breaks = "Status moves notStarted -> running -> succeeded|failed only (seed 001; API-DIGEST §1.5)."
+    breaks = "Status moves notStarted -> running -> succeeded|failed only (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247; https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json)."
     expected_check = "lro_legal_status_path"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -326,7 +326,7 @@ class StatusGoesBackwards(Fault):
 class TerminalNotSticky(_RevertAfterTerminal):
     name = "terminal-not-sticky"
     description = "After reporting failed, later status reads report running again."
-    breaks = "A terminal training status (succeeded/failed) never changes until the next train (seed 001)."
+    breaks = "A terminal training status (succeeded/failed) never changes until the next train (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247)."
     expected_check = "lro_terminal_sticky"
     _terminal = "failed"
 
@@ -335,7 +335,7 @@ class TerminalNotSticky(_RevertAfterTerminal):
 class TrainingNeverFinishes(Fault):
     name = "training-never-finishes"
     description = "Training leaves the queue but never reaches succeeded or failed."
-    breaks = "Training completes in seconds to minutes (seed 000)."
+    breaks = "Training completes in seconds to minutes (https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1)."
     expected_check = "lro_reaches_terminal"
 
     def adjust(self, behaviour: Behaviour) -> Behaviour:
@@ -346,7 +346,7 @@ class TrainingNeverFinishes(Fault):
 class OperationsDisagree(Fault):
     name = "operations-disagree"
     description = "/operations/{id} reports running while /training reports succeeded."
-    breaks = "The operation resource and the training status describe the same training (API-DIGEST §1.3)."
+    breaks = "The operation resource and the training status describe the same training (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/54923347f07c69f929305d5c2fd3fa7fda1dab96/specification/ai/Face/routes.persongroup.tsp)."
     expected_check = "lro_operations_agree"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -359,7 +359,7 @@ class OperationsDisagree(Fault):
 
 
 def _legacy_timestamp(value: str) -> str:
-    """``2024-03-05T11:07:58.371Z`` -> ``3/5/2024 11:07:58 AM`` (the seed 001 example's format)."""
+    """``2024-03-05T11:07:58.371Z`` -> ``3/5/2024 11:07:58 AM`` (the format of the example in https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247)."""
     instant = datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S")
     hour = instant.hour % 12 or 12
     half = "AM" if instant.hour < 12 else "PM"
@@ -373,7 +373,7 @@ _TIMESTAMP_FIELDS = ("createdDateTime", "lastActionDateTime", "lastSuccessfulTra
 class UnparsableTimestamps(Fault):
     name = "unparsable-timestamps"
     description = "Status timestamps use the '3/5/2024 11:07:58 AM' format instead of RFC 3339."
-    breaks = "createdDateTime & co. are date-time (RFC 3339) values (API-DIGEST §1.4; seed 001 shows the legacy format)."
+    breaks = "createdDateTime & co. are date-time (RFC 3339) values (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; the v1.0 Get Training Status reference (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247) shows the legacy format)."
     expected_check = "response_schema_conforms"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -391,7 +391,7 @@ class UnparsableTimestamps(Fault):
 class TimestampsOutOfOrder(Fault):
     name = "timestamps-out-of-order"
     description = "lastActionDateTime / lastActionTime is one hour before the creation time."
-    breaks = "The last action happens at or after creation (API-DIGEST §1.4 field meanings)."
+    breaks = "The last action happens at or after creation (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json field meanings)."
     expected_check = "lro_timestamps_ordered"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -409,7 +409,7 @@ class TimestampsOutOfOrder(Fault):
 class NotTrainedReturns200(Fault):
     name = "not-trained-returns-200"
     description = "Training status of a never-trained group is 200 notStarted instead of 404 PersonGroupNotTrained."
-    breaks = "Get Training Status of a never-trained group is 404 PersonGroupNotTrained (seed 001; FERR)."
+    breaks = "Get Training Status of a never-trained group is 404 PersonGroupNotTrained (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247; https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes)."
     expected_check = "lro_not_trained_before_train"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -434,7 +434,7 @@ class NotTrainedReturns200(Fault):
 class EmptyGroupSucceeds(Fault):
     name = "empty-group-succeeds"
     description = "Training a group without persons or faces succeeds."
-    breaks = "Training fails when the group has no persons or no persisted faces (seed 001)."
+    breaks = "Training fails when the group has no persons or no persisted faces (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247)."
     expected_check = "lro_empty_group_fails"
 
     def adjust(self, behaviour: Behaviour) -> Behaviour:
@@ -445,7 +445,7 @@ class EmptyGroupSucceeds(Fault):
 class AuthIgnored(Fault):
     name = "auth-ignored"
     description = "Requests with a missing or wrong subscription key are served."
-    breaks = "A missing/invalid Ocp-Apim-Subscription-Key gets 401 (seed 000 Security; seed 001 401)."
+    breaks = "A missing/invalid Ocp-Apim-Subscription-Key gets 401 (https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 Security; https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 401)."
     expected_check = "auth_rejects_bad_key"
 
     def adjust(self, behaviour: Behaviour) -> Behaviour:
@@ -456,7 +456,7 @@ class AuthIgnored(Fault):
 class DeletedGroupReadable(Fault):
     name = "deleted-group-readable"
     description = "A deleted person group can still be read with GET."
-    breaks = "After Delete Person Group the group is 404 PersonGroupNotFound (FERR; API-DIGEST §1.2)."
+    breaks = "After Delete Person Group the group is 404 PersonGroupNotFound (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json)."
     expected_check = "deleted_resource_not_found"
 
     def adjust(self, behaviour: Behaviour) -> Behaviour:
@@ -467,7 +467,7 @@ class DeletedGroupReadable(Fault):
 class InstantTraining(Fault):
     name = "instant-training"
     description = "Training is already finished on the very first status read after train."
-    breaks = "Training is asynchronous and takes time; it is first notStarted/running (seed 000; seed 001)."
+    breaks = "Training is asynchronous and takes time; it is first notStarted/running (https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1; https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247)."
     expected_check = "lro_not_instant"
 
     def adjust(self, behaviour: Behaviour) -> Behaviour:

@@ -6,8 +6,8 @@ validator), its error envelope and its API-version policy. ``create_app`` mounts
 registered definition; :class:`Router` resolves a request to a :class:`Match`, or raises
 the documented 404 (no such path) / 405 (path exists, method does not; ``Allow`` header).
 
-Source: STYLE.md "Target layout" (routing.py: operationId -> handler table, one mount per
-service); API-DIGEST §1.1 (Face: version is a path segment; others: ``api-version`` query).
+Source: ARCHITECTURE.md "The emulator" (routing.py: operationId -> handler table, one mount per
+service); https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (Face: version is a path segment; others: ``api-version`` query).
 """
 
 from __future__ import annotations

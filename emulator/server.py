@@ -4,7 +4,7 @@ Both bind the listening socket themselves before uvicorn starts, so ``port=0`` p
 port and the real address is known (and connectable) before any request is sent.
 :func:`running` is the tests' fixture: it yields the base URL and stops the server cleanly.
 
-Source: STYLE.md "Tests" (e2e: uvicorn on a free port in a thread); httpx ``tests/conftest.py`` (pattern).
+Source: ARCHITECTURE.md (e2e: uvicorn on a free port in a thread); httpx ``tests/conftest.py`` (pattern).
 """
 
 from __future__ import annotations

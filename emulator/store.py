@@ -2,13 +2,13 @@
 
 Each service keeps its own state object (e.g. Face's ``FaceState``) inside a partition
 identified by ``(subscription key, service name)``, so resources are isolated per key:
-a group created with key A does not exist for key B (API-DIGEST §1.1, auth by
+a group created with key A does not exist for key B (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json, auth by
 ``Ocp-Apim-Subscription-Key``; one Azure resource per key). Access goes through
 :meth:`Store.partition`, a context manager that holds the store lock for the whole
 read-modify-write, so concurrent requests (uvicorn thread, test threads) never interleave.
 Handlers receive the store; nothing imports a global one.
 
-Source: STYLE.md "Structuring the emulator" (store.py is the only place state lives;
+Source: ARCHITECTURE.md "The emulator" (store.py is the only place state lives;
 ``reset()`` between tests; no module-level state).
 """
 

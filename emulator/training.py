@@ -11,10 +11,10 @@ when it ends and how it ends. :func:`derive` computes the status at any instant:
 The duration is never zero by default: :func:`training_duration` grows with the amount of
 enrolled data, and the first 20 % of it is the queue. Terminal states never change.
 
-Sources: seed 000 ("The training task is an asynchronous task. Training time depends on the
-number of person entries, and their faces ... several seconds to minutes"); seed 001 (status
+Sources: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 ("The training task is an asynchronous task. Training time depends on the
+number of person entries, and their faces ... several seconds to minutes"); https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 (status
 meanings: notstarted waits, running, succeeded, failed when no persons/faces);
-API-DIGEST §1.5 (status enums).
+https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (status enums).
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ class TrainingView:
 def training_duration(base_seconds: float, *, persons: int, faces: int, scale: float = 1.0) -> float:
     """``base_seconds × (1 + 0.05 × persons + 0.01 × faces) × scale`` (seconds).
 
-    Source: seed 000 ("Training time depends on the number of person entries, and their faces").
+    Source: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 ("Training time depends on the number of person entries, and their faces").
     """
     if base_seconds < 0 or persons < 0 or faces < 0 or scale < 0:
         raise ValueError("training duration inputs must be >= 0")

@@ -3,7 +3,7 @@
 Speaker Recognition text-independent identification (api-version 2021-09-05) takes a raw
 request body of ``audio/wav; codecs=audio/pcm``: 16 kHz, 16-bit, mono PCM, up to 5 MB, 1 s to
 120 s of audio per request, at least 2 dB signal-to-noise ratio; a voice print needs 20 s of
-pure speech in total (Source: seed 003; API-DIGEST §2.4, §2.5). This module makes such bodies
+pure speech in total (Source: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment; https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json; https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json). This module makes such bodies
 (and every documented way of getting them wrong) without recordings, so the strategies are
 deterministic, shrinkable and fast.
 
@@ -73,7 +73,7 @@ __all__ = [
     "wav_clips",
 ]
 
-# Documented limits of CreateEnrollment / IdentifySingleSpeaker (seed 003; API-DIGEST §2.4).
+# Documented limits of CreateEnrollment / IdentifySingleSpeaker (https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment; https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json).
 MIN_AUDIO_S = 1.0
 MAX_AUDIO_S = 120.0
 MIN_SNR_DB = 2.0
@@ -96,7 +96,7 @@ class Speaker:
     """A synthetic voice: a name, a mean fundamental frequency and three neutral-vowel formants.
 
     Source: the voice model is ours (source-filter synthesis); it exists so identification
-    (TextIndependent_IdentifySingleSpeaker, API-DIGEST §2.3) has distinguishable speakers.
+    (TextIndependent_IdentifySingleSpeaker, https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json) has distinguishable speakers.
     """
 
     name: str
@@ -138,7 +138,7 @@ def synthesize(
     described in the module docstring.
 
     Source: the valid format is 16 kHz, 16-bit, mono PCM in ``audio/wav; codecs=audio/pcm``
-    (seed 003; API-DIGEST §2.5 "Invalid audio format. Supported format is 16Khz 16bit Mono
+    (https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment; https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json "Invalid audio format. Supported format is 16Khz 16bit Mono
     PCM."); the other ``sample_rate``/``bit_depth``/``channels`` values exist to break it.
     """
     if not isinstance(speaker, Speaker):
@@ -354,7 +354,7 @@ def wav_clips(
     first speaker, the lowest ratio and SNR, and seed 0.
 
     Source: the body format of TextIndependent_CreateEnrollment and
-    TextIndependent_IdentifySingleSpeaker, ``audio/wav; codecs=audio/pcm`` (seed 003).
+    TextIndependent_IdentifySingleSpeaker, ``audio/wav; codecs=audio/pcm`` (https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment).
     """
     if not (0.0 <= min_duration_s <= max_duration_s <= 600.0):
         raise ValueError(
@@ -392,7 +392,7 @@ def enrollment_clips(
     0.7 s) and 10-40 dB SNR or noiseless, well above the 2 dB minimum. Clips shorter than
     ``MIN_AUDIO_S`` or longer than ``MAX_AUDIO_S`` are refused up front.
 
-    Source: seed 003 (1 s..120 s per request, SNR >= 2 dB, ``audio/wav; codecs=audio/pcm``).
+    Source: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (1 s..120 s per request, SNR >= 2 dB, ``audio/wav; codecs=audio/pcm``).
     """
     if min_duration_s < MIN_AUDIO_S + 0.2 or max_duration_s > MAX_AUDIO_S:
         raise ValueError(
@@ -413,7 +413,7 @@ def invalid_audio(*, kind: str) -> SearchStrategy[bytes]:
     """Bodies that break exactly one documented audio rule, named by ``kind``.
 
     Format (``decode`` must raise; 400 InvalidRequest "Invalid audio format. Supported format
-    is 16Khz 16bit Mono PCM.", API-DIGEST §2.5):
+    is 16Khz 16bit Mono PCM.", https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json):
 
     * ``wrong_sample_rate``: 8000/22050/44100/48000 Hz, otherwise valid WAV.
     * ``wrong_bit_depth``: 8-, 24- or 32-bit samples, otherwise valid WAV.
@@ -424,7 +424,7 @@ def invalid_audio(*, kind: str) -> SearchStrategy[bytes]:
     * ``not_audio``: PNG, JPEG, PDF, ZIP, Ogg, FLAC, MP3 (ID3), MP4, WebP (RIFF but not WAVE),
       JSON or XML signatures followed by random bytes.
 
-    Content (valid format; the service rejects them after analysis, seed 003):
+    Content (valid format; the service rejects them after analysis, https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment):
 
     * ``silence``: 1.5-5 s of digital silence or faint white noise (-70..-50 dBFS): no speech.
     * ``too_short``: 0.2-0.9 s of speech (minimum 1 s per request).
@@ -583,7 +583,7 @@ def register_media() -> None:
     first, then by ``type/subtype`` with parameters dropped, so either spelling in a spec finds
     it. Calling it again registers the same strategy object again, which changes nothing.
 
-    Source: seed 003 (``audio/wav; codecs=audio/pcm``); /work/shared/SCHEMATHESIS.md §1.4.
+    Source: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (``audio/wav; codecs=audio/pcm``); https://schemathesis.readthedocs.io/en/stable/guides/custom-media-types/.
     """
     import schemathesis
 

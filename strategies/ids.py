@@ -1,13 +1,13 @@
 """Hypothesis strategies for Face identifiers: person group ids and UUIDs, valid and invalid.
 
-Rules encoded (Source: seed 000, seed 001, API-DIGEST §1.7, FERR "Person Group error codes"):
+Rules encoded (Source: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1, https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247, https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json, https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes "Person Group error codes"):
 
 * ``personGroupId`` / ``largePersonGroupId`` match ``^[a-z0-9-_]+$`` and are 1..64 characters
   ("Valid character is English letter in lower case, digit, '-' or '_'. Maximum length is 64.").
   An id that breaks the rule is answered like a missing group: ``404 PersonGroupNotFound``
-  ("Person group ID is invalid.") (seed 001, Get Training Status).
+  ("Person group ID is invalid.") (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247, Get Training Status).
 * ``personId``, ``persistedFaceId`` and the v1.1+ ``operationId`` are ``format: uuid``; an
-  invalid one is ``404 PersonNotFound`` "Person ID is invalid." (FERR) for persons.
+  invalid one is ``404 PersonNotFound`` "Person ID is invalid." (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes) for persons.
 
 Invalid ids here are built to be usable as a single URL path segment (no ``/``, ``?``, ``#``,
 ``%``, never ``.`` or ``..`` on their own), so a request built from them reaches the operation
@@ -39,10 +39,10 @@ __all__ = [
 ]
 
 GROUP_ID_PATTERN: Final[str] = r"^[a-z0-9-_]+$"
-"""The documented ``personGroupId`` pattern (Source: seed 000 "Regex pattern: ^[a-z0-9-_]+$")."""
+"""The documented ``personGroupId`` pattern (Source: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 "Regex pattern: ^[a-z0-9-_]+$")."""
 
 GROUP_ID_MAX_LENGTH: Final[int] = 64
-"""Longest valid person group id (Source: seed 001; API-DIGEST §1.7)."""
+"""Longest valid person group id (Source: https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json)."""
 
 GROUP_ID_ALPHABET: Final[str] = string.digits + string.ascii_lowercase + "-_"
 """Every character ``GROUP_ID_PATTERN`` allows, in shrink order (digits first)."""
@@ -84,8 +84,8 @@ def person_group_ids(
     ``^[a-z0-9-_]+$``. Use ``prefix`` to namespace ids per test run (e.g. ``"cc-"``).
 
     Rule encoded: CreatePersonGroup / TrainPersonGroup / GetPersonGroupTrainingStatus path
-    parameter ``personGroupId``, pattern ``^[a-z0-9-_]+$``, 1..64 chars (Source: seed 000,
-    seed 001, API-DIGEST §1.7).
+    parameter ``personGroupId``, pattern ``^[a-z0-9-_]+$``, 1..64 chars (Source: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1,
+    https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247, https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json).
 
     Options: ``prefix`` must itself use only the allowed characters;
     ``1 <= min_size <= max_size <= 64`` and ``len(prefix) <= max_size``.
@@ -110,8 +110,8 @@ def large_person_group_ids(
 ) -> st.SearchStrategy[str]:
     """Generate valid ``largePersonGroupId`` values; the same rule and options as :func:`person_group_ids`.
 
-    Rule encoded: ``largePersonGroupId`` shares F12's ``collectionId`` definition, pattern
-    ``^[a-z0-9-_]+$``, 1..64 chars (Source: API-DIGEST §1.7; FERR "Large Person Group error
+    Rule encoded: ``largePersonGroupId`` shares the Face v1.2 swagger's ``collectionId`` definition, pattern
+    ``^[a-z0-9-_]+$``, 1..64 chars (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes "Large Person Group error
     codes"). Shrinks like :func:`person_group_ids`.
     """
     return person_group_ids(prefix=prefix, min_size=min_size, max_size=max_size)
@@ -161,9 +161,9 @@ def invalid_person_group_ids(*, kinds: Sequence[str] = INVALID_GROUP_ID_KINDS) -
       character class; every one is safe inside a URL path segment once percent-encoded).
     * ``too_long``: only valid characters, 65..256 of them (breaks "at most 64").
 
-    Rule broken: ``^[a-z0-9-_]+$``, 1..64 (Source: seed 000, seed 001). Documented answer:
-    ``404 PersonGroupNotFound`` "Person group ID is invalid." (seed 001, Get Training Status;
-    FERR "Person Group error codes", which also lists ``400 BadArgument`` with the same message;
+    Rule broken: ``^[a-z0-9-_]+$``, 1..64 (Source: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1, https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247). Documented answer:
+    ``404 PersonGroupNotFound`` "Person group ID is invalid." (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247, Get Training Status;
+    https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes "Person Group error codes", which also lists ``400 BadArgument`` with the same message;
     ``specs/face.yaml`` records the choice per operation). The empty id is excluded: it changes the
     route (``/persongroups/``), not the id. Shrinks towards the simplest kind and the shortest id
     (in practice 65 zeros).
@@ -176,7 +176,7 @@ def invalid_large_person_group_ids(*, kinds: Sequence[str] = INVALID_GROUP_ID_KI
     """Generate invalid ``largePersonGroupId`` values; same kinds as :func:`invalid_person_group_ids`.
 
     Documented answer: ``404 LargePersonGroupNotFound`` "Large person group ID is invalid."
-    (Source: FERR "Large Person Group error codes"; API-DIGEST §1.7).
+    (Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes "Large Person Group error codes"; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json).
     """
     return invalid_person_group_ids(kinds=kinds)
 
@@ -190,7 +190,7 @@ def uuids(*, version: int | None = None) -> st.SearchStrategy[str]:
     """Generate UUIDs in canonical lower-case string form, ``8-4-4-4-12`` hex digits.
 
     Rule encoded: ``personId``, ``persistedFaceId``, ``operationId``: ``format: uuid``
-    (Source: API-DIGEST §1.4, §1.7). ``version`` (1..5 or ``None`` for any) is passed to
+    (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json). ``version`` (1..5 or ``None`` for any) is passed to
     :func:`hypothesis.strategies.uuids`. Shrinks towards one fixed UUID
     (Hypothesis maps its simplest draw to a constant).
     """
@@ -241,8 +241,8 @@ def invalid_uuids(*, kinds: Sequence[str] = INVALID_UUID_KINDS) -> st.SearchStra
     * ``not_a_uuid``: 1..30 characters from ``[a-z0-9_]``.
 
     Rule broken: ``format: uuid`` on ``personId`` / ``persistedFaceId`` / ``operationId``
-    (Source: API-DIGEST §1.7). Documented answer for persons: ``404 PersonNotFound``
-    "Person ID is invalid." (FERR). Only ``[0-9a-z_-]`` is used, so every value is a plain
+    (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json). Documented answer for persons: ``404 PersonNotFound``
+    "Person ID is invalid." (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes). Only ``[0-9a-z_-]`` is used, so every value is a plain
     URL path segment. Shrinks towards the simplest kind and the
     shortest value (in practice ``"0"``).
     """
@@ -251,5 +251,5 @@ def invalid_uuids(*, kinds: Sequence[str] = INVALID_UUID_KINDS) -> st.SearchStra
 
 
 def is_valid_group_id(value: str) -> bool:
-    """Return whether ``value`` satisfies ``^[a-z0-9-_]+$`` and 1..64 chars (seed 000, seed 001)."""
+    """Return whether ``value`` satisfies ``^[a-z0-9-_]+$`` and 1..64 chars (https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1, https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247)."""
     return len(value) <= GROUP_ID_MAX_LENGTH and _GROUP_ID_RE.fullmatch(value) is not None

@@ -5,11 +5,11 @@ The Face "add face" operations (``AddPersonGroupPersonFace`` from a stream, the
 bytes of an image. The documents fix the rules a face image must follow:
 
 * format JPEG, PNG, GIF (first frame) or BMP; file size 1 KB to 6 MB; a detectable face is
-  36x36 to 4096x4096 px (Source: API-DIGEST §1.7, quoting the F12 add-face description);
+  36x36 to 4096x4096 px (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json, quoting its add-face description);
 * breaking the size rule is ``400 InvalidImageSize`` ("Image size is too small." /
   "Image size is too big."); an undecodable or unsupported file, or an image without a face,
   is ``400 InvalidImage`` ("Decoding error, image format unsupported." / "No face detected in
-  the image.") (Source: API-DIGEST §1.9; FERR "Common error codes").
+  the image.") (Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes "Common error codes").
 
 We cannot run a face detector, so the project agreed on one stand-in rule that the emulator
 applies (THE EMULATOR'S FACE RULE): an image *contains a face* when it decodes as one of the
@@ -51,19 +51,19 @@ __all__ = [
 ]
 
 SUPPORTED_FORMATS: Final[tuple[str, ...]] = ("JPEG", "PNG", "GIF", "BMP")
-"""Pillow format names the Face API accepts (Source: API-DIGEST §1.7)."""
+"""Pillow format names the Face API accepts (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json)."""
 
 MIN_IMAGE_BYTES: Final[int] = 1024
-"""Smallest accepted file, 1 KB (Source: API-DIGEST §1.7; FERR InvalidImageSize)."""
+"""Smallest accepted file, 1 KB (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes InvalidImageSize)."""
 
 MAX_IMAGE_BYTES: Final[int] = 6 * 1024 * 1024
-"""Largest accepted file, 6 MB (Source: API-DIGEST §1.7; FERR InvalidImageSize)."""
+"""Largest accepted file, 6 MB (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes InvalidImageSize)."""
 
 MIN_FACE_SIDE: Final[int] = 36
-"""Smallest side, in pixels, of an image that can hold a detectable face (Source: API-DIGEST §1.7)."""
+"""Smallest side, in pixels, of an image that can hold a detectable face (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json)."""
 
 MAX_FACE_SIDE: Final[int] = 4096
-"""Largest side, in pixels, of an image that can hold a detectable face (Source: API-DIGEST §1.7)."""
+"""Largest side, in pixels, of an image that can hold a detectable face (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json)."""
 
 MIN_FACE_STDDEV: Final[float] = 8.0
 """The emulator's stand-in for face detection: grayscale standard deviation at least this."""
@@ -88,7 +88,7 @@ INVALID_IMAGE_ERROR_CODES: Final[Mapping[str, str]] = MappingProxyType(
         "no_face": "InvalidImage",
     }
 )
-"""The documented ``400`` ``error.code`` for each invalid kind (Source: API-DIGEST §1.9; FERR)."""
+"""The documented ``400`` ``error.code`` for each invalid kind (Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes)."""
 
 _MAGIC: Final[tuple[tuple[bytes, str], ...]] = (
     (b"\xff\xd8\xff", "JPEG"),
@@ -124,7 +124,7 @@ def classify_image(data: bytes) -> str | None:
     ``too_large_pixels`` is one of :data:`INVALID_IMAGE_KINDS`; ``too_large_pixels`` (also
     ``400 InvalidImage``) has no strategy, since a textured image that large exceeds 6 MB.
 
-    Source: API-DIGEST §1.7 (formats, 1KB..6MB, 36..4096 px) and §1.9 (InvalidImageSize /
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (formats, 1KB..6MB, 36..4096 px) and https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes (InvalidImageSize /
     InvalidImage); the standard-deviation clause is the project's agreed emulator face rule.
     """
     if len(data) < MIN_IMAGE_BYTES:
@@ -266,7 +266,7 @@ def images(
     ever appended. GIFs are 8-bit grayscale, JPEGs quality 90.
 
     Rule encoded: AddPersonGroupPersonFace (``application/octet-stream`` body ``imageContent``):
-    JPEG/PNG/GIF/BMP, 1 KB..6 MB, 36..4096 px (Source: API-DIGEST §1.2, §1.7), plus the
+    JPEG/PNG/GIF/BMP, 1 KB..6 MB, 36..4096 px (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json), plus the
     emulator's agreed face rule (grayscale std >= 8), see :func:`classify_image`.
 
     Options are checked up front: ``formats`` a non-empty subset of :data:`SUPPORTED_FORMATS`;
@@ -451,7 +451,7 @@ def invalid_images(*, kind: str) -> st.SearchStrategy[bytes]:
     * ``no_face``: a uniform-colour (or +-2 jitter) 24-bit BMP or uncompressed PNG, 36..256 px,
       over 1 KB: grayscale std below 8. → ``400 InvalidImage`` "No face detected in the image."
 
-    Source: API-DIGEST §1.7 (formats, sizes) and §1.9 / FERR (InvalidImageSize, InvalidImage);
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (formats, sizes) and https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes (InvalidImageSize, InvalidImage);
     the std clause is the project's agreed emulator face rule. :func:`classify_image` returns
     ``kind`` for every value drawn. Shrinks towards the simplest variant and the smallest sides.
     """

@@ -6,9 +6,9 @@ relevant version; each ``invalid_*`` strategy sits next to its valid counterpart
 documented rule per value (which one is chosen with ``kinds``; every kind is listed in the
 docstring and in a ``*_KINDS`` constant).
 
-Sources: API-DIGEST §1.2 (request bodies), §1.4 (schemas), §1.5 (status enum spelling per
-version), §1.7 (limits), §1.8 (error envelopes), §1.9 and FERR (error codes and messages),
-seed 001 (training status fields, 403/429 gateway bodies), seed 000 (FaceErrorResponse).
+Sources: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (request bodies), https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (schemas), https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (status enum spelling per
+version), https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (limits), https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (error envelopes), https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes (error codes and messages),
+https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 (training status fields, 403/429 gateway bodies), https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 (FaceErrorResponse).
 """
 
 from __future__ import annotations
@@ -62,22 +62,22 @@ __all__ = [
 ]
 
 NAME_MAX_LENGTH: Final[int] = 128
-"""``name`` of a person group or person: 1..128 characters (Source: API-DIGEST §1.4, §1.7)."""
+"""``name`` of a person group or person: 1..128 characters (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json)."""
 
 USER_DATA_MAX_LENGTH: Final[int] = 16384
-"""``userData`` of a person group or person: at most 16K characters (Source: API-DIGEST §1.7)."""
+"""``userData`` of a person group or person: at most 16K characters (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json)."""
 
 FACE_USER_DATA_MAX_LENGTH: Final[int] = 1024
-"""``userData`` of a persisted face: at most 1K characters (Source: API-DIGEST §1.4, §1.7)."""
+"""``userData`` of a persisted face: at most 1K characters (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json)."""
 
 RECOGNITION_MODELS: Final[tuple[str, ...]] = ("recognition_01", "recognition_02", "recognition_03", "recognition_04")
-"""The ``RecognitionModel`` enum, default first (Source: API-DIGEST §1.4, F12)."""
+"""The ``RecognitionModel`` enum, default first (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json)."""
 
 _STATUS_TAIL: Final[tuple[str, ...]] = ("running", "succeeded", "failed")
 _NOT_STARTED_V10: Final[str] = "nonstarted"
 _NOT_STARTED_V11: Final[str] = "notStarted"
 _TERMINAL: Final[frozenset[str]] = frozenset({"succeeded", "failed"})
-# Every spelling of a status that some Face document uses somewhere (API-DIGEST §1.5), plus
+# Every spelling of a status that some Face document uses somewhere (https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json), plus
 # capitalised variants: each is wrong for at least one version.
 _STATUS_MISSPELLINGS: Final[tuple[str, ...]] = (
     "nonstarted",
@@ -155,8 +155,8 @@ FACE_ERROR_MESSAGES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     }
 )
 """Documented Face ``error.code`` values with their documented messages. ``{uuid}`` and
-``{resource}`` are filled in when drawn (Source: FERR "Common error codes" and "Person Group
-error codes"; API-DIGEST §1.8 (``Unspecified``, ``OperationTimeOut``), §1.9; seed 001)."""
+``{resource}`` are filled in when drawn (Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes "Common error codes" and "Person Group
+error codes"; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (``Unspecified``, ``OperationTimeOut``); https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247)."""
 
 _GATEWAY_MESSAGES: Final[Mapping[int, str]] = MappingProxyType(
     {
@@ -225,7 +225,7 @@ def _text(min_size: int, max_size: int) -> st.SearchStrategy[str]:
 
 
 def _not_started(version: str) -> str:
-    """The "not started" status spelling of ``version`` (API-DIGEST §1.5); ValueError if unknown."""
+    """The "not started" status spelling of ``version`` (https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json); ValueError if unknown."""
     if version == "v1.0":
         return _NOT_STARTED_V10
     match = _FACE_VERSION.fullmatch(version)
@@ -269,7 +269,7 @@ def _ordered_timestamps(draw: st.DrawFn, count: int, *, min_step_ms: int = 0) ->
 
 
 _UNPARSABLE_TIMESTAMPS: Final[tuple[str, ...]] = (
-    "1/3/2017 4:11:35 AM",  # the seed 001 example's own format
+    "1/3/2017 4:11:35 AM",  # the format of the example in https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247
     "2017-12-21 12:57:27",
     "2017-13-21T12:57:27Z",
     "2017-12-21T25:00:00Z",
@@ -288,7 +288,7 @@ def person_group_names(*, min_size: int = 1, max_size: int = NAME_MAX_LENGTH) ->
     """Generate ``name`` values for person groups and persons: ``min_size..max_size`` code points.
 
     Rule encoded: CreatePersonGroup / CreatePersonGroupPerson ``name`` (required), string
-    1..128 (Source: API-DIGEST §1.2, §1.4). Any Unicode except surrogates and control
+    1..128 (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json). Any Unicode except surrogates and control
     characters. Options: ``1 <= min_size <= max_size <= 128``. Shrinks towards ``"0"``.
     """
     if not (1 <= min_size <= max_size <= NAME_MAX_LENGTH):
@@ -299,7 +299,7 @@ def person_group_names(*, min_size: int = 1, max_size: int = NAME_MAX_LENGTH) ->
 def user_data(*, max_size: int = USER_DATA_MAX_LENGTH) -> st.SearchStrategy[str]:
     """Generate ``userData`` for person groups and persons: 0..``max_size`` code points.
 
-    Rule encoded: ``userData`` string, at most 16384 (Source: API-DIGEST §1.4, §1.7). Long values
+    Rule encoded: ``userData`` string, at most 16384 (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json). Long values
     are a repeated short fragment, so the 16K boundary is reached cheaply. Options:
     ``0 <= max_size <= 16384``. Shrinks towards ``""``.
     """
@@ -311,8 +311,7 @@ def user_data(*, max_size: int = USER_DATA_MAX_LENGTH) -> st.SearchStrategy[str]
 def face_user_data(*, max_size: int = FACE_USER_DATA_MAX_LENGTH) -> st.SearchStrategy[str]:
     """Generate ``userData`` for a persisted face: 0..``max_size`` code points (at most 1024).
 
-    Rule encoded: PersonGroupPersonFace ``userData`` at most 1024 (Source: API-DIGEST §1.4,
-    §1.7). Options: ``0 <= max_size <= 1024``. Shrinks towards ``""``.
+    Rule encoded: PersonGroupPersonFace ``userData`` at most 1024 (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json). Options: ``0 <= max_size <= 1024``. Shrinks towards ``""``.
     """
     if not (0 <= max_size <= FACE_USER_DATA_MAX_LENGTH):
         raise ValueError(f"need 0 <= max_size <= {FACE_USER_DATA_MAX_LENGTH}, got {max_size=}")
@@ -322,8 +321,8 @@ def face_user_data(*, max_size: int = FACE_USER_DATA_MAX_LENGTH) -> st.SearchStr
 def invalid_names() -> st.SearchStrategy[str]:
     """Generate ``name`` values that break 1..128: the empty string or 129..512 code points.
 
-    Rule broken: ``name`` minLength 1 / maxLength 128 (Source: API-DIGEST §1.4). Documented
-    answer: ``400 BadArgument`` "'name' is empty." or "'name' is too long." (FERR).
+    Rule broken: ``name`` minLength 1 / maxLength 128 (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json). Documented
+    answer: ``400 BadArgument`` "'name' is empty." or "'name' is too long." (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes).
     Shrinks towards ``""``.
     """
     return st.one_of(st.just(""), _text(NAME_MAX_LENGTH + 1, 4 * NAME_MAX_LENGTH))
@@ -333,8 +332,8 @@ def invalid_user_data(*, max_size: int = USER_DATA_MAX_LENGTH) -> st.SearchStrat
     """Generate ``userData`` one to 256 code points longer than ``max_size``.
 
     Rule broken: ``userData`` maxLength (16384 for groups and persons; pass
-    ``max_size=1024`` for faces) (Source: API-DIGEST §1.7). Documented answer:
-    ``400 BadArgument`` "'userData' is too long." (FERR). Options: ``max_size`` is 1024 or 16384
+    ``max_size=1024`` for faces) (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json). Documented answer:
+    ``400 BadArgument`` "'userData' is too long." (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes). Options: ``max_size`` is 1024 or 16384
     or anything in between. Shrinks towards ``max_size + 1`` copies of ``"0"``.
     """
     if not (FACE_USER_DATA_MAX_LENGTH <= max_size <= USER_DATA_MAX_LENGTH):
@@ -347,7 +346,7 @@ def invalid_user_data(*, max_size: int = USER_DATA_MAX_LENGTH) -> st.SearchStrat
 def recognition_models() -> st.SearchStrategy[str]:
     """Generate a ``recognitionModel``: ``recognition_01`` .. ``recognition_04``.
 
-    Rule encoded: RecognitionModel enum (Source: API-DIGEST §1.4). Shrinks towards the
+    Rule encoded: RecognitionModel enum (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json). Shrinks towards the
     default ``recognition_01``.
     """
     return st.sampled_from(RECOGNITION_MODELS)
@@ -356,10 +355,9 @@ def recognition_models() -> st.SearchStrategy[str]:
 def invalid_recognition_models() -> st.SearchStrategy[str]:
     """Generate ``recognitionModel`` strings outside the enum.
 
-    Includes ``recognition_v01`` (the value the v1.0 example CreateNewPersonGroup.json sends,
-    API-DIGEST §1.10), upper-case and out-of-range spellings. Rule broken: RecognitionModel enum
-    (API-DIGEST §1.4). Documented answer: ``400 BadArgument`` "'recognitionModel' is invalid."
-    (FERR). Shrinks towards ``recognition_v01``.
+    Includes ``recognition_v01`` (the value the v1.0 example tests/reference/azure-examples/face/v1.0/CreateNewPersonGroup.json sends), upper-case and out-of-range spellings. Rule broken: RecognitionModel enum
+    (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json). Documented answer: ``400 BadArgument`` "'recognitionModel' is invalid."
+    (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes). Shrinks towards ``recognition_v01``.
     """
     return st.sampled_from(("recognition_v01", "Recognition_01", "RECOGNITION_01", "recognition_05", "recognition_00", "recognition_1", ""))
 
@@ -374,7 +372,7 @@ def create_person_group_bodies() -> st.SearchStrategy[dict[str, Any]]:
 
     Rule encoded: CreatePersonGroup (``PUT /persongroups/{personGroupId}``) JSON body, ``name``
     required 1..128, ``userData`` optional <=16384, ``recognitionModel`` optional enum
-    (Source: API-DIGEST §1.2; example face/v1.2/PersonGroupOperations_CreatePersonGroup.json).
+    (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; example tests/reference/azure-examples/face/v1.2/PersonGroupOperations_CreatePersonGroup.json).
     Shrinks towards ``{"name": "0"}``.
     """
     return st.fixed_dictionaries(
@@ -387,8 +385,8 @@ def update_person_group_bodies() -> st.SearchStrategy[dict[str, Any]]:
     """Generate UpdatePersonGroup bodies: ``{name?, userData?}`` with something to update.
 
     Rule encoded: UpdatePersonGroup (``PATCH /persongroups/{personGroupId}``) ``{name?,
-    userData?}`` (API-DIGEST §1.2). Either ``name`` is present, or ``userData`` is present and
-    non-empty, because FERR documents ``400 BadArgument`` "Both 'name' and 'userData' are
+    userData?}`` (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json). Either ``name`` is present, or ``userData`` is present and
+    non-empty, because the Face error-code table (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes) documents ``400 BadArgument`` "Both 'name' and 'userData' are
     empty." for the large-group twin. Shrinks towards a one-field body with a short value.
     """
     with_name = st.fixed_dictionaries({"name": person_group_names()}, optional={"userData": user_data()})
@@ -400,7 +398,7 @@ def create_person_bodies() -> st.SearchStrategy[dict[str, Any]]:
     """Generate CreatePersonGroupPerson bodies: ``{name, userData?}``.
 
     Rule encoded: ``POST /persongroups/{personGroupId}/persons`` ``name`` required 1..128,
-    ``userData`` optional <=16384 (API-DIGEST §1.2; example face/v1.0/CreateNewPersonGroupPerson.json).
+    ``userData`` optional <=16384 (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; example tests/reference/azure-examples/face/v1.0/CreateNewPersonGroupPerson.json).
     Shrinks towards ``{"name": "0"}``.
     """
     return st.fixed_dictionaries({"name": person_group_names()}, optional={"userData": user_data()})
@@ -428,7 +426,7 @@ def invalid_create_person_group_bodies(
     * ``user_data_too_long``: ``userData`` over 16384. → ``400 BadArgument`` "'userData' is too long."
     * ``bad_recognition_model``: not in the enum. → ``400 BadArgument`` "'recognitionModel' is invalid."
 
-    Source: API-DIGEST §1.2, §1.4; FERR "Common error codes". Otherwise the body is a valid
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes "Common error codes". Otherwise the body is a valid
     :func:`create_person_group_bodies` value. Shrinks towards the simplest kind and shortest values.
     """
     chosen = _check_kinds(kinds, INVALID_CREATE_PERSON_GROUP_BODY_KINDS, "invalid_create_person_group_bodies")
@@ -440,7 +438,7 @@ def invalid_update_person_group_bodies(
 ) -> st.SearchStrategy[dict[str, Any]]:
     """Generate UpdatePersonGroup bodies that break one rule each: ``bad_name`` or ``user_data_too_long``.
 
-    Source: API-DIGEST §1.2, §1.4; FERR (``400 BadArgument``). Shrinks towards the simplest kind and shortest values.
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes (``400 BadArgument``). Shrinks towards the simplest kind and shortest values.
     """
     chosen = _check_kinds(kinds, INVALID_UPDATE_PERSON_GROUP_BODY_KINDS, "invalid_update_person_group_bodies")
     return st.one_of([_break_body(update_person_group_bodies(), kind) for kind in chosen])
@@ -451,7 +449,7 @@ def invalid_create_person_bodies(
 ) -> st.SearchStrategy[dict[str, Any]]:
     """Generate CreatePersonGroupPerson bodies breaking one rule: ``missing_name``, ``bad_name``, ``user_data_too_long``.
 
-    Source: API-DIGEST §1.2, §1.4; FERR (``400 BadArgument``). Shrinks towards the simplest kind and shortest values.
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes (``400 BadArgument``). Shrinks towards the simplest kind and shortest values.
     """
     chosen = _check_kinds(kinds, INVALID_CREATE_PERSON_BODY_KINDS, "invalid_create_person_bodies")
     return st.one_of([_break_body(create_person_bodies(), kind) for kind in chosen])
@@ -465,15 +463,15 @@ def invalid_create_person_bodies(
 def training_statuses(*, version: str) -> st.SearchStrategy[str]:
     """Generate the ``status`` values of ``version``'s training status enum, "not started" first.
 
-    v1.0: ``nonstarted|running|succeeded|failed`` (F10 enum); v1.1 and later:
-    ``notStarted|running|succeeded|failed`` (F12 OperationStatus). Source: API-DIGEST §1.5.
+    v1.0: ``nonstarted|running|succeeded|failed`` (https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json enum); v1.1 and later:
+    ``notStarted|running|succeeded|failed`` (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json OperationStatus). Source: https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json.
     ValueError for a string that is not a Face version (``v1.0``, ``v1.N[-preview.M]``).
     """
     return st.sampled_from((_not_started(version), *_STATUS_TAIL))
 
 
 def operation_statuses() -> st.SearchStrategy[str]:
-    """Generate ``OperationResult.status``: ``notStarted|running|succeeded|failed`` (API-DIGEST §1.4, §1.5)."""
+    """Generate ``OperationResult.status``: ``notStarted|running|succeeded|failed`` (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json)."""
     return st.sampled_from((_NOT_STARTED_V11, *_STATUS_TAIL))
 
 
@@ -499,14 +497,14 @@ def training_status_bodies(*, version: str) -> st.SearchStrategy[dict[str, Any]]
 
     * ``status`` uses exactly the version's enum (see :func:`training_statuses`).
     * ``createdDateTime`` always; ``lastActionDateTime`` and ``lastSuccessfulTrainingDateTime``
-      always for v1.1+ (required in F12), optional for v1.0 (F10 requires only status and
+      always for v1.1+ (required in https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json), optional for v1.0 (the Face v1.0 swagger (https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json) requires only status and
       createdDateTime). Timestamps are RFC 3339 UTC (``Z``) with 0, 2, 3 or 7 fractional digits,
       ordered ``createdDateTime <= lastSuccessfulTrainingDateTime <= lastActionDateTime``
       (equal last-success and last-action when ``succeeded``).
     * ``message`` only when ``failed`` ("omitted when training succeed"); never ``null``.
 
-    Source: API-DIGEST §1.4 (TrainingResult / v1.0 TrainingStatus), §1.5; seed 001; examples
-    face/v1.0/GetPersonGroupTrainingStatus.json, face/v1.2/...GetPersonGroupTrainingStatus.json.
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (TrainingResult / v1.0 TrainingStatus), https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json; https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247; examples
+    tests/reference/azure-examples/face/v1.0/GetPersonGroupTrainingStatus.json, tests/reference/azure-examples/face/v1.2/PersonGroupOperations_GetPersonGroupTrainingStatus.json.
     Shrinks towards a "not started" body at 2015-01-01T00:00:00Z.
     """
     _not_started(version)
@@ -561,16 +559,16 @@ def invalid_training_status_bodies(
 
     * ``wrong_enum_spelling``: ``status`` is a spelling used elsewhere but not in this version's
       enum (``notStarted``/``notstarted`` for v1.0, ``nonstarted``/``notstarted`` for v1.1+,
-      or a capitalised value). Breaks the enum (API-DIGEST §1.5).
+      or a capitalised value). Breaks the enum (https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json).
     * ``missing_required``: drops one required field (``status``, ``createdDateTime``; for v1.1+
-      also ``lastActionDateTime``, ``lastSuccessfulTrainingDateTime``) (API-DIGEST §1.4).
-    * ``unparsable_timestamp``: one timestamp is not RFC 3339, e.g. seed 001's own
+      also ``lastActionDateTime``, ``lastSuccessfulTrainingDateTime``) (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json).
+    * ``unparsable_timestamp``: one timestamp is not RFC 3339, e.g. the v1.0 Get Training Status reference's own
       ``"1/3/2017 4:11:35 AM"``. Breaks ``format: date-time``.
     * ``timestamps_out_of_order``: ``lastActionDateTime`` strictly before ``createdDateTime``.
       Schema-valid; breaks the ordering a coherent service keeps (only a check can see it).
 
     Every kind except ``timestamps_out_of_order`` fails the strict profile of ``specs/face.yaml``;
-    the lenient profile accepts capitalised spellings and seed 001's ``M/D/YYYY h:mm:ss AM``
+    the lenient profile accepts capitalised spellings and the v1.0 Get Training Status reference's ``M/D/YYYY h:mm:ss AM``
     timestamps. Shrinks towards the simplest kind and shortest values.
     """
     not_started = _not_started(version)
@@ -620,8 +618,8 @@ def operation_result_bodies() -> st.SearchStrategy[dict[str, Any]]:
     action) only when ``succeeded``/``failed``; ``message`` only when ``failed``. Timestamps are
     RFC 3339 and ordered ``createdTime <= lastActionTime <= finishedTime``.
 
-    Source: API-DIGEST §1.4 (OperationResult, required operationId/status/createdTime), §1.6;
-    example face/v1.2/GetOperationResult.json. Shrinks towards an early operation with few fields.
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (OperationResult, required operationId/status/createdTime), tests/reference/azure-examples/face/v1.1-preview.1/GetFaceOperationStatus.json;
+    example tests/reference/azure-examples/face/v1.2/GetOperationResult.json. Shrinks towards an early operation with few fields.
     """
     return _operation_result()
 
@@ -638,7 +636,7 @@ def invalid_operation_result_bodies(
       (schema-valid; only a check can see it).
     * ``bad_operation_id``: ``operationId`` is not a UUID (see :func:`strategies.ids.invalid_uuids`).
 
-    Source: API-DIGEST §1.4, §1.5. Shrinks towards the simplest kind and shortest values.
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json. Shrinks towards the simplest kind and shortest values.
     """
     chosen = _check_kinds(kinds, INVALID_OPERATION_RESULT_KINDS, "invalid_operation_result_bodies")
     valid = operation_result_bodies()
@@ -687,7 +685,7 @@ def face_error_bodies(*, codes: Sequence[str] | None = None) -> st.SearchStrateg
     UUID or group id); other codes get 1..200 characters of text.
 
     Rule encoded: FaceErrorResponse / FaceError, ``code`` and ``message`` both required strings
-    (Source: seed 000 "Definitions"; API-DIGEST §1.8; FERR for the code/message table).
+    (Source: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 "Definitions"; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes for the code/message table).
     Options: ``codes`` a non-empty sequence of non-empty strings. Shrinks towards a code with a
     single documented message.
     """
@@ -722,7 +720,7 @@ def gateway_error_bodies(*, status_codes: Sequence[int] = (403, 429)) -> st.Sear
     exceeded. Try again in N seconds." follow the documented text; other statuses get free
     text. Note the numeric ``statusCode`` and no ``code``.
 
-    Source: seed 001 (403, 429 bodies); API-DIGEST §1.8 (the sources disagree with FERR's 429
+    Source: https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 (403, 429 bodies); https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (the sources disagree with the Face error-code table's 429
     code ``429``). Options: ``status_codes`` non-empty, each an ``int`` in 400..599. Shrinks
     towards the first status code.
     """
@@ -740,13 +738,13 @@ def invalid_face_error_bodies(*, kinds: Sequence[str] = INVALID_ERROR_BODY_KINDS
 
     * ``missing_code``: ``error`` has only ``message`` (also the gateway shape with ``statusCode``).
     * ``missing_message``: ``error`` has only ``code``.
-    * ``code_not_string``: ``error.code`` is a number (seed 001's sample even leaves the code
+    * ``code_not_string``: ``error.code`` is a number (the v1.0 Get Training Status reference's sample even leaves the code
       unquoted, which is not valid JSON at all).
     * ``error_not_object``: ``error`` is a string, or the body has no ``error`` key.
 
     Rule broken: FaceErrorResponse requires ``error.code`` and ``error.message``, both strings
-    (seed 000; API-DIGEST §1.8, FTSP). ``specs/face.yaml`` requires both in every version and
-    profile; note F10's v1.0 ``APIError`` required neither. Shrinks towards the simplest kind and shortest values.
+    (https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json, https://github.com/Azure/azure-rest-api-specs/tree/54923347f07c69f929305d5c2fd3fa7fda1dab96/specification/ai/Face). ``specs/face.yaml`` requires both in every version and
+    profile; note the Face v1.0 swagger's v1.0 ``APIError`` required neither. Shrinks towards the simplest kind and shortest values.
     """
     chosen = _check_kinds(kinds, INVALID_ERROR_BODY_KINDS, "invalid_face_error_bodies")
     valid = face_error_bodies()
@@ -778,7 +776,7 @@ def invalid_gateway_error_bodies(
     * ``missing_message``: only ``statusCode``.
     * ``status_code_not_int``: ``statusCode`` is the status as a string (``"429"``).
 
-    Source: seed 001 (403/429 bodies). Shrinks towards the simplest kind and shortest values.
+    Source: https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 (403/429 bodies). Shrinks towards the simplest kind and shortest values.
     """
     chosen = _check_kinds(kinds, INVALID_GATEWAY_ERROR_BODY_KINDS, "invalid_gateway_error_bodies")
     valid = gateway_error_bodies()

@@ -5,15 +5,15 @@ Face add-face-from-stream operation rejects long before any interesting behaviou
 (``400 InvalidImage``). :func:`register_media` tells Schemathesis to draw those bodies from
 :func:`strategies.images.images` instead, through the public
 ``schemathesis.openapi.media_type(name, strategy)`` API (it registers the generator and a
-pass-through serializer for every transport; see /work/shared/SCHEMATHESIS.md §1.4).
+pass-through serializer for every transport; see https://schemathesis.readthedocs.io/en/stable/guides/custom-media-types/).
 
 :func:`register_media_type` is the one place any media type is registered and is the hook for
 other media: the audio strategies register ``audio/wav`` through it (or directly), and the
-integrator composes the calls. Registration is global to the Schemathesis process, and both
+caller composes the calls. Registration is global to the Schemathesis process, and both
 functions are idempotent: registering the same strategy again changes nothing, and registering
 a different one replaces the previous one.
 
-Source: API-DIGEST §1.1 ("Add-face-from-stream uses application/octet-stream") and §1.2
+Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (add face from a stream consumes application/octet-stream) and https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json
 (AddPersonGroupPersonFace, body parameter ``imageContent``).
 """
 
@@ -30,7 +30,7 @@ from strategies.images import images
 __all__ = ["FACE_IMAGE_MEDIA_TYPE", "register_media", "register_media_type", "registered_media_types"]
 
 FACE_IMAGE_MEDIA_TYPE = "application/octet-stream"
-"""The request media type of AddPersonGroupPersonFace from a stream (Source: API-DIGEST §1.1, §1.2)."""
+"""The request media type of AddPersonGroupPersonFace from a stream (Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json)."""
 
 _registered: dict[str, st.SearchStrategy[bytes]] = {}
 
@@ -71,10 +71,10 @@ def register_media(*, images_strategy: st.SearchStrategy[bytes] | None = None) -
     (JPEG/PNG/GIF/BMP, 36..512 px, 1 KB..6 MB, textured so the emulator's face rule accepts it);
     pass ``images_strategy`` to use another (e.g. ``images(formats=("PNG",))`` or an
     ``invalid_images(kind=...)`` for negative runs). Images only: audio media types are
-    registered by the audio strategies, and the integrator calls both. Idempotent, see
+    registered by the audio strategies (:func:`strategies.audio.register_media`); call both. Idempotent, see
     :func:`register_media_type`.
 
-    Source: API-DIGEST §1.1, §1.2 (AddPersonGroupPersonFace, ``application/octet-stream``).
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (AddPersonGroupPersonFace, ``application/octet-stream``).
     """
     strategy = _default_images() if images_strategy is None else images_strategy
     register_media_type(FACE_IMAGE_MEDIA_TYPE, strategy)

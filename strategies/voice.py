@@ -8,19 +8,19 @@ or more audio files), and poll ``Operations_Get``. The rules encoded here:
 
 * every resource id, ``projectId``/``consentId`` reference and ``Operation-Id`` header matches
   ``^[a-zA-Z0-9][a-zA-Z0-9._-]{1,62}[a-zA-Z0-9]$`` (3..64 characters)
-  (Source: API-DIGEST §3.3, §3.4; CV ``definitions.ResourceId``, ``parameters.HeaderOperationId``);
+  (Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json ``definitions.ResourceId``, ``parameters.HeaderOperationId``);
 * a breach of that pattern is ``400 BadArgument`` (Source: specs/customvoice.yaml ``info.description``);
 * ``Consents_Post`` parts: ``projectId``, ``voiceTalentName``, ``companyName``, ``locale`` and one
   ``audiodata`` WAV file are required; ``PersonalVoices_Post`` parts: ``projectId``, ``consentId``
   and one or more ``audiodata`` WAV files (``audioData`` accepted as an alias)
-  (Source: seed 004; API-DIGEST §3.2, §3.7; specs/customvoice.yaml ``ConsentForm``, ``PersonalVoiceForm``);
+  (Source: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json; tests/reference/azure-examples/custom-voice/2026-01-01/create_personalvoice_with_multipart_form.json; specs/customvoice.yaml ``ConsentForm``, ``PersonalVoiceForm``);
 * a missing required part or a non-WAV audio part is ``400 BadArgument`` (Source: specs/customvoice.yaml).
 
 Forms are :class:`Form` values (text fields + file parts) that :meth:`Form.to_httpx` turns into
 the ``data``/``files`` arguments of an httpx request. :func:`voice_pairs` pairs a consent recording
 with a training recording of the same or of a different synthetic speaker
 (:mod:`strategies.audio`, imported lazily), to drive ``SpeakerVerificationFailed``
-(Source: seed 004, ModelFailureReason).
+(Source: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview, ModelFailureReason).
 
 No HTTP, no emulator import. Shrinking: ids shrink towards ``"aaa"``, optional fields towards
 absent, lists towards their minimum size, invalid kinds towards the first listed variant.
@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 RESOURCE_ID_PATTERN: Final[str] = r"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,62}[a-zA-Z0-9]$"
-"""ResourceId / OperationId / Operation-Id pattern (Source: CV ``definitions.ResourceId``; API-DIGEST §3.4)."""
+"""ResourceId / OperationId / Operation-Id pattern (Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json ``definitions.ResourceId``)."""
 
 _RESOURCE_ID = re.compile(RESOURCE_ID_PATTERN)
 _EDGE_CHARS: Final[str] = string.ascii_letters + string.digits
@@ -77,7 +77,7 @@ _ID_MIN, _ID_MAX = 3, 64
 _BAD_ID_CHARS: Final[str] = "!$&'()*+,;=@~^"
 
 PROJECT_KINDS: Final[tuple[str, ...]] = ("ProfessionalVoice", "PersonalVoice")
-"""ProjectKind enum (Source: CV ``definitions.ProjectKind``; API-DIGEST §3.5)."""
+"""ProjectKind enum (Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json ``definitions.ProjectKind``)."""
 
 LOCALES: Final[tuple[str, ...]] = (
     "en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "it-IT", "ja-JP", "zh-CN", "pt-BR", "ko-KR",
@@ -85,10 +85,10 @@ LOCALES: Final[tuple[str, ...]] = (
 """Text-to-speech locales used for consents; all match the spec's BCP-47 ``Locale`` pattern."""
 
 CONSENT_FORM_REQUIRED: Final[tuple[str, ...]] = ("projectId", "voiceTalentName", "companyName", "locale", "audiodata")
-"""Required Consents_Post parts (Source: CV Consents_Post formData; specs/customvoice.yaml ``ConsentForm``)."""
+"""Required Consents_Post parts (Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json Consents_Post formData; specs/customvoice.yaml ``ConsentForm``)."""
 
 PERSONAL_VOICE_FORM_REQUIRED: Final[tuple[str, ...]] = ("projectId", "consentId", "audiodata")
-"""Required PersonalVoices_Post parts (Source: seed 004; API-DIGEST §3.7; ``PersonalVoiceForm``)."""
+"""Required PersonalVoices_Post parts (Source: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json; tests/reference/azure-examples/custom-voice/2026-01-01/create_personalvoice_with_multipart_form.json; ``PersonalVoiceForm``)."""
 
 INVALID_RESOURCE_ID_KINDS: Final[tuple[str, ...]] = ("too_short", "too_long", "bad_first_char", "bad_last_char", "bad_char")
 """The ways :func:`invalid_resource_ids` breaks the ResourceId rule, one rule per kind."""
@@ -109,7 +109,7 @@ class Form:
 
     ``fields`` are the text parts (name -> value). ``files`` are the remaining parts in order,
     each ``(field_name, filename, content, content_type)``; a file part has a ``filename`` (the
-    service reads parts without one as text, Source: SCHEMATHESIS.md §1.4). Only invalid forms
+    service reads parts without one as text, Source: https://github.com/schemathesis/schemathesis/issues/3951). Only invalid forms
     carry an entry whose filename is ``None``: a text part that had to go into ``files`` because
     its name repeats a text field, or text sent where a file is expected. ``defect`` says which
     rule an invalid form breaks (``"<kind>:<part>"``, e.g. ``"missing_part:projectId"``); it is
@@ -152,7 +152,7 @@ def _check_resource_id(name: str, value: str) -> None:
 def resource_ids(*, prefix: str = "", max_size: int = _ID_MAX) -> SearchStrategy[str]:
     """Resource ids matching ``^[a-zA-Z0-9][a-zA-Z0-9._-]{1,62}[a-zA-Z0-9]$``, 3..``max_size`` chars.
 
-    Rule: CV ``definitions.ResourceId`` / ``parameters.PathId`` (Source: API-DIGEST §3.4), used by
+    Rule: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json ``definitions.ResourceId`` / ``parameters.PathId`` (Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json), used by
     every ``/customvoice/{projects,consents,personalvoices}/{id}`` path and the ``projectId`` /
     ``consentId`` references. ``prefix`` (e.g. a per-test namespace) starts every id; it must
     itself be a valid start: an alphanumeric first character, then ``[a-zA-Z0-9._-]``, and leave
@@ -186,7 +186,7 @@ def invalid_resource_ids(*, kind: str | None = None) -> SearchStrategy[str]:
     valid characters), ``bad_first_char`` / ``bad_last_char`` (``.``, ``_`` or ``-`` at that end,
     length 3..64), ``bad_char`` (one inner character outside ``[a-zA-Z0-9._-]``, length 3..64).
     Never empty (an empty path segment changes the route, not the id). The documented answer is
-    ``400 BadArgument`` (Source: specs/customvoice.yaml ``info.description``; CV ``parameters.PathId``).
+    ``400 BadArgument`` (Source: specs/customvoice.yaml ``info.description``; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json ``parameters.PathId``).
     Shrinks towards the shortest id of the first kind.
     """
     if kind is None:
@@ -222,7 +222,7 @@ def operation_ids() -> SearchStrategy[str]:
     """Values for the optional ``Operation-Id`` request header: GUIDs (what the service and the
     examples use) or any other string matching the OperationId pattern (3..64 chars).
 
-    Rule: CV ``parameters.HeaderOperationId`` / ``definitions.OperationId`` (Source: API-DIGEST §3.3).
+    Rule: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json ``parameters.HeaderOperationId`` / ``definitions.OperationId`` (Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json).
     Shrinks towards the nil GUID.
     """
     return st.one_of(st.uuids().map(str), resource_ids())
@@ -233,7 +233,7 @@ def invalid_operation_ids(*, kind: str | None = None) -> SearchStrategy[str]:
 
     The pattern is the ResourceId one, so the kinds are those of :func:`invalid_resource_ids`;
     every value is printable ASCII without whitespace, so it reaches the server unchanged as a
-    header. Documented answer: ``400 BadArgument`` (Source: specs/customvoice.yaml; API-DIGEST §3.3).
+    header. Documented answer: ``400 BadArgument`` (Source: specs/customvoice.yaml; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json).
     """
     return invalid_resource_ids(kind=kind)
 
@@ -255,7 +255,7 @@ def _texts(*, min_size: int = 0, max_size: int = 40) -> SearchStrategy[str]:
 def locales() -> SearchStrategy[str]:
     """BCP-47 text-to-speech locales (``en-US`` ...), matching the spec's ``Locale`` pattern.
 
-    Source: CV ``definitions.Consent.locale`` ("Locale code follows BCP-47"). Shrinks to ``en-US``.
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json ``definitions.Consent.locale`` ("Locale code follows BCP-47"). Shrinks to ``en-US``.
     """
     return st.sampled_from(LOCALES)
 
@@ -265,7 +265,7 @@ def project_bodies(*, kind: str = "PersonalVoice") -> SearchStrategy[dict[str, s
     ``description``.
 
     Rule: ``ProjectCreate`` (``kind`` required, ProjectKind enum; displayName minLength 1)
-    (Source: CV ``definitions.Project``; API-DIGEST §3.4). A personal voice needs a project of
+    (Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json ``definitions.Project``). A personal voice needs a project of
     kind ``PersonalVoice``, the default. Shrinks towards ``{"kind": kind}``.
     """
     if kind not in PROJECT_KINDS:
@@ -280,8 +280,8 @@ def consent_bodies(*, project_id: str) -> SearchStrategy[dict[str, str]]:
     """``Consents_Create`` bodies: ``projectId``, ``voiceTalentName``, ``companyName``, ``locale`` and
     an https ``audioUrl``, plus optional ``displayName`` and ``description``.
 
-    Rule: ``ConsentCreate`` (Source: CV ``definitions.Consent``; example
-    custom-voice/2024-02-01-preview/create_consent.json). ``project_id`` must be a valid ResourceId
+    Rule: ``ConsentCreate`` (Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json ``definitions.Consent``; example
+    tests/reference/azure-examples/custom-voice/2024-02-01-preview/create_consent.json). ``project_id`` must be a valid ResourceId
     (ValueError otherwise). Shrinks towards the required fields only.
     """
     _check_resource_id("project_id", project_id)
@@ -306,8 +306,8 @@ def personal_voice_bodies(*, project_id: str, consent_id: str) -> SearchStrategy
     (``{containerUrl, prefix?, extensions}``), plus optional ``displayName`` and ``description``.
 
     Rule: ``PersonalVoiceCreate`` / ``AzureBlobContentSource`` (containerUrl uri, extensions a
-    non-empty list; ``.wav`` and ``*.wav`` both occur upstream) (Source: CV
-    ``definitions.AzureBlobContentSource``; API-DIGEST §3.7). Both ids must be valid ResourceIds.
+    non-empty list; ``.wav`` and ``*.wav`` both occur upstream) (Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json
+    ``definitions.AzureBlobContentSource``; tests/reference/azure-examples/custom-voice/2026-01-01/create_personalvoice_with_multipart_form.json). Both ids must be valid ResourceIds.
     Shrinks towards the required fields with a single ``.wav`` extension.
     """
     _check_resource_id("project_id", project_id)
@@ -356,8 +356,8 @@ def consent_forms(*, audio: SearchStrategy[bytes], project_id: str) -> SearchStr
     ``locale`` (+ optional ``displayName``, ``description``, ``properties``) and exactly one file
     part ``audiodata`` (filename ``consent.wav``, ``audio/wav``) drawn from ``audio``.
 
-    Rule: ``ConsentForm`` (Source: CV Consents_Post formData parameters; example
-    custom-voice/2024-02-01-preview/create_consent_with_multipart_form.json). ``audio`` should
+    Rule: ``ConsentForm`` (Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json Consents_Post formData parameters; example
+    tests/reference/azure-examples/custom-voice/2024-02-01-preview/create_consent_with_multipart_form.json). ``audio`` should
     yield 16 kHz 16-bit mono WAV bytes (e.g. ``strategies.audio.wav_clips()``); ``project_id``
     must be a valid ResourceId. Shrinks towards required parts only and the smallest audio.
     """
@@ -390,7 +390,7 @@ def personal_voice_forms(
     ``displayName``, ``description``, ``properties``) and one file part per element of the drawn
     ``audio_files`` list, all named ``file_field`` (filenames ``sample-<n>.wav``, ``audio/wav``).
 
-    Rule: ``PersonalVoiceForm`` (Source: seed 004; API-DIGEST §3.7: the examples send
+    Rule: ``PersonalVoiceForm`` (Source: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json; tests/reference/azure-examples/custom-voice/2026-01-01/create_personalvoice_with_multipart_form.json: the examples send
     ``audiodata`` and ``consentId``, the 2024-02-01-preview swagger spells the file part
     ``audioData``, accepted as an alias). ``file_field`` is ``"audiodata"`` or ``"audioData"``;
     the ids must be valid ResourceIds; ``audio_files`` must yield non-empty lists (an empty draw
@@ -463,7 +463,7 @@ def invalid_forms(
       text part, or (consent only) a second ``audiodata`` file.
 
     Documented answer for each: ``400 BadArgument`` (Source: specs/customvoice.yaml Consents_Post /
-    PersonalVoices_Post 400 description; seed 004; API-DIGEST §3.2). ``audio`` supplies the valid
+    PersonalVoices_Post 400 description; https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json). ``audio`` supplies the valid
     WAV parts (default: small 16 kHz 16-bit mono WAVs built here). Shrinks towards the first
     listed part and variant.
     """
@@ -542,7 +542,7 @@ def voice_pairs(
 
     Rule: a personal voice trains only when the consent and training audio come from the same
     speaker; otherwise it ends ``Failed`` with ``failureReason: SpeakerVerificationFailed``
-    (Source: seed 004 / CV ``ModelFailureReason``: "The consent and training audio are not from
+    (Source: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview / https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json ``ModelFailureReason``: "The consent and training audio are not from
     the same speaker."). The speakers are :data:`strategies.audio.SPEAKERS` and the audio is
     :func:`strategies.audio.synthesize` (imported lazily, so this module loads without it); the
     two recordings always use different seeds, so they are never byte-identical. Shrinks towards

@@ -33,8 +33,8 @@ def response_schema_conforms(ctx: CheckContext, response: ResponseRecord) -> Non
     """The body validates against the documented schema for its status, and is empty where none is documented.
 
     Source: specs/<service>.yaml response schemas (each schema node cites its own `x-source`):
-    seed 000 "202 Accepted: A successful call returns an empty response body", seed 001
-    (TrainingStatus fields), seed 003 (TiEnrollmentInfo), seed 004 (PersonalVoice).
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 "202 Accepted: A successful call returns an empty response body", https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247
+    (TrainingStatus fields), https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (TiEnrollmentInfo), https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (PersonalVoice).
     """
     media = _documented_media(ctx, response)
     if media is None:
@@ -77,7 +77,7 @@ def content_type_documented(ctx: CheckContext, response: ResponseRecord) -> None
     """A non-empty body is sent with a Content-Type the spec documents for that status.
 
     Source: specs/<service>.yaml response content (Face/Speaker/Custom Voice answer
-    `application/json`: API-DIGEST §1.1 "Default consumes/produces is application/json", seed 003
+    `application/json`: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (default consumes/produces application/json), https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment
     sample response `Content-Type: application/json`).
     """
     media = _documented_media(ctx, response)
@@ -96,8 +96,8 @@ def content_type_documented(ctx: CheckContext, response: ResponseRecord) -> None
 def status_in_version_enum(ctx: CheckContext, response: ResponseRecord) -> None:
     """A status field holds a value of this API version's enum, spelled exactly (strict) or in a documented variant (lenient).
 
-    Source: API-DIGEST §1.5 (v1.0 `nonstarted|running|succeeded|failed`, v1.1+ `notStarted|…`;
-    seed 001 lists "notstarted"); §2.3 (Speaker `Enrolling|Training|Enrolled`, closed); §3.5
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (v1.0 `nonstarted|running|succeeded|failed`, v1.1+ `notStarted|…`;
+    the v1.0 Get Training Status reference (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247) lists "notstarted"); https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json (Speaker `Enrolling|Training|Enrolled`, closed); https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json
     (Custom Voice PascalCase `NotStarted|Running|Succeeded|Failed|…`).
     """
     if ctx.operation is None or not 200 <= response.status_code < 300:

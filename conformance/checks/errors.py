@@ -2,7 +2,7 @@
 
 * every error is a JSON envelope ``{"error": {"code", "message"}}`` (Face, Speaker, Custom
   Voice); the lenient profile also accepts the API gateway's ``{"error": {"statusCode",
-  "message"}}`` that seed 001 shows for 401/403/429;
+  "message"}}`` that the v1.0 Get Training Status reference (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247) shows for 401/403/429;
 * ``error.code`` is one the spec documents for that status and operation.
 """
 
@@ -23,10 +23,10 @@ _GATEWAY_STATUSES = {401, 403, 429}
 def error_envelope_valid(ctx: CheckContext, response: ResponseRecord) -> None:
     """Every error response is a JSON envelope {"error": {"code": string, "message": string}}.
 
-    Source: seed 000 (FaceErrorResponse: error.code, error.message); seed 003 (SpeakerErrorInfo);
-    seed 004 (ErrorResponse following the Azure REST API guidelines, code + message required);
-    seed 001 Response 403/429 for the gateway shape {"error": {"statusCode", "message"}}
-    (lenient profile only); API-DIGEST §1.8, §2.2, §3.6.
+    Source: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 (FaceErrorResponse: error.code, error.message); https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (SpeakerErrorInfo);
+    https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (ErrorResponse following the Azure REST API guidelines, code + message required);
+    https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 Response 403/429 for the gateway shape {"error": {"statusCode", "message"}}
+    (lenient profile only); https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json.
     """
     if not is_error(response):
         return
@@ -67,9 +67,8 @@ def error_envelope_valid(ctx: CheckContext, response: ResponseRecord) -> None:
 def error_code_documented(ctx: CheckContext, response: ResponseRecord) -> None:
     """The error code is one the spec documents for this operation and status.
 
-    Source: specs/<service>.yaml `x-error-codes` per response: Face codes from seed 001 and FERR
-    (API-DIGEST §1.9), Speaker codes from SR3 (API-DIGEST §2.5), Custom Voice ErrorCode enum
-    (seed 004, API-DIGEST §3.5).
+    Source: specs/<service>.yaml `x-error-codes` per response: Face codes from https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 and https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes, Speaker codes from https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json, Custom Voice ErrorCode enum
+    (https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview, https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json).
     """
     if not is_error(response) or ctx.operation is None:
         return

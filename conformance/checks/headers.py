@@ -43,9 +43,9 @@ def _polls_operation_location(ctx: CheckContext) -> dict | None:
 def lro_operation_location_present(ctx: CheckContext, response: ResponseRecord) -> None:
     """A successful long-running submit returns an absolute Operation-Location URL of the operation status resource.
 
-    Source: seed 000 (Train Person Group, v1.1-preview.1: "202 Accepted ... Headers
-    operation-Location"); API-DIGEST §1.3 (FTSP header spelling); seed 004 (Personal Voices -
-    Post: 201 with Operation-Location) and API-DIGEST §3.3 (`…/customvoice/operations/{id}?api-version=…`).
+    Source: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 (Train Person Group, v1.1-preview.1: "202 Accepted ... Headers
+    operation-Location"); https://github.com/Azure/azure-rest-api-specs/tree/54923347f07c69f929305d5c2fd3fa7fda1dab96/specification/ai/Face header spelling; https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (Personal Voices -
+    Post: 201 with Operation-Location) and https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (`…/customvoice/operations/{id}?api-version=…`).
     """
     lro = _polls_operation_location(ctx)
     if lro is None or not 200 <= response.status_code < 300:
@@ -78,8 +78,8 @@ def lro_operation_location_present(ctx: CheckContext, response: ResponseRecord) 
 def operation_id_header_present(ctx: CheckContext, response: ResponseRecord) -> None:
     """A Custom Voice create returns an Operation-Id header equal to the id in its Operation-Location.
 
-    Source: seed 004 (Personal Voices - Post, sample response: Operation-Location …/operations/1321a2c0-…
-    and Operation-Id: 1321a2c0-…); API-DIGEST §3.3.
+    Source: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (Personal Voices - Post, sample response: Operation-Location …/operations/1321a2c0-…
+    and Operation-Id: 1321a2c0-…); https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json.
     """
     if ctx.operation is None or not 200 <= response.status_code < 300:
         return
@@ -115,9 +115,8 @@ def _header_required(ctx: CheckContext, response: ResponseRecord) -> bool:
 def error_code_header_present(ctx: CheckContext, response: ResponseRecord) -> None:
     """An error response carries the x-ms-error-code header where the spec requires it.
 
-    Source: seed 000 ("Other Status Codes: FaceErrorResponse, Headers x-ms-error-code"); seed
-    003 ("Failure Headers", example `x-ms-error-code: Error Code`); seed 004 ("An error
-    occurred. Headers x-ms-error-code"); API-DIGEST §4. The lenient profile follows the
+    Source: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 ("Other Status Codes: FaceErrorResponse, Headers x-ms-error-code"); https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment ("Failure Headers", example `x-ms-error-code: Error Code`); https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview ("An error
+    occurred. Headers x-ms-error-code"); https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json. The lenient profile follows the
     swaggers that do not declare it.
     """
     if not is_error(response) or not _header_required(ctx, response):
@@ -135,8 +134,8 @@ def error_code_header_present(ctx: CheckContext, response: ResponseRecord) -> No
 def error_code_header_matches_body(ctx: CheckContext, response: ResponseRecord) -> None:
     """When an error carries both, x-ms-error-code equals the body's error.code.
 
-    Source: seed 000 and seed 003 (x-ms-error-code is "String error code indicating what went
-    wrong", the same code as the FaceErrorResponse/SpeakerErrorInfo body); API-DIGEST §1.8, §2.2.
+    Source: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 and https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (x-ms-error-code is "String error code indicating what went
+    wrong", the same code as the FaceErrorResponse/SpeakerErrorInfo body); https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json.
     """
     if not is_error(response):
         return

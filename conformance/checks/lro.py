@@ -43,11 +43,11 @@ _STATUS_FIELDS = ("status", "enrollmentStatus")
 
 # Timestamp fields that must be ordered (earlier first), per resource shape.
 _ORDERED_FIELDS = (
-    ("createdDateTime", "lastActionDateTime"),  # Face TrainingStatus (seed 001), Custom Voice resources (seed 004)
-    ("createdTime", "lastActionTime"),  # Face OperationResult (API-DIGEST §1.4)
+    ("createdDateTime", "lastActionDateTime"),  # Face TrainingStatus (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247), Custom Voice resources (https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview)
+    ("createdTime", "lastActionTime"),  # Face OperationResult (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json)
     ("createdTime", "finishedTime"),
     ("lastActionTime", "finishedTime"),
-    ("createdDateTime", "lastUpdatedDateTime"),  # Speaker TiProfileInfo (API-DIGEST §2.3)
+    ("createdDateTime", "lastUpdatedDateTime"),  # Speaker TiProfileInfo (https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json)
 )
 _ALL_TIME_FIELDS = sorted({f for pair in _ORDERED_FIELDS for f in pair})
 
@@ -83,9 +83,9 @@ def _current(ctx: CheckContext, response: ResponseRecord) -> str | None:
 def lro_legal_status_path(ctx: CheckContext, response: ResponseRecord) -> None:
     """Statuses only move forward along the documented path; none goes back.
 
-    Source: seed 001 (status: notstarted while waiting, running while it runs, then succeeded or
-    failed); seed 003 (Enrolling, Training, Enrolled); seed 004 (NotStarted, Running,
-    Succeeded, Failed); API-DIGEST §1.5, §2.3, §3.5.
+    Source: https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 (status: notstarted while waiting, running while it runs, then succeeded or
+    failed); https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (Enrolling, Training, Enrolled); https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (NotStarted, Running,
+    Succeeded, Failed); https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json.
     """
     current = _current(ctx, response)
     if current is None or not ctx.lro.statuses:
@@ -109,9 +109,9 @@ def lro_legal_status_path(ctx: CheckContext, response: ResponseRecord) -> None:
 def lro_terminal_sticky(ctx: CheckContext, response: ResponseRecord) -> None:
     """Once a terminal status has been read, every later read returns the same terminal status.
 
-    Source: seed 001 (succeeded "means the group is ready for Identify"; failed is final);
-    seed 004 / API-DIGEST §3.5 (Succeeded/Failed are terminal operation states); the LRO
-    pattern of the Azure REST API guidelines cited by seed 004.
+    Source: https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 (succeeded "means the group is ready for Identify"; failed is final);
+    https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview / https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (Succeeded/Failed are terminal operation states); the LRO
+    pattern of the Azure REST API guidelines cited by https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview.
     """
     current = _current(ctx, response)
     if current is None:
@@ -130,8 +130,8 @@ def lro_terminal_sticky(ctx: CheckContext, response: ResponseRecord) -> None:
 def lro_reaches_terminal(ctx: CheckContext, response: ResponseRecord) -> None:
     """A submitted operation reaches a terminal status within the poll budget.
 
-    Source: seed 000 ("It could be several seconds to minutes"); seed 001 (succeeded/failed are
-    the end states); seed 003 (Training → Enrolled); seed 004 (Succeeded/Failed). The budget is
+    Source: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 ("It could be several seconds to minutes"); https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 (succeeded/failed are
+    the end states); https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (Training → Enrolled); https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (Succeeded/Failed). The budget is
     the run's --poll-timeout.
     """
     if ctx.situation != "poll-budget-exhausted" or ctx.lro is None:
@@ -149,9 +149,9 @@ def lro_reaches_terminal(ctx: CheckContext, response: ResponseRecord) -> None:
 def lro_operations_agree(ctx: CheckContext, response: ResponseRecord) -> None:
     """The operation status resource agrees with the resource's own status read just before and after it.
 
-    Source: API-DIGEST §1.3 (Face v1.1+: train's operation-Location leads to GetOperationResult,
-    and GetPersonGroupTrainingStatus is the polling operation of the same LRO); seed 004 /
-    API-DIGEST §3.2 (Operations_Get reports the status of the personal voice it created).
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/54923347f07c69f929305d5c2fd3fa7fda1dab96/specification/ai/Face/routes.persongroup.tsp (Face v1.1+: train's operation-Location leads to GetOperationResult,
+    and GetPersonGroupTrainingStatus is the polling operation of the same LRO); https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview /
+    https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (Operations_Get reports the status of the personal voice it created).
     """
     if ctx.situation != "operation-vs-resource" or ctx.lro is None:
         return
@@ -177,10 +177,10 @@ def lro_operations_agree(ctx: CheckContext, response: ResponseRecord) -> None:
 def lro_timestamps_ordered(ctx: CheckContext, response: ResponseRecord) -> None:
     """Timestamps parse as date-times and are ordered: created ≤ last action ≤ finished, never moving back between polls.
 
-    Source: seed 001 (createdDateTime "UTC date-time joined by the letter T", lastActionDateTime
-    the last change); API-DIGEST §1.4 (OperationResult createdTime/lastActionTime/finishedTime),
-    §2.3 (createdDateTime/lastUpdatedDateTime), §3.4 (createdDateTime/lastActionDateTime,
-    "YYYY-MM-DDThh:mm:ssZ"). The lenient profile also accepts seed 001's "1/3/2017 4:11:35 AM".
+    Source: https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 (createdDateTime "UTC date-time joined by the letter T", lastActionDateTime
+    the last change); https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (OperationResult createdTime/lastActionTime/finishedTime),
+    https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json (createdDateTime/lastUpdatedDateTime), https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (createdDateTime/lastActionDateTime,
+    "YYYY-MM-DDThh:mm:ssZ"). The lenient profile also accepts the v1.0 Get Training Status reference's "1/3/2017 4:11:35 AM".
     """
     if ctx.lro is None or not 200 <= response.status_code < 300:
         return
@@ -241,7 +241,7 @@ def _terminal_outcome(ctx: CheckContext, response: ResponseRecord, situation: st
 def lro_empty_group_fails(ctx: CheckContext, response: ResponseRecord) -> None:
     """Training a group with no persons (or no persisted faces) ends failed.
 
-    Source: seed 001 (status "failed" usually means the group has no persons or no persisted
+    Source: https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 (status "failed" usually means the group has no persons or no persisted
     faces); specs/face.yaml TrainPersonGroup description (the accepted-then-failed decision).
     """
     _terminal_outcome(ctx, response, "empty-group-terminal", "failed")
@@ -251,8 +251,8 @@ def lro_empty_group_fails(ctx: CheckContext, response: ResponseRecord) -> None:
 def lro_populated_group_succeeds(ctx: CheckContext, response: ResponseRecord) -> None:
     """Training a group whose persons all have faces ends succeeded.
 
-    Source: seed 001 (succeeded means the group is ready for Identify; failure is tied to
-    missing persons or faces); seed 000 (training makes the group usable by Identify).
+    Source: https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 (succeeded means the group is ready for Identify; failure is tied to
+    missing persons or faces); https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 (training makes the group usable by Identify).
     """
     _terminal_outcome(ctx, response, "populated-group-terminal", "succeeded")
 
@@ -264,9 +264,9 @@ _INSTANT_WINDOW_S = 0.1
 def lro_not_instant(ctx: CheckContext, response: ResponseRecord) -> None:
     """An accepted training is not already finished on a status read sent immediately (within 100 ms) after the 202.
 
-    Source: seed 000 ("The training task is an asynchronous task. Training time depends on the
+    Source: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 ("The training task is an asynchronous task. Training time depends on the
     number of person entries, and their faces ... It could be several seconds to minutes"; 202
-    Accepted); seed 001 (notstarted while the training waits to run, running while it runs).
+    Accepted); https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 (notstarted while the training waits to run, running while it runs).
     """
     if ctx.lro is None or ctx.lro.submitted_at is None or ctx.lro.statuses:
         return  # only the first read of an LRO

@@ -26,11 +26,11 @@ __all__ = [
 def status_code_documented(ctx: CheckContext, response: ResponseRecord) -> None:
     """The response status is one the spec documents for this operation; a `default` response covers errors only.
 
-    Source: specs/<service>.yaml responses of the operation (Face: seed 000 "202 Accepted" for
-    Train, seed 001 200/401/403/404/409/429 for Get Training Status; Speaker: seed 003 "201
-    Created"; Custom Voice: seed 004 "201 Created"). In the Azure swaggers `default` is the
-    error response (API-DIGEST §1.2 "Every F12 error response is default", §2.2 "All errors
-    are default", §3.2), so a success status must be listed explicitly.
+    Source: specs/<service>.yaml responses of the operation (Face: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 "202 Accepted" for
+    Train, https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 200/401/403/404/409/429 for Get Training Status; Speaker: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment "201
+    Created"; Custom Voice: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview "201 Created"). In the Azure swaggers `default` is the
+    error response (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json,
+    https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json and https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json declare only `default`), so a success status must be listed explicitly.
     """
     if ctx.operation is None:
         return
@@ -75,10 +75,10 @@ _SPECIFIC = {"bad-key", "no-key", "after-delete", "never-trained"}
 def documented_outcome_for_situation(ctx: CheckContext, response: ResponseRecord) -> None:
     """A provoked situation answers the documented status and the specific error code.
 
-    Source: Face error codes (API-DIGEST §1.9, FERR): a missing or invalid group is 404
-    PersonGroupNotFound (seed 001), a missing person 404 PersonNotFound, an existing group 409
-    PersonGroupExists, a bad image 400 InvalidImage/InvalidImageSize; Speaker (API-DIGEST §2.5)
-    and Custom Voice (API-DIGEST §3.6) likewise. A generic code where a specific one is
+    Source: Face error codes (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes): a missing or invalid group is 404
+    PersonGroupNotFound (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247), a missing person 404 PersonNotFound, an existing group 409
+    PersonGroupExists, a bad image 400 InvalidImage/InvalidImageSize; Speaker (https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json)
+    and Custom Voice (https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json) likewise. A generic code where a specific one is
     documented is a finding.
     """
     if ctx.expected is None or ctx.situation in _SPECIFIC:
@@ -90,8 +90,8 @@ def documented_outcome_for_situation(ctx: CheckContext, response: ResponseRecord
 def auth_rejects_bad_key(ctx: CheckContext, response: ResponseRecord) -> None:
     """A request with a wrong or missing subscription key is rejected with 401 and the documented body.
 
-    Source: seed 001 Response 401 (code Unspecified, "Access denied due to invalid subscription
-    key"); API-DIGEST §1.9 (FERR: 401), §2.5 (Speaker 401 Unauthorized), §3.6 (Custom Voice
+    Source: https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 Response 401 (code Unspecified, "Access denied due to invalid subscription
+    key"); https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes: 401, https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (Speaker 401 Unauthorized), https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (Custom Voice
     Unauthorized).
     """
     if ctx.situation not in {"bad-key", "no-key"} or ctx.expected is None:
@@ -103,8 +103,7 @@ def auth_rejects_bad_key(ctx: CheckContext, response: ResponseRecord) -> None:
 def deleted_resource_not_found(ctx: CheckContext, response: ResponseRecord) -> None:
     """After a successful delete, reading the resource answers 404 with the resource's not-found code.
 
-    Source: seed 001 Response 404 PersonGroupNotFound ("the group does not exist"); API-DIGEST
-    §1.9 (PersonNotFound, PersistedFaceNotFound), §2.5 (Speaker 404), §3.2 (Custom Voice delete
+    Source: https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 Response 404 PersonGroupNotFound ("the group does not exist"); https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes (PersonNotFound, PersistedFaceNotFound), https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (Speaker 404), https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (Custom Voice delete
     204, NotFound afterwards).
     """
     if ctx.situation != "after-delete" or ctx.expected is None:
@@ -116,8 +115,8 @@ def deleted_resource_not_found(ctx: CheckContext, response: ResponseRecord) -> N
 def lro_not_trained_before_train(ctx: CheckContext, response: ResponseRecord) -> None:
     """Training status of a group that was never trained is 404 PersonGroupNotTrained.
 
-    Source: seed 001 Response 404 "PersonGroupNotTrained: the group was never trained";
-    API-DIGEST §1.9 (FERR, Get Training Status).
+    Source: https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 Response 404 "PersonGroupNotTrained: the group was never trained";
+    https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes, Get Training Status.
     """
     if ctx.situation != "never-trained" or ctx.expected is None:
         return

@@ -6,8 +6,8 @@ parameter) and which values exist. An unknown version gets the service's documen
 (Face: 404 with the JSON envelope). An operation that does not exist in the requested
 version (Face ``/operations/{id}`` on v1.0) is an unknown resource: 404.
 
-Source: API-DIGEST §1.1 (Face versions v1.0, v1.1-preview.1, v1.2-preview.1, v1.2; version in
-path), §1.2 (GetOperationResult only v1.1+).
+Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (Face versions v1.0, v1.1-preview.1, v1.2-preview.1, v1.2; version in
+path), https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (GetOperationResult only v1.1+).
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """Step 3: the subscription key.
 
 Every call needs ``Ocp-Apim-Subscription-Key`` equal to one of the configured keys; otherwise
-the service's 401 (Face: code ``Unspecified`` on v1.0, ``401`` on v1.1+, message from FERR).
+the service's 401 (Face: code ``Unspecified`` on v1.0, ``401`` on v1.1+, message from https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes).
 The key chooses the tenant partition in the store. AAD bearer tokens are not emulated and
 are rejected like a missing key. The key itself is never logged or echoed.
 
-Source: seed 000 (Security: ``Ocp-Apim-Subscription-Key`` header); seed 001 (401
-``Unspecified``); API-DIGEST §1.1 (auth), §1.9 (FERR 401).
+Source: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 (Security: ``Ocp-Apim-Subscription-Key`` header); https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 (401
+``Unspecified``); https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (auth), https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes 401.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ Azure Cognitive Services responses carry ``apim-request-id``; Azure SDKs send
 ``x-ms-client-request-id`` and expect it echoed. Both are set on every response,
 errors included.
 
-Source: STYLE.md "Structuring the emulator" (request id is the pipeline's first step);
-API-DIGEST §4 (cross-service headers).
+Source: ARCHITECTURE.md "The emulator" (request id is the pipeline's first step);
+https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json, https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json, https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (response headers).
 """
 
 from __future__ import annotations

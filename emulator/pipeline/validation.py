@@ -7,12 +7,12 @@ BadArgument "Invalid Media Type."); a JSON body must parse (else 400 BadArgument
 parsing error."). Then the route's own validator turns the raw request into typed inputs
 or raises the documented 400/404. Handlers never see invalid input.
 
-``specs/face.yaml`` is written concurrently by another engineer, so the per-operation rules
+The per-operation rules
 are encoded by each service's validators (``emulator/services/<svc>/validation.py``), each
 citing its source.
 
-Source: API-DIGEST §1.8 (415 "Invalid Media Type."), §1.9 (400 "JSON parsing error."),
-§1.7 (image 6 MB cap); STYLE.md "handlers never see invalid input".
+Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (415 "Invalid Media Type."), https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes (400 "JSON parsing error."),
+https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (image 6 MB cap); ARCHITECTURE.md "The emulator".
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def route_body_limit(route: Route, config: Any) -> tuple[int, ApiError]:
     """The byte limit for the route's body and the error for exceeding it.
 
     JSON bodies: ``Limits.max_json_body_bytes`` -> 413. Media bodies (images): ``Limits.max_image_bytes``
-    -> 400 InvalidImageSize "Image size is too big." (FERR via API-DIGEST §1.9).
+    -> 400 InvalidImageSize "Image size is too big." (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes).
     """
     if route.body_limit is not None:
         return route.body_limit(config)

@@ -63,7 +63,7 @@ def test_run_against_faulty_target_exits_1_naming_the_rule(tmp_path: Path) -> No
     data = _assert_reports(tmp_path, secret=KEY)
     finding = next(f for f in data["findings"] if f["check"] == "lro_operation_location_present")
     assert finding["operationId"] == "PersonGroupOperations_TrainPersonGroup"
-    assert "seed 000" in finding["source"]
+    assert "train-person-group" in finding["source"]  # the Train Person Group reference page
     assert finding["rule"].startswith("A successful long-running submit returns an absolute Operation-Location")
     assert "Ocp-Apim-Subscription-Key: ***" in finding["repro"] or "ocp-apim-subscription-key: ***" in finding["repro"]
     junit = (tmp_path / "junit.xml").read_text()
@@ -118,7 +118,7 @@ def test_unreachable_target_exits_3_without_leaking_the_key(tmp_path: Path) -> N
 def test_checks_command_lists_rules_and_sources() -> None:
     proc = _cli("checks")
     assert proc.returncode == 0
-    assert "lro_legal_status_path" in proc.stdout and "source: seed 001" in proc.stdout
+    assert "lro_legal_status_path" in proc.stdout and "source: https://westus.dev.cognitive.microsoft.com/" in proc.stdout
 
 
 def test_voice_is_an_alias_of_customvoice(tmp_path: Path) -> None:

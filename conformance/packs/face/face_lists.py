@@ -29,7 +29,7 @@ F12 = (
     "https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/"
     "specification/ai/data-plane/Face/stable/v1.2/Face.json"
 )
-FERR = "https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes"
+FACE_ERROR_CODES = "https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes"
 
 
 def _base(session: Session) -> str:
@@ -68,7 +68,7 @@ def large_face_list_train_poll(session: Session) -> None:
         "GET",
         f"{list_path}/training",
         situation="never-trained",
-        expected=Expected(404, (coll.not_trained,), FERR + " (LargeFaceListNotTrained)"),
+        expected=Expected(404, (coll.not_trained,), FACE_ERROR_CODES + " (LargeFaceListNotTrained)"),
     )
     empty_path = _create_list(session, kind, session.name("lfl-empty"), "empty large face list")
     train_and_poll(session, coll, empty_path, "empty-group-terminal")
@@ -77,10 +77,10 @@ def large_face_list_train_poll(session: Session) -> None:
     face_path = f"{list_path}/persistedfaces/{faces[0]}"
     session.call("DELETE", face_path)
     session.call(
-        "GET", face_path, situation="after-delete", expected=Expected(404, ("PersistedFaceNotFound",), FERR)
+        "GET", face_path, situation="after-delete", expected=Expected(404, ("PersistedFaceNotFound",), FACE_ERROR_CODES)
     )
     session.call("DELETE", list_path)
-    not_found = Expected(404, (coll.not_found,), FERR + " (LargeFaceListNotFound)")
+    not_found = Expected(404, (coll.not_found,), FACE_ERROR_CODES + " (LargeFaceListNotFound)")
     session.call("GET", list_path, situation="after-delete", expected=not_found)
     session.call("GET", f"{list_path}/training", situation="after-delete", expected=not_found)
     session.call("GET", f"{_base(session)}/{kind}", params={"top": 1000})
@@ -96,9 +96,9 @@ def face_list(session: Session) -> None:
         list_path,
         json_body={"name": "again"},
         situation="list-exists",
-        expected=Expected(409, ("FaceListExists",), FERR + " (FaceListExists)"),
+        expected=Expected(409, ("FaceListExists",), FACE_ERROR_CODES + " (FaceListExists)"),
     )
-    not_found = Expected(404, ("FaceListNotFound",), FERR + " (FaceListNotFound)")
+    not_found = Expected(404, ("FaceListNotFound",), FACE_ERROR_CODES + " (FaceListNotFound)")
     from conformance.packs.face.list_strategies import invalid_face_list_ids
 
     for bad_kind in ("upper_case", "too_long"):
@@ -126,7 +126,7 @@ def face_list(session: Session) -> None:
         "DELETE",
         f"{list_path}/persistedfaces/{face_id}",
         situation="after-delete",
-        expected=Expected(404, ("PersistedFaceNotFound",), FERR),
+        expected=Expected(404, ("PersistedFaceNotFound",), FACE_ERROR_CODES),
     )
     session.call("DELETE", list_path)
     session.call("GET", list_path, situation="after-delete", expected=not_found)

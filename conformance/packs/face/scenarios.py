@@ -2,11 +2,11 @@
 
 The train-then-poll scenario, per API version:
 
-1. create a group; its training status before any train is 404 PersonGroupNotTrained (seed 001);
-2. an empty group is accepted for training and ends ``failed`` (seed 001);
+1. create a group; its training status before any train is 404 PersonGroupNotTrained (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247);
+2. an empty group is accepted for training and ends ``failed`` (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247);
 3. a group with persons and one persisted face each is trained: v1.1+ follows the
    ``operation-Location`` header to ``/operations/{id}`` *and* reads ``/training`` on every
-   poll, checking that the two agree; v1.0 polls ``/training`` (seed 000, API-DIGEST §1.3);
+   poll, checking that the two agree; v1.0 polls ``/training`` (https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1, https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/54923347f07c69f929305d5c2fd3fa7fda1dab96/specification/ai/Face/routes.persongroup.tsp);
 4. the terminal status is re-read and must not change; the populated group ``succeeded``;
 5. deleting a person and the group makes later reads 404 with the specific codes.
 
@@ -27,8 +27,8 @@ from conformance.scenarios.session import Lro, Session, poll_lro
 
 __all__ = ["SCENARIOS", "Collection", "PERSON_GROUP", "LARGE_PERSON_GROUP"]
 
-SEED_001_404 = "seed 001, Response 404"
-FERR = "API-DIGEST §1.9 (Face error codes)"
+TRAINING_STATUS_404 = "https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247, Response 404"
+FACE_ERROR_CODES = "https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes (Face error codes)"
 TERMINAL = frozenset({"succeeded", "failed"})
 
 
@@ -61,7 +61,7 @@ def _create_group(session: Session, coll: Collection, gid: str, name: str) -> st
     r = session.call("PUT", path, json_body={"name": name, "userData": "cognitive-conformance"})
     if r.status_code != 200:
         session.broken(
-            f"could not create {coll.kind}/{gid}", r, documented="200 (Create)", source="API-DIGEST §1.2"
+            f"could not create {coll.kind}/{gid}", r, documented="200 (Create)", source="https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json"
         )
     return path
 
@@ -72,7 +72,7 @@ def _add_person_with_face(session: Session, group_path: str, name: str) -> str:
     r = session.call("POST", f"{group_path}/persons", json_body={"name": name})
     body = r.json_or_none()
     if r.status_code != 200 or not isinstance(body, dict) or "personId" not in body:
-        session.broken("could not create a person", r, documented="200 {personId}", source="API-DIGEST §1.2")
+        session.broken("could not create a person", r, documented="200 {personId}", source="https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json")
     person_path = f"{group_path}/persons/{body['personId']}"
     image = session.draw(images(max_side=160))
     r = session.call(
@@ -82,7 +82,7 @@ def _add_person_with_face(session: Session, group_path: str, name: str) -> str:
         headers={"Content-Type": "application/octet-stream"},
     )
     if r.status_code != 200:
-        session.broken("could not add a persisted face", r, documented="200 {persistedFaceId}", source="API-DIGEST §1.2")
+        session.broken("could not add a persisted face", r, documented="200 {persistedFaceId}", source="https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json")
     return person_path
 
 
@@ -91,7 +91,7 @@ def train_and_poll(session: Session, coll: Collection, group_path: str, terminal
     version = session.spec.version
     train = session.call("POST", f"{group_path}/train")
     if train.status_code != 202:
-        session.broken("train was not accepted", train, documented="202 Accepted", source="seed 000")
+        session.broken("train was not accepted", train, documented="202 Accepted", source="https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1")
     lro = Lro(
         service="face",
         version=version,
@@ -125,7 +125,7 @@ def train_poll(session: Session, coll: Collection) -> None:
         "GET",
         f"{group_path}/training",
         situation="never-trained",
-        expected=Expected(404, (coll.not_trained,), SEED_001_404),
+        expected=Expected(404, (coll.not_trained,), TRAINING_STATUS_404),
     )
     # An empty group is accepted and ends failed.
     empty_path = _create_group(session, coll, session.name(f"{coll.short}-empty"), "empty group")
@@ -136,17 +136,17 @@ def train_poll(session: Session, coll: Collection) -> None:
     # Delete a person, then the group: later reads are 404 with the specific codes.
     session.call("DELETE", persons[0])
     session.call(
-        "GET", persons[0], situation="after-delete", expected=Expected(404, ("PersonNotFound",), FERR)
+        "GET", persons[0], situation="after-delete", expected=Expected(404, ("PersonNotFound",), FACE_ERROR_CODES)
     )
     session.call("DELETE", group_path)
     session.call(
-        "GET", group_path, situation="after-delete", expected=Expected(404, (coll.not_found,), SEED_001_404)
+        "GET", group_path, situation="after-delete", expected=Expected(404, (coll.not_found,), TRAINING_STATUS_404)
     )
     session.call(
         "GET",
         f"{group_path}/training",
         situation="after-delete",
-        expected=Expected(404, (coll.not_found,), SEED_001_404),
+        expected=Expected(404, (coll.not_found,), TRAINING_STATUS_404),
     )
     session.call("GET", f"{base}/{coll.kind}", params={"top": 1000})
 
@@ -155,7 +155,7 @@ def error_codes(session: Session, coll: Collection) -> None:
     from strategies.images import invalid_images
 
     base = _base(session)
-    not_found = Expected(404, (coll.not_found,), SEED_001_404 + ": invalid id or missing group")
+    not_found = Expected(404, (coll.not_found,), TRAINING_STATUS_404 + ": invalid id or missing group")
     for bad_id in ("Upper-Case-Id", "a" * 65, "has.dot"):
         session.call("GET", f"{base}/{coll.kind}/{bad_id}", situation="invalid-id", expected=not_found)
     missing = session.name(f"{coll.short}-missing")
@@ -170,25 +170,25 @@ def error_codes(session: Session, coll: Collection) -> None:
         group_path,
         json_body={"name": "again"},
         situation="group-exists",
-        expected=Expected(409, (coll.exists,), FERR + ": PersonGroupExists"),
+        expected=Expected(409, (coll.exists,), FACE_ERROR_CODES + ": PersonGroupExists"),
     )
     session.call(
         "PUT",
         f"{base}/{coll.kind}/{session.name('long-name')}",
         json_body={"name": "n" * 129},
         situation="name-too-long",
-        expected=Expected(400, ("BadArgument",), FERR + ": 'name' is too long"),
+        expected=Expected(400, ("BadArgument",), FACE_ERROR_CODES + ": 'name' is too long"),
     )
     session.call(
         "GET",
         f"{group_path}/persons/00000000-0000-0000-0000-000000000000",
         situation="missing-person",
-        expected=Expected(404, ("PersonNotFound",), FERR),
+        expected=Expected(404, ("PersonNotFound",), FACE_ERROR_CODES),
     )
     r = session.call("POST", f"{group_path}/persons", json_body={"name": "image errors"})
     body = r.json_or_none()
     if r.status_code != 200 or not isinstance(body, dict) or "personId" not in body:
-        session.broken("could not create a person", r, documented="200 {personId}", source="API-DIGEST §1.2")
+        session.broken("could not create a person", r, documented="200 {personId}", source="https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json")
     faces = f"{group_path}/persons/{body['personId']}/persistedfaces"
     for kind, code in (("corrupt", "InvalidImage"), ("too_small_bytes", "InvalidImageSize"), ("no_face", "InvalidImage")):
         image = session.draw(invalid_images(kind=kind))
@@ -198,7 +198,7 @@ def error_codes(session: Session, coll: Collection) -> None:
             content=image,
             headers={"Content-Type": "application/octet-stream"},
             situation=f"image-{kind}",
-            expected=Expected(400, (code,), FERR + f": {code}"),
+            expected=Expected(400, (code,), FACE_ERROR_CODES + f": {code}"),
         )
     session.call(
         "POST",
@@ -212,7 +212,7 @@ def error_codes(session: Session, coll: Collection) -> None:
 
 def auth(session: Session) -> None:
     path = f"{_base(session)}/persongroups"
-    doc = "seed 001 Response 401; API-DIGEST §1.9"
+    doc = "https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 Response 401; https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes"
     session.call("GET", path, key="not-a-valid-key-0000", situation="bad-key", expected=Expected(401, (), doc))
     session.call("GET", path, key=None, situation="no-key", expected=Expected(401, (), doc))
 

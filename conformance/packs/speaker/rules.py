@@ -1,4 +1,4 @@
-"""Rule family: Speaker Recognition enrollment accounting, identification and profile paging (seed 003).
+"""Rule family: Speaker Recognition enrollment accounting, identification and profile paging (https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment).
 
 The enrollment checks read one ``TextIndependent_CreateEnrollment`` 201 (TiEnrollmentInfo) in
 the context the enroll-until-Enrolled scenario gives it:
@@ -98,8 +98,8 @@ def _previous(ctx: CheckContext, name: str) -> float | None:
 def enrollment_count_increments(ctx: CheckContext, response: ResponseRecord) -> None:
     """Each accepted enrollment (201) reports enrollmentsCount one higher than the profile had before it.
 
-    Source: seed 003 (TiEnrollmentInfo.enrollmentsCount "Number of enrollment audios accepted for
-    this profile"); API-DIGEST §2.3; specs/speaker.yaml TextIndependent_CreateEnrollment 201.
+    Source: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (TiEnrollmentInfo.enrollmentsCount "Number of enrollment audios accepted for
+    this profile"); https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json; specs/speaker.yaml TextIndependent_CreateEnrollment 201.
     """
     body = _enrollment_body(ctx, response)
     if body is None:
@@ -120,9 +120,9 @@ def enrollment_count_increments(ctx: CheckContext, response: ResponseRecord) -> 
 def enrollment_totals_are_sums(ctx: CheckContext, response: ResponseRecord) -> None:
     """The totals enrollmentsLengthInSec and enrollmentsSpeechLengthInSec are the sums of every enrollment's audioLengthInSec and audioSpeechLengthInSec (±0.01 s per enrollment).
 
-    Source: seed 003 (TiEnrollmentInfo: enrollmentsLengthInSec "Total length of enrollment audios
+    Source: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (TiEnrollmentInfo: enrollmentsLengthInSec "Total length of enrollment audios
     accepted for this profile", enrollmentsSpeechLengthInSec "Summation of pure speech across all
-    profile enrollments"); API-DIGEST §2.3.
+    profile enrollments"); https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json.
     """
     body = _enrollment_body(ctx, response)
     if body is None:
@@ -152,7 +152,7 @@ def enrollment_totals_are_sums(ctx: CheckContext, response: ResponseRecord) -> N
 def enrollment_audio_length_matches(ctx: CheckContext, response: ResponseRecord) -> None:
     """audioLengthInSec equals the length of the audio sent, within max(0.1 s, 2 %).
 
-    Source: seed 003 (TiEnrollmentInfo.audioLengthInSec "This enrollment audio length in
+    Source: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (TiEnrollmentInfo.audioLengthInSec "This enrollment audio length in
     seconds"); the audio sent is 16 kHz 16-bit mono PCM, so its length is samples / 16000.
     """
     body = _enrollment_body(ctx, response)
@@ -175,8 +175,8 @@ def enrollment_audio_length_matches(ctx: CheckContext, response: ResponseRecord)
 def enrollment_speech_within_audio(ctx: CheckContext, response: ResponseRecord) -> None:
     """Pure speech never exceeds the audio: audioSpeechLengthInSec ≤ audioLengthInSec and enrollmentsSpeechLengthInSec ≤ enrollmentsLengthInSec.
 
-    Source: seed 003 (audioSpeechLengthInSec is "audio after removing silence and non-speech
-    segments"); API-DIGEST §2.3.
+    Source: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (audioSpeechLengthInSec is "audio after removing silence and non-speech
+    segments"); https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json.
     """
     body = _enrollment_body(ctx, response)
     if body is None:
@@ -200,8 +200,8 @@ def enrollment_speech_within_audio(ctx: CheckContext, response: ResponseRecord) 
 def enrollment_remaining_never_grows(ctx: CheckContext, response: ResponseRecord) -> None:
     """remainingEnrollmentsSpeechLengthInSec is never negative and never grows from one enrollment to the next.
 
-    Source: seed 003 (remainingEnrollmentsSpeechLengthInSec "Amount of pure speech needed to
-    complete profile enrollment"; 20 s of pure speech in total); API-DIGEST §2.3, §2.4.
+    Source: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (remainingEnrollmentsSpeechLengthInSec "Amount of pure speech needed to
+    complete profile enrollment"; 20 s of pure speech in total); https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json.
     """
     body = _enrollment_body(ctx, response)
     if body is None:
@@ -226,9 +226,9 @@ def enrollment_remaining_never_grows(ctx: CheckContext, response: ResponseRecord
 def enrollment_status_consistent(ctx: CheckContext, response: ResponseRecord) -> None:
     """enrollmentStatus is Enrolling while speech remains and Training or Enrolled only once none remains (or ignoreMinLength=true was sent).
 
-    Source: seed 003 (Enrolling: no voice print yet; Training: the voice print is being created;
+    Source: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (Enrolling: no voice print yet; Training: the voice print is being created;
     Enrolled: ready; "If true, a voice print will be created immediately ... regardless of how
-    much speech is supplied" for ignoreMinLength); API-DIGEST §2.3, §2.4.
+    much speech is supplied" for ignoreMinLength); https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json.
     """
     body = _enrollment_body(ctx, response)
     if body is None:
@@ -259,7 +259,7 @@ def _page_ids(record: ResponseRecord) -> list[str] | None:
         return None
     items = body.get("value")
     if not isinstance(items, list):
-        items = body.get("profiles")  # SREX listProfiles.json (lenient profile)
+        items = body.get("profiles")  # tests/reference/azure-examples/speaker-recognition/2021-09-05/listProfiles.json (lenient profile)
     if not isinstance(items, list):
         return None
     return [str(i["profileId"]).lower() for i in items if isinstance(i, dict) and "profileId" in i]
@@ -269,7 +269,7 @@ def _page_ids(record: ResponseRecord) -> list[str] | None:
 def list_pages_cover_each_once(ctx: CheckContext, response: ResponseRecord) -> None:
     """Following nextLink from the first page to the last lists every profile exactly once.
 
-    Source: API-DIGEST §2.2 (TextIndependent_ListProfiles is x-ms-pageable with nextLinkName
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json (TextIndependent_ListProfiles is x-ms-pageable with nextLinkName
     nextLink and itemName value: the pages together are the collection); specs/speaker.yaml.
     """
     if ctx.situation != "profile-list-walk" or ctx.operation_id != LIST_OPERATION or response.status_code != 200:
@@ -302,7 +302,7 @@ def list_pages_cover_each_once(ctx: CheckContext, response: ResponseRecord) -> N
 def identify_returns_enrolled_speaker(ctx: CheckContext, response: ResponseRecord) -> None:
     """Identifying audio of an enrolled speaker names that speaker's profile, first in a descending top-5 ranking.
 
-    Source: API-DIGEST §2.3 (IdentifiedSingleSpeakerInfo: identifiedProfile, profilesRanking "top 5
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json (IdentifiedSingleSpeakerInfo: identifiedProfile, profilesRanking "top 5
     profiles ... sorted in descending order by score", score "higher means higher similarity");
     specs/speaker.yaml TextIndependent_IdentifySingleSpeaker.
     """

@@ -2,7 +2,7 @@
 
 Scenarios (each cleans up the profiles it creates):
 
-* ``speaker-auth``: a wrong and a missing key get 401 ``Unauthorized`` (API-DIGEST §2.5).
+* ``speaker-auth``: a wrong and a missing key get 401 ``Unauthorized`` (https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json).
 * ``speaker-enroll-poll``: the train-then-poll of this service. A profile is created (the Speech
   SDK's trailing-slash URL), synthetic speech of one voice is enrolled until no speech remains,
   each 201 checked by the ``enrollment`` family (count, sums, lengths, remaining, status); then
@@ -18,7 +18,7 @@ Scenarios (each cleans up the profiles it creates):
 * ``speaker-list-paging``: three profiles are walked with ``maxpagesize=2`` through ``nextLink``;
   every profile appears exactly once.
 
-Source: seed 003; API-DIGEST §2.2-§2.5; specs/speaker.yaml.
+Source: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment; https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json; https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json; specs/speaker.yaml.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ TERMINAL = frozenset({"Enrolled"})
 PROFILES = "/speaker-recognition/identification/text-independent/profiles"
 PHRASES = "/speaker-recognition/identification/text-independent/phrases"
 AUDIO = {"Content-Type": "audio/wav; codecs=audio/pcm"}
-LIMITS = "seed 003 (limits); API-DIGEST §2.5"
+LIMITS = "https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (limits); https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json"
 _MAX_ENROLLMENTS = 30
 
 
@@ -55,7 +55,7 @@ def _create_profile(session: Session, *, trailing_slash: bool = False) -> tuple[
     r = session.call("POST", PROFILES + ("/" if trailing_slash else ""), json_body={"locale": "en-us"})
     body = r.json_or_none()
     if r.status_code != 201 or not isinstance(body, dict) or not isinstance(body.get("profileId"), str):
-        session.broken("could not create a profile", r, documented="201 TiProfileInfo", source="API-DIGEST §2.2")
+        session.broken("could not create a profile", r, documented="201 TiProfileInfo", source="https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json")
     path = f"{PROFILES}/{body['profileId']}"
     session.delete_later(path)
     return path, r
@@ -114,7 +114,7 @@ def _enroll_until_complete(session: Session, enroller: _Enroller, speaker: Any, 
         r = enroller.enroll(clip, headers=headers)
         body = r.json_or_none()
         if r.status_code != 201 or not isinstance(body, dict):
-            session.broken("an enrollment of clean speech was rejected", r, documented="201 TiEnrollmentInfo", source="seed 003")
+            session.broken("an enrollment of clean speech was rejected", r, documented="201 TiEnrollmentInfo", source="https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment")
         remaining = body.get("remainingEnrollmentsSpeechLengthInSec")
         if isinstance(remaining, (int, float)) and remaining <= 0:
             return r
@@ -122,13 +122,13 @@ def _enroll_until_complete(session: Session, enroller: _Enroller, speaker: Any, 
         f"{_MAX_ENROLLMENTS} enrollments of 6 s did not complete the 20 s of speech",
         enroller.history[-1],
         documented="remainingEnrollmentsSpeechLengthInSec reaches 0 after 20 s of speech",
-        source="seed 003",
+        source="https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment",
     )
     raise AssertionError("unreachable")
 
 
 def auth(session: Session) -> None:
-    doc = "API-DIGEST §2.5 (401 Unauthorized)"
+    doc = "https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (401 Unauthorized)"
     session.call("GET", PROFILES, key="not-a-valid-key-0000", situation="bad-key", expected=Expected(401, ("Unauthorized",), doc))
     session.call("GET", PROFILES, key=None, situation="no-key", expected=Expected(401, ("Unauthorized",), doc))
 
@@ -144,13 +144,13 @@ def enroll_poll(session: Session) -> None:
     reset = session.call("POST", f"{path}:reset")
     body = reset.json_or_none()
     if reset.status_code != 200 or not isinstance(body, dict):
-        session.broken("reset was not accepted", reset, documented="200 TiProfileInfo", source="API-DIGEST §2.2")
+        session.broken("reset was not accepted", reset, documented="200 TiProfileInfo", source="https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json")
     if body.get("enrollmentsCount") != 0 or body.get("enrollmentStatus") != "Enrolling":
         session.broken(
             "reset did not empty the profile", reset, documented="enrollmentsCount 0, Enrolling", source="specs/speaker.yaml ResetProfile"
         )
     session.call("DELETE", path)
-    gone = Expected(404, ("NotFound", "Not Found"), "API-DIGEST §2.5 (404 Requested profile doesn't exist)")
+    gone = Expected(404, ("NotFound", "Not Found"), "https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (404 Requested profile doesn't exist)")
     session.call("GET", path, situation="after-delete", expected=gone)
     session.call("POST", f"{path}:reset", situation="after-delete", expected=gone)
 
@@ -186,7 +186,7 @@ def identify(session: Session) -> None:
         content=query,
         headers=AUDIO,
         situation="identify-not-enrolled",
-        expected=Expected(400, ("InvalidRequest",), "API-DIGEST §2.5 (identify: Profile is not enrolled.)"),
+        expected=Expected(400, ("InvalidRequest",), "https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (identify: Profile is not enrolled.)"),
     )
 
 
@@ -211,7 +211,7 @@ def limits(session: Session) -> None:
         content=clip,
         headers={"Content-Type": "text/plain"},
         situation="wrong-media-type",
-        expected=Expected(415, ("UnsupportedMediaType",), "API-DIGEST §2.5 (415)"),
+        expected=Expected(415, ("UnsupportedMediaType",), "https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (415)"),
     )
     session.call(
         "POST",
@@ -220,7 +220,7 @@ def limits(session: Session) -> None:
         content=clip,
         headers=AUDIO,
         situation="bad-ignore-min-length",
-        expected=Expected(400, ("InvalidArgument",), "API-DIGEST §2.5 (ignoreMinLength)"),
+        expected=Expected(400, ("InvalidArgument",), "https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (ignoreMinLength)"),
     )
     session.call(
         "POST",
@@ -228,7 +228,7 @@ def limits(session: Session) -> None:
         content=session.draw(invalid_audio(kind="over_5mb")),
         headers=AUDIO,
         situation="body-over-5mb",
-        expected=Expected(413, ("InvalidRequest",), "seed 003 (up to 5MB); specs/speaker.yaml PayloadTooLarge"),
+        expected=Expected(413, ("InvalidRequest",), "https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (up to 5MB); specs/speaker.yaml PayloadTooLarge"),
     )
     # 3 × 100 s = 300 s is allowed; one more second is over the total.
     for i in range(3):
@@ -241,20 +241,20 @@ def limits(session: Session) -> None:
         content=synthesize(speaker=SPEAKERS[2], duration_s=1.5, seed=20),
         headers=AUDIO,
         situation="total-over-300s",
-        expected=Expected(403, ("InvalidRequest",), "API-DIGEST §2.5 (403 Maximum allowed length across all profile enrollments is 300 seconds.)"),
+        expected=Expected(403, ("InvalidRequest",), "https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (403 Maximum allowed length across all profile enrollments is 300 seconds.)"),
     )
     after = session.call("GET", path)
     body = after.json_or_none()
     if not isinstance(body, dict) or body.get("enrollmentsCount") != 3:
         session.broken(
-            "a rejected enrollment changed what was stored", after, documented="enrollmentsCount 3 after the 403", source="seed 003"
+            "a rejected enrollment changed what was stored", after, documented="enrollmentsCount 3 after the 403", source="https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment"
         )
     # The Speech SDK sends ignoreMinLength=True (capitalised): a voice print is built at once.
     quick, created = _create_profile(session)
     quick_enroller = _Enroller(session, quick, created)
     r = quick_enroller.enroll(synthesize(speaker=SPEAKERS[4], duration_s=3.0, seed=30), ignore_min_length="True")
     if r.status_code != 201:
-        session.broken("ignoreMinLength=True was rejected", r, documented="201", source="seed 003 (ignoreMinLength)")
+        session.broken("ignoreMinLength=True was rejected", r, documented="201", source="https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (ignoreMinLength)")
     _poll_until_enrolled(session, quick, r)
 
 

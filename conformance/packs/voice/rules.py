@@ -1,4 +1,4 @@
-"""Rule family: Custom Voice personal voices (seed 004).
+"""Rule family: Custom Voice personal voices (https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview).
 
 * ``speakerProfileId`` is a GUID, assigned once: every read of the same personal voice shows the same one;
 * speaker verification decides the outcome: consent and training audio of the same speaker train to
@@ -62,8 +62,8 @@ def _body(response: ResponseRecord) -> dict | None:
 def voice_speaker_profile_id_stable(ctx: CheckContext, response: ResponseRecord) -> None:
     """A personal voice's speakerProfileId is a GUID and every read of the same personal voice returns the same one.
 
-    Source: seed 004 (PersonalVoice.speakerProfileId, "Personal voice speaker profile id. Fill this property
-    in SSML"; sample 3059912f-a3dc-49e3-bdd0-02e449df1fe3); API-DIGEST §3.4 (uuid, readOnly).
+    Source: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (PersonalVoice.speakerProfileId, "Personal voice speaker profile id. Fill this property
+    in SSML"; sample 3059912f-a3dc-49e3-bdd0-02e449df1fe3); https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (uuid, readOnly).
     """
     if ctx.service != "customvoice" or not 200 <= response.status_code < 300:
         return
@@ -94,9 +94,8 @@ def voice_speaker_profile_id_stable(ctx: CheckContext, response: ResponseRecord)
 def voice_speaker_verification_fails(ctx: CheckContext, response: ResponseRecord) -> None:
     """A personal voice trained on another speaker's audio than the consent's ends Failed with failureReason SpeakerVerificationFailed; the consent's own speaker ends Succeeded.
 
-    Source: seed 004 (ModelFailureReason SpeakerVerificationFailed; Status Succeeded/Failed); CV
-    definitions.ModelFailureReason ("the consent and training audio are not from the same speaker");
-    API-DIGEST §3.5.
+    Source: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (ModelFailureReason SpeakerVerificationFailed; Status Succeeded/Failed); https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json
+    definitions.ModelFailureReason ("the consent and training audio are not from the same speaker").
     """
     if ctx.situation not in {"different-speakers-terminal", "same-speaker-terminal"} or ctx.lro is None:
         return
@@ -128,9 +127,9 @@ def voice_speaker_verification_fails(ctx: CheckContext, response: ResponseRecord
 def voice_operation_id_retry_idempotent(ctx: CheckContext, response: ResponseRecord) -> None:
     """The identical create request retried with the same Operation-Id returns the same operation and the same resource.
 
-    Source: CV parameters.HeaderOperationId (a matching Operation-Id fails only when "the request is not
-    identical to the prior request"); seed 004 (Operation-Id request header; 201 with Operation-Id and
-    Operation-Location); API-DIGEST §3.3.
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json parameters.HeaderOperationId (a matching Operation-Id fails only when "the request is not
+    identical to the prior request"); https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (Operation-Id request header; 201 with Operation-Id and
+    Operation-Location).
     """
     if ctx.situation != "operation-id-retry" or not ctx.history:
         return
@@ -170,8 +169,8 @@ def voice_operation_id_retry_idempotent(ctx: CheckContext, response: ResponseRec
 def voice_operation_id_reuse_rejected(ctx: CheckContext, response: ResponseRecord) -> None:
     """A create that reuses an existing Operation-Id with a different request is rejected with 400 BadRequest.
 
-    Source: seed 004 ("If the Operation-Id header matches an existing operation and the request is not
-    identical to the prior request, it will fail with a 400 Bad Request"); API-DIGEST §3.3;
+    Source: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview ("If the Operation-Id header matches an existing operation and the request is not
+    identical to the prior request, it will fail with a 400 Bad Request"); https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json;
     specs/customvoice.yaml (400 BadRequest).
     """
     if ctx.situation != "operation-id-reused":
@@ -190,8 +189,8 @@ def voice_operation_id_reuse_rejected(ctx: CheckContext, response: ResponseRecor
 def voice_list_pages_complete(ctx: CheckContext, response: ResponseRecord) -> None:
     """Following nextLink from the first page visits every item exactly once, each page at most maxpagesize long.
 
-    Source: API-DIGEST §3.4 (Paginated*: value + nextLink; skip, maxpagesize); example
-    custom-voice/2024-02-01-preview/get_personalvoices.json (nextLink …?skip=2&maxpagesize=2).
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (Paginated*: value + nextLink; skip, maxpagesize); example
+    tests/reference/azure-examples/custom-voice/2024-02-01-preview/get_personalvoices.json (nextLink …?skip=2&maxpagesize=2).
     ``ctx.history`` holds the earlier pages, ``ctx.extra`` the ``maxpagesize`` asked and the
     ``expected_ids`` the scenario created.
     """

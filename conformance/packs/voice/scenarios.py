@@ -7,14 +7,14 @@ Per API version (2024-02-01-preview, 2026-01-01):
    consent's speaker) polled both through ``Operation-Location`` (Operations_Get) and through
    PersonalVoices_Get on every poll (the two must agree; statuses only move forward; timestamps are ordered;
    ``speakerProfileId`` is one GUID) to ``Succeeded``; the terminal status is re-read; then delete → 204 and
-   a later read → 404 NotFound, for the personal voice, the consent and the project (seed 004; API-DIGEST §3);
+   a later read → 404 NotFound, for the personal voice, the consent and the project (https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json);
 2. ``voice-speaker-verification``: the same, with training audio of another speaker → ``Failed`` with
-   ``failureReason`` ``SpeakerVerificationFailed`` (seed 004 ModelFailureReason);
+   ``failureReason`` ``SpeakerVerificationFailed`` (https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview ModelFailureReason);
 3. ``voice-operation-id``: a consent created with an ``Operation-Id`` header, the identical request retried
-   (same operation and resource), and a different request with the same id (400 BadRequest) (CV
-   parameters.HeaderOperationId; seed 004);
+   (same operation and resource), and a different request with the same id (400 BadRequest) (https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json
+   parameters.HeaderOperationId; https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview);
 4. ``voice-list-pagination``: three projects, ``Projects_List`` walked with ``maxpagesize=2`` through
-   ``nextLink``: every item exactly once (API-DIGEST §3.4);
+   ``nextLink``: every item exactly once;
 5. ``voice-error-codes``: each provoked error answers its documented status and code
    (specs/customvoice.yaml ``info.description``); ``voice-auth``: wrong and missing key → 401.
 
@@ -38,7 +38,7 @@ __all__ = ["SCENARIOS", "ORDER", "TERMINAL", "create_and_poll"]
 ORDER = ("NotStarted", "Running", "Succeeded", "Failed")
 TERMINAL = frozenset({"Succeeded", "Failed"})
 SPEC = "specs/customvoice.yaml info.description"
-DIGEST = "API-DIGEST §3.2"
+CV_SOURCE = "https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json"
 
 
 def _tag(session: Session) -> str:
@@ -62,7 +62,7 @@ def _create_project(session: Session, suffix: str) -> str:
     )
     r = session.call("PUT", path, json_body={"description": None, "kind": "PersonalVoice"})
     if r.status_code != 201:
-        session.broken(f"could not create project {pid}", r, documented="201 Created", source=DIGEST + " Projects_Create")
+        session.broken(f"could not create project {pid}", r, documented="201 Created", source=CV_SOURCE + " Projects_Create")
     return pid
 
 
@@ -117,11 +117,11 @@ def _consent(
 def _ready_consent(session: Session, project_id: str, audio: bytes) -> str:
     path, r = _consent(session, project_id, "consent", audio)
     if r.status_code != 201:
-        session.broken("could not create a consent", r, documented="201 Created", source=DIGEST + " Consents_Post")
+        session.broken("could not create a consent", r, documented="201 Created", source=CV_SOURCE + " Consents_Post")
     created = create_and_poll(session, r, path, None)
     if created.terminal is None or status_of(created.terminal) != "Succeeded":
         session.broken(
-            "the consent did not succeed", created.terminal, documented="Succeeded", source="seed 004 (Status)"
+            "the consent did not succeed", created.terminal, documented="Succeeded", source="https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (Status)"
         )
     return path.rsplit("/", 1)[-1]
 
@@ -135,7 +135,7 @@ def _personal_voice(session: Session, project_id: str, consent_id: str, suffix: 
     )
     r = session.call("POST", path, data=data, files=files)
     if r.status_code != 201:
-        session.broken("could not create a personal voice", r, documented="201 Created", source="seed 004")
+        session.broken("could not create a personal voice", r, documented="201 Created", source="https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview")
     return path, r
 
 
@@ -153,9 +153,9 @@ def train_poll(session: Session) -> None:
     path, create = _personal_voice(session, project_id, consent_id, "voice", training_audio)
     create_and_poll(session, create, path, "same-speaker-terminal")
     session.call("GET", f"{_base()}/personalvoices", params={"filter": f"projectId eq '{project_id}'"})
-    _delete_then_missing(session, path, DIGEST + " PersonalVoices_Delete 204; NotFound afterwards")
-    _delete_then_missing(session, f"{_base()}/consents/{consent_id}", DIGEST + " Consents_Delete 204")
-    _delete_then_missing(session, f"{_base()}/projects/{project_id}", DIGEST + " Projects_Delete 204")
+    _delete_then_missing(session, path, CV_SOURCE + " PersonalVoices_Delete 204; NotFound afterwards")
+    _delete_then_missing(session, f"{_base()}/consents/{consent_id}", CV_SOURCE + " Consents_Delete 204")
+    _delete_then_missing(session, f"{_base()}/projects/{project_id}", CV_SOURCE + " Projects_Delete 204")
 
 
 def speaker_verification(session: Session) -> None:
@@ -177,7 +177,7 @@ def operation_id(session: Session) -> None:
     project_id = _create_project(session, "op")
     path, first = _consent(session, project_id, "retry", audio, operation_id=op)
     if first.status_code != 201:
-        session.broken("could not create a consent with an Operation-Id", first, documented="201 Created", source="seed 004")
+        session.broken("could not create a consent with an Operation-Id", first, documented="201 Created", source="https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview")
     # The identical request again (a new multipart boundary, the same parts): a safe retry.
     _, retry = _consent(session, project_id, "retry", audio, operation_id=op)
     ctx = session.context(retry, situation="operation-id-retry", history=(first,))
@@ -197,7 +197,7 @@ def list_pagination(session: Session) -> None:
     while url and len(pages) < 200:
         record = session.call("GET", url, params=params)
         if record.status_code != 200:
-            session.broken("a list page could not be read", record, documented="200", source=DIGEST + " Projects_List")
+            session.broken("a list page could not be read", record, documented="200", source=CV_SOURCE + " Projects_List")
         pages.append(record)
         body = record.json_or_none() or {}
         url, params = body.get("nextLink") if isinstance(body, dict) else None, None
@@ -261,7 +261,7 @@ def error_codes(session: Session) -> None:
 
 def auth(session: Session) -> None:
     path = f"{_base()}/projects"
-    doc = "specs/customvoice.yaml 401 Unauthorized; API-DIGEST §3.6"
+    doc = "specs/customvoice.yaml 401 Unauthorized; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json"
     session.call("GET", path, key="not-a-valid-key-0000", situation="bad-key", expected=Expected(401, ("Unauthorized",), doc))
     session.call("GET", path, key=None, situation="no-key", expected=Expected(401, ("Unauthorized",), doc))
 

@@ -4,8 +4,8 @@ Add returns 200 ``{persistedFaceId}``; a person holds at most 248 faces (403 Quo
 "Persisted face number reached limit."); adding or deleting while the group trains is 409.
 The image was already checked by the validator (see ``images.py``).
 
-Source: API-DIGEST §1.2 (AddPersonGroupPersonFace[FromUrl] 200), §1.7 (248 faces), §1.9 (FERR);
-FEX11 AddFaceFromUrl 403/409 examples.
+Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (AddPersonGroupPersonFace[FromUrl] 200), https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (248 faces), https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes;
+tests/reference/azure-examples/face/v1.1-preview.1/PersonGroupOperations_AddPersonGroupPersonFaceFromUrl.json 403/409 examples.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ def _error_body(reply: Reply) -> dict | None:
 class DeleteReturns204(Fault):
     name = "delete-returns-204"
     description = "Delete Person Group answers 204 No Content instead of 200."
-    breaks = "Delete Person Group returns 200, not 204 (API-DIGEST §1.2; FEX10 DeletePersonGroup.json)."
+    breaks = "Delete Person Group returns 200, not 204 (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; tests/reference/azure-examples/face/v1.0/DeletePersonGroup.json)."
     expected_check = "status_code_documented"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -51,7 +51,7 @@ class DeleteReturns204(Fault):
 class ErrorWithoutMessage(Fault):
     name = "error-without-message"
     description = "Error envelopes carry error.code but no error.message."
-    breaks = 'FaceErrorResponse requires both error.code and error.message (seed 000; API-DIGEST §1.8).'
+    breaks = 'FaceErrorResponse requires both error.code and error.message (https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json).'
     expected_check = "error_envelope_valid"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -65,7 +65,7 @@ class ErrorWithoutMessage(Fault):
 class NotFoundAsServerError(Fault):
     name = "not-found-as-500"
     description = "A missing resource answers 500 InternalServerError instead of 404."
-    breaks = "A missing or invalid group is 404 PersonGroupNotFound (seed 001 Response 404)."
+    breaks = "A missing or invalid group is 404 PersonGroupNotFound (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 Response 404)."
     expected_check = "status_code_documented"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -82,7 +82,7 @@ class NotFoundAsServerError(Fault):
 class JsonLabelledAsText(Fault):
     name = "json-labelled-as-text"
     description = "Successful JSON bodies are sent with Content-Type text/plain."
-    breaks = "Face answers application/json (API-DIGEST §1.1: default produces application/json)."
+    breaks = "Face answers application/json (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json: default produces application/json)."
     expected_check = "content_type_documented"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -97,7 +97,7 @@ class JsonLabelledAsText(Fault):
 class WrongMediaTypeAccepted(Fault):
     name = "wrong-media-type-accepted"
     description = "An add-face body with an unsupported Content-Type is decoded anyway (400 InvalidImage instead of 415)."
-    breaks = "Add face accepts application/octet-stream or application/json only; others are 415 (FEX11 AddPersonGroupPersonFaceFromUrl 415 'Invalid Media Type.')."
+    breaks = "Add face accepts application/octet-stream or application/json only; others are 415 (tests/reference/azure-examples/face/v1.1-preview.1/PersonGroupOperations_AddPersonGroupPersonFaceFromUrl.json 415 'Invalid Media Type.')."
     expected_check = "documented_outcome_for_situation"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:

@@ -3,9 +3,9 @@
 Only ``http``/``https`` URLs with a host are accepted (else 400 InvalidURL "Invalid image
 URL."). The download has a timeout (``Limits.image_fetch_timeout``, 5 s) and reads at most
 ``max_bytes + 1`` bytes, so an oversized image is detected without buffering it; a network
-error or non-2xx answer is 400 InvalidURL with the FERR download-error message.
+error or non-2xx answer is 400 InvalidURL with the download-error message of the Face error-code table (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes).
 
-Source: API-DIGEST §1.2 (AddPersonGroupPersonFaceFromUrl, JSON ``{url}``), §1.9 (FERR InvalidURL).
+Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (AddPersonGroupPersonFaceFromUrl, JSON ``{url}``), https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes InvalidURL.
 """
 
 from __future__ import annotations

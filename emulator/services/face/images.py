@@ -14,8 +14,8 @@ Dimensions are read from the header before any pixel is decoded, so oversized
 engineer (their valid/invalid image strategies target exactly these four checks): do not
 change it unilaterally.
 
-Sources: API-DIGEST §1.7 (JPEG/PNG/GIF/BMP, 1 KB..6 MB, detectable faces 36x36..4096x4096),
-§1.9 (FERR InvalidImage/InvalidImageSize messages).
+Sources: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (JPEG/PNG/GIF/BMP, 1 KB..6 MB, detectable faces 36x36..4096x4096),
+https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes InvalidImage/InvalidImageSize messages.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Face state kept in the store partition ``(key, "face")``: groups, persons, faces, operations.
 
 ``kind`` is the URL collection name: ``persongroups`` (PersonGroup) or ``largepersongroups``
-(LargePersonGroup); both behave the same for training (API-DIGEST §1.2, "Large person group
+(LargePersonGroup); both behave the same for training (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json, "Large person group
 equivalents").
 
-Source: API-DIGEST §1.4 (PersonGroup, PersonGroupPerson, PersonGroupPersonFace, TrainingResult,
+Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (PersonGroup, PersonGroupPerson, PersonGroupPersonFace, TrainingResult,
 OperationResult fields).
 """
 

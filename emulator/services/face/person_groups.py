@@ -5,7 +5,7 @@
 * update ``PATCH`` -> 200 empty; delete -> 200 empty, always allowed, cancels a running training;
 * list -> 200 bare array sorted by id, ids strictly after ``start``, at most ``top``.
 
-Source: API-DIGEST §1.2 (operations and statuses), §1.7 (paging), §1.9 (409 PersonGroupExists).
+Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (operations and statuses), https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (paging), https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes (409 PersonGroupExists).
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ Create returns 200 ``{personId}`` (not 201). Adding or deleting persons while th
 trains is 409 ``PersonGroupTrainingNotFinished``. Lists are sorted by ``personId`` with the
 same ``start``/``top`` paging as groups.
 
-Source: API-DIGEST §1.2 (CreatePersonGroupPerson 200 ``{personId: uuid}``), §1.7 (quotas,
-paging), §1.9 (FERR PersonNotFound, QuotaExceeded "Person number reached person group level limit.").
+Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (CreatePersonGroupPerson 200 ``{personId: uuid}``), https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (quotas,
+paging), https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes PersonNotFound, QuotaExceeded "Person number reached person group level limit.".
 """
 
 from __future__ import annotations

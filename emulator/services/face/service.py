@@ -2,11 +2,11 @@
 
 Paths are ``/face/{apiVersion}/...`` with versions v1.0, v1.1-preview.1, v1.2-preview.1 and v1.2;
 an unknown version is 404 with the JSON envelope. ``/operations/{operationId}`` exists from
-v1.1-preview.1 on. The 401 code is ``Unspecified`` on v1.0 (seed 001) and ``401`` on v1.1+ (FERR).
-Operation ids are those of ``specs/face.yaml`` (F12 ``PersonGroupOperations_*``, ``GetOperationResult``);
+v1.1-preview.1 on. The 401 code is ``Unspecified`` on v1.0 (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247) and ``401`` on v1.1+ (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes).
+Operation ids are those of ``specs/face.yaml`` (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json ``PersonGroupOperations_*``, ``GetOperationResult``);
 handlers are the snake_case of the operation name (both group kinds share one handler).
 
-Sources: API-DIGEST §1.1 (versions; version as path segment), §1.2 (operations), §1.8 (envelope).
+Sources: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (versions; version as path segment), https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (operations), https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (envelope).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ _NAMES = {"persongroups": ("PersonGroup", "personGroupId"), "largepersongroups":
 
 
 def face_auth_error(version: str | None) -> ApiError:
-    """401: code ``Unspecified`` on v1.0 (seed 001), ``401`` otherwise (FERR via API-DIGEST §1.9)."""
+    """401: code ``Unspecified`` on v1.0 (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247), ``401`` otherwise (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes)."""
     return errors.access_denied("Unspecified" if version == "v1.0" else "401")
 
 

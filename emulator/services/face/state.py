@@ -1,7 +1,7 @@
 """Access to the Face partition of the store, and lookups that raise the documented 404/409.
 
-Source: API-DIGEST §1.9 (FERR: PersonGroupNotFound, PersonNotFound, PersistedFaceNotFound,
-PersonGroupTrainingNotFinished "... is under training." for mutations while training).
+Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes: PersonGroupNotFound, PersonNotFound, PersistedFaceNotFound,
+PersonGroupTrainingNotFinished "... is under training." for mutations while training.
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@
 * ``GET /operations/{operationId}`` (v1.1+) -> 200 OperationResult agreeing with ``/training``;
   unknown id -> 404 ``NotFound``; malformed id -> 400 ``BadArgument`` (specs/face.yaml decisions).
 
-Sources: seed 000 (202, empty body, operation-Location; asynchronous; duration depends on
-persons and faces); seed 001 (statuses; failed when no person or no persisted face; 404
-PersonGroupNotTrained); API-DIGEST §1.2, §1.3 (v1.0 has no header), §1.5.
+Sources: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 (202, empty body, operation-Location; asynchronous; duration depends on
+persons and faces); https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 (statuses; failed when no person or no persisted face; 404
+PersonGroupNotTrained); https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/54923347f07c69f929305d5c2fd3fa7fda1dab96/specification/ai/Face/routes.persongroup.tsp (v1.0 has no header), https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json.
 """
 
 from __future__ import annotations

@@ -3,18 +3,18 @@
 Rules (each cites its source):
 
 * ``personGroupId``/``largePersonGroupId``: ``^[a-z0-9-_]+$``, 1..64 chars, else 404
-  ``PersonGroupNotFound``/``LargePersonGroupNotFound`` "... ID is invalid." (seed 000 pattern; seed 001 404; FERR),
-  except on create: 400 ``BadArgument`` (FERR; specs/face.yaml).
+  ``PersonGroupNotFound``/``LargePersonGroupNotFound`` "... ID is invalid." (https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 pattern; https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 404; https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes),
+  except on create: 400 ``BadArgument`` (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes; specs/face.yaml).
 * ``personId``/``persistedFaceId``: uuid, else 404 ``PersonNotFound`` "Person ID is invalid." /
-  ``PersistedFaceNotFound`` "Persisted face ID is invalid." (API-DIGEST §1.7; FERR); ``operationId``: uuid, else
+  ``PersistedFaceNotFound`` "Persisted face ID is invalid." (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes); ``operationId``: uuid, else
   400 ``BadArgument`` (specs/face.yaml decision).
 * body ``name`` 1..128 ("'name' is empty." / "'name' is too long."), ``userData`` <= 16384 (groups, persons) or
   <= 1024 (faces) ("'userData' is too long."), ``recognitionModel`` in recognition_01..04 ("'recognitionModel' is
-  invalid."); a body that is not a JSON object or has wrongly typed fields: "Request body is invalid." (FERR, §1.4).
-* list ``start`` <= 64 chars ("'start' is too long."), ``top`` integer 1..1000 ("'top' is invalid.") (§1.7, FERR).
+  invalid."); a body that is not a JSON object or has wrongly typed fields: "Request body is invalid." (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes, https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json).
+* list ``start`` <= 64 chars ("'start' is too long."), ``top`` integer 1..1000 ("'top' is invalid.") (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json, https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes).
 * add face: ``targetFace`` = 4 comma-separated integers ("Invalid argument targetFace."), inside the image with
   positive width/height ("Argument targetFace out of range."); ``detectionModel`` in detection_01..03
-  ("'detectionModel' is invalid."); the image obeys :mod:`emulator.services.face.images` (FERR, §1.7).
+  ("'detectionModel' is invalid."); the image obeys :mod:`emulator.services.face.images` (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes, https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json).
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def _name(body: dict[str, Any], *, required: bool) -> Any:
         if required:
             raise errors.bad_argument("'name' is empty.")
         return UNSET
-    if body["name"] is None:  # the schema's name is a string (F12); null is not "absent"
+    if body["name"] is None:  # the schema's name is a string (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json); null is not "absent"
         raise errors.bad_argument("'name' is empty.") if required else errors.invalid_request_body()
     value = body["name"]
     if not isinstance(value, str):
@@ -195,7 +195,7 @@ def _user_data(container: Any, limit: int, *, key: str = "userData") -> Any:
     if key not in container:
         return UNSET
     value = container[key]
-    if not isinstance(value, str):  # including null: userData is a string (F12), not nullable
+    if not isinstance(value, str):  # including null: userData is a string (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json), not nullable
         raise errors.invalid_request_body()
     if len(value) > limit:
         raise errors.bad_argument("'userData' is too long.")
@@ -266,7 +266,7 @@ def validators(kind: GroupKind) -> dict[str, Validator]:
         body = ensure_object(raw.json)
         name = _name(body, required=True)
         user_data = _optional(_user_data(body, GROUP_USER_DATA_MAX))
-        # absent -> the default; an explicit null is not a RecognitionModel (F12 enum, not nullable)
+        # absent -> the default; an explicit null is not a RecognitionModel (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json enum, not nullable)
         model = body.get("recognitionModel", "recognition_01")
         if not isinstance(model, str) or model not in RECOGNITION_MODELS:
             raise errors.bad_argument("'recognitionModel' is invalid.")
@@ -354,7 +354,7 @@ def validators(kind: GroupKind) -> dict[str, Validator]:
 
 
 async def validate_operation_ref(raw: RawInput, config: Any) -> OperationRef:
-    """``operationId`` must be a uuid, else 400 BadArgument (API-DIGEST §1.2 ``format: uuid``; specs/face.yaml decision)."""
+    """``operationId`` must be a uuid, else 400 BadArgument (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json ``format: uuid``; specs/face.yaml decision)."""
     value = raw.path_params.get("operationId", "")
     if not _UUID.fullmatch(value):
         raise errors.operation_id_invalid()

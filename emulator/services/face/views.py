@@ -7,12 +7,12 @@
   ``notStarted|running|succeeded|failed`` on v1.1+; ``createdDateTime`` is the group's creation
   time; ``lastActionDateTime`` is null until the group trained successfully once;
   ``message`` only when failed; ``lastSuccessfulTrainingDateTime`` before any success is
-  ``createdDateTime`` on v1.1+ (required there; FEX12 example) and omitted on v1.0 (optional in F10).
+  ``createdDateTime`` on v1.1+ (required there; tests/reference/azure-examples/face/v1.2/ example) and omitted on v1.0 (optional in https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json).
   Timestamps are RFC 3339 UTC with ``Z``.
 * operation: ``{operationId, status, createdTime, lastActionTime, finishedTime?, message?}``.
 
-Sources: API-DIGEST §1.4 (schemas; "could be null value when the group is not successfully
-trained"; message "omitted when training succeed"), §1.5 (status spellings); seed 001.
+Sources: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (schemas; "could be null value when the group is not successfully
+trained"; message "omitted when training succeed"), https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (status spellings); https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ ID_FIELD = {"persongroups": "personGroupId", "largepersongroups": "largePersonGr
 
 
 def status_spelling(state: TrainingState, version: str) -> str:
-    """``TrainingState`` -> the documented enum value of ``version`` (API-DIGEST §1.5)."""
+    """``TrainingState`` -> the documented enum value of ``version`` (https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json)."""
     if state is TrainingState.NOT_STARTED:
         return "nonstarted" if version == "v1.0" else "notStarted"
     return state.value
@@ -76,7 +76,7 @@ def training_body(group: Group, view: TrainingView, version: str) -> dict[str, A
     if view.last_success_at is not None:
         body["lastSuccessfulTrainingDateTime"] = format_rfc3339(view.last_success_at)
     elif version != "v1.0":
-        # Required and non-nullable from v1.1 (F12 TrainingResult); before any success the upstream
+        # Required and non-nullable from v1.1 (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json TrainingResult); before any success the upstream
         # v1.2 example shows it equal to createdDateTime, so that is what is sent. v1.0: optional, omitted.
         body["lastSuccessfulTrainingDateTime"] = body["createdDateTime"]
     if view.state is TrainingState.FAILED and view.message:

@@ -10,8 +10,8 @@ Here the profile's accounting is updated, under the store lock:
   profile reads ``Training`` and later ``Enrolled`` (derived on read; 0 s gives ``Enrolled`` at once).
 * 201 TiEnrollmentInfo: totals after this enrollment + this request's audio and speech lengths.
 
-Source: seed 003 (limits, 201 TiEnrollmentInfo, Enrolling/Training/Enrolled, ignoreMinLength);
-API-DIGEST §2.4 (300 s in total), §2.5 (403 message).
+Source: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (limits, 201 TiEnrollmentInfo, Enrolling/Training/Enrolled, ignoreMinLength);
+https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json (300 s in total), https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (403 message).
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """Speaker Recognition error factories, built on the generic :class:`~emulator.errors.ApiError`.
 
-The 2021-09-05 swagger documents no error codes, so codes and messages are the SR3 (v3.0)
-ones listed in API-DIGEST §2.5 and in ``specs/speaker.yaml``; the few the documents do not
+The 2021-09-05 swagger documents no error codes, so codes and messages are those of the v3.0
+swagger (https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json), repeated in ``specs/speaker.yaml``; the few the documents do not
 give (body over 5 MB, identify with too little speech, unknown api-version) are decisions
 recorded in the spec. :func:`adapt_generic_error` turns the pipeline's generic errors (media
 type, JSON, body size) into these.
 
-Source: API-DIGEST §2.5 (SR3 codes and messages); specs/speaker.yaml components.responses.
+Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json codes and messages; specs/speaker.yaml components.responses.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 SUPPORTED_LOCALES = ("en-US", "es-ES", "fr-FR", "zh-CN")
-"""Documented locales (API-DIGEST §2.3)."""
+"""Documented locales (https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json)."""
 
 AUDIO_FORMAT = "Invalid audio format. Supported format is 16Khz 16bit Mono PCM."
 _INVALID_REQUEST = "InvalidRequest"
@@ -61,7 +61,7 @@ def _argument(message: str) -> ApiError:
 
 
 def unauthorized(version: str | None = None) -> ApiError:
-    """401 ``Unauthorized``. Source: API-DIGEST §2.5 (SR3 responses.Unauthorized)."""
+    """401 ``Unauthorized``. Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json responses.Unauthorized."""
     return ApiError(401, "Unauthorized", "Request is not authorized. Make sure subscription key is included and valid.")
 
 
@@ -71,76 +71,76 @@ def invalid_api_version(version: str = "") -> ApiError:
 
 
 def body_missing() -> ApiError:
-    """400 InvalidRequest "Request body is missing." Source: API-DIGEST §2.5."""
+    """400 InvalidRequest "Request body is missing." Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json."""
     return _request("Request body is missing.")
 
 
 def invalid_json() -> ApiError:
-    """400 InvalidRequest "Invalid JSON format." Source: API-DIGEST §2.5 (create profile)."""
+    """400 InvalidRequest "Invalid JSON format." Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (create profile)."""
     return _request("Invalid JSON format.")
 
 
 def locale_missing() -> ApiError:
-    """400 InvalidRequest "Locale parameter is missing." Source: API-DIGEST §2.5."""
+    """400 InvalidRequest "Locale parameter is missing." Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json."""
     return _request("Locale parameter is missing.")
 
 
 def invalid_locale() -> ApiError:
-    """400 InvalidArgument "Invalid locale value. Supported locales are ...". Source: API-DIGEST §2.5."""
+    """400 InvalidArgument "Invalid locale value. Supported locales are ...". Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json."""
     return _argument(f"Invalid locale value. Supported locales are {', '.join(SUPPORTED_LOCALES)}.")
 
 
 def invalid_max_page_size() -> ApiError:
-    """400 InvalidArgument for ``maxpagesize`` outside [1, 500] (SR3 ``$top`` wording). Source: API-DIGEST §2.5."""
+    """400 InvalidArgument for ``maxpagesize`` outside [1, 500] (https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json ``$top`` wording). Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json."""
     return _argument("Invalid maxpagesize parameter value. Value should be positive integer in the range [1, 500].")
 
 
 def invalid_ignore_min_length() -> ApiError:
-    """400 InvalidArgument for an ``ignoreMinLength`` other than true/false. Source: API-DIGEST §2.5."""
+    """400 InvalidArgument for an ``ignoreMinLength`` other than true/false. Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json."""
     return _argument('Invalid ignoreMinLength parameter value. Valid values are "true" and "false".')
 
 
 def audio_format() -> ApiError:
-    """400 InvalidRequest "Invalid audio format. ..." Source: API-DIGEST §2.5; seed 003 (16 kHz 16-bit mono PCM)."""
+    """400 InvalidRequest "Invalid audio format. ..." Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json; https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (16 kHz 16-bit mono PCM)."""
     return _request(AUDIO_FORMAT)
 
 
 def audio_too_long(identify: bool = False) -> ApiError:
-    """400 InvalidRequest: more than 120 s in one request. Source: API-DIGEST §2.4, §2.5; seed 003."""
+    """400 InvalidRequest: more than 120 s in one request. Source: https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json; https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json; https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment."""
     kind = "recognition" if identify else "enrollment"
     return _request(f"Invalid audio length. Maximum allowed length per {kind} request is 120 seconds.")
 
 
 def audio_too_short(identify: bool = False) -> ApiError:
-    """400 InvalidRequest: less than 1 s in one request. Source: API-DIGEST §2.4, §2.5; seed 003."""
+    """400 InvalidRequest: less than 1 s in one request. Source: https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json; https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json; https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment."""
     kind = "recognition" if identify else "enrollment"
     return _request(f"Invalid audio length. Minimum allowed length per {kind} request is 1 second.")
 
 
 def too_noisy(identify: bool = False) -> ApiError:
-    """400 InvalidRequest: SNR under 2 dB (also audio without any speech). Source: API-DIGEST §2.5; seed 003."""
+    """400 InvalidRequest: SNR under 2 dB (also audio without any speech). Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json; https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment."""
     if identify:
         return _request("Minimum audio Signal-to-noise ratio (SNR) is 2dB")
     return _request("Audio is too noisy. The minimum allowed Signal-to-noise ratio (SNR) is 2dB.")
 
 
 def not_enough_speech() -> ApiError:
-    """400 InvalidRequest: identify audio with under 4 s of speech (decision; API-DIGEST §2.4 states the limit only)."""
+    """400 InvalidRequest: identify audio with under 4 s of speech (decision; https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json states the limit only)."""
     return _request("Invalid audio length. Minimum allowed effective speech length per recognition request is 4 seconds.")
 
 
 def total_too_long() -> ApiError:
-    """403 InvalidRequest: more than 300 s of enrollment audio in total. Source: API-DIGEST §2.5; seed 003."""
+    """403 InvalidRequest: more than 300 s of enrollment audio in total. Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json; https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment."""
     return _request("Maximum allowed length across all profile enrollments is 300 seconds.", status=403)
 
 
 def profile_not_found() -> ApiError:
-    """404 NotFound "Requested profile doesn't exist." Source: API-DIGEST §2.5 (SR3 responses.NotFound)."""
+    """404 NotFound "Requested profile doesn't exist." Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json responses.NotFound."""
     return ApiError(404, "NotFound", "Requested profile doesn't exist.")
 
 
 def concurrent_request() -> ApiError:
-    """409 Conflict: another request is working on the same profile. Source: API-DIGEST §2.5 (SR3 enrollments 409)."""
+    """409 Conflict: another request is working on the same profile. Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json enrollments 409."""
     return ApiError(409, "Conflict", "Sending concurrent requests on same profile is not allowed.")
 
 
@@ -150,17 +150,17 @@ def payload_too_large() -> ApiError:
 
 
 def unsupported_audio_media_type() -> ApiError:
-    """415 UnsupportedMediaType for enrollment/identify bodies. Source: API-DIGEST §2.5."""
+    """415 UnsupportedMediaType for enrollment/identify bodies. Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json."""
     return ApiError(415, "UnsupportedMediaType", "Unsupported media type. Only 'audio/wav; codecs=audio/pcm' is accepted.")
 
 
 def unsupported_json_media_type() -> ApiError:
-    """415 UnsupportedMediaType for create profile. Source: API-DIGEST §2.5."""
+    """415 UnsupportedMediaType for create profile. Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json."""
     return ApiError(415, "UnsupportedMediaType", "Unsupported media type. Only 'application/JSON' is accepted.")
 
 
 def profile_ids_missing() -> ApiError:
-    """400 InvalidRequest: no ``profileIds``. Source: API-DIGEST §2.5 (identify)."""
+    """400 InvalidRequest: no ``profileIds``. Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (identify)."""
     return _request("profileIds parameter is missing. It should be comma-delimited list of IDs containing at least one ID.")
 
 
@@ -170,17 +170,17 @@ def invalid_profile_ids() -> ApiError:
 
 
 def too_many_profiles() -> ApiError:
-    """400 InvalidRequest: more than 50 candidates. Source: API-DIGEST §2.4, §2.5."""
+    """400 InvalidRequest: more than 50 candidates. Source: https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json; https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json."""
     return _request("Maximum number of profiles allowed per request is 50.")
 
 
 def profile_not_enrolled() -> ApiError:
-    """400 InvalidRequest "Profile is not enrolled." Source: API-DIGEST §2.5 (identify)."""
+    """400 InvalidRequest "Profile is not enrolled." Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (identify)."""
     return _request("Profile is not enrolled.")
 
 
 def locales_differ() -> ApiError:
-    """400 InvalidRequest: candidates of different locales. Source: API-DIGEST §2.5 (identify)."""
+    """400 InvalidRequest: candidates of different locales. Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (identify)."""
     return _request("Invalid group of profiles. Profiles must have the same locale.")
 
 

@@ -6,8 +6,8 @@ accounting rule breaks: e.g. a wrong ``audioLengthInSec`` is added to the totals
 totals are still the sums of what was reported); the list fault turns a Behaviour flag that
 the list handler consults.
 
-Source: STYLE.md "Structuring the emulator" (named opt-in faults, each naming its check);
-seed 003 and API-DIGEST §2.2-§2.4 for the rules broken.
+Source: ARCHITECTURE.md "The emulator" (named opt-in faults, each naming its check);
+https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment and https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json for the rules broken.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class _EnrollmentFault(Fault):
 class EnrollmentCountStuck(_EnrollmentFault):
     name = "speaker-enrollment-count-stuck"
     description = "Create Enrollment's 201 reports one enrollment fewer than the profile holds."
-    breaks = "enrollmentsCount counts the accepted enrollments, so each 201 adds one (seed 003 TiEnrollmentInfo)."
+    breaks = "enrollmentsCount counts the accepted enrollments, so each 201 adds one (https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment TiEnrollmentInfo)."
     expected_check = "enrollment_count_increments"
 
     def rewrite(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -67,7 +67,7 @@ class EnrollmentCountStuck(_EnrollmentFault):
 class EnrollmentTotalsDrift(_EnrollmentFault):
     name = "speaker-enrollment-totals-drift"
     description = "enrollmentsLengthInSec grows by 0.5 s more than the audio of each enrollment."
-    breaks = "enrollmentsLengthInSec is the total length of the accepted enrollment audios (seed 003)."
+    breaks = "enrollmentsLengthInSec is the total length of the accepted enrollment audios (https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment)."
     expected_check = "enrollment_totals_are_sums"
 
     def rewrite(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -79,7 +79,7 @@ class EnrollmentTotalsDrift(_EnrollmentFault):
 class AudioLengthOff(_EnrollmentFault):
     name = "speaker-audio-length-off"
     description = "audioLengthInSec (and so the total) is 1 s longer than the audio sent."
-    breaks = "audioLengthInSec is this enrollment's audio length (seed 003)."
+    breaks = "audioLengthInSec is this enrollment's audio length (https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment)."
     expected_check = "enrollment_audio_length_matches"
 
     def rewrite(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +92,7 @@ class AudioLengthOff(_EnrollmentFault):
 class SpeechExceedsAudio(_EnrollmentFault):
     name = "speaker-speech-exceeds-audio"
     description = "audioSpeechLengthInSec is 0.5 s longer than the audio itself (totals follow)."
-    breaks = "Pure speech is the audio after removing silence, so it cannot exceed the audio (seed 003)."
+    breaks = "Pure speech is the audio after removing silence, so it cannot exceed the audio (https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment)."
     expected_check = "enrollment_speech_within_audio"
 
     def rewrite(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -105,7 +105,7 @@ class SpeechExceedsAudio(_EnrollmentFault):
 class RemainingGrows(_EnrollmentFault):
     name = "speaker-remaining-grows"
     description = "While Enrolling, remainingEnrollmentsSpeechLengthInSec grows by 1 s with each enrollment."
-    breaks = "Remaining speech = the 20 s requirement minus the speech collected, so it never grows (seed 003)."
+    breaks = "Remaining speech = the 20 s requirement minus the speech collected, so it never grows (https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment)."
     expected_check = "enrollment_remaining_never_grows"
 
     def rewrite(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -118,7 +118,7 @@ class RemainingGrows(_EnrollmentFault):
 class EnrolledTooEarly(_EnrollmentFault):
     name = "speaker-enrolled-too-early"
     description = "Create Enrollment reports Enrolled while speech is still missing."
-    breaks = "A profile is Enrolled only after 20 s of speech (or ignoreMinLength) and its voice print (seed 003)."
+    breaks = "A profile is Enrolled only after 20 s of speech (or ignoreMinLength) and its voice print (https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment)."
     expected_check = "enrollment_status_consistent"
 
     def rewrite(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -131,7 +131,7 @@ class EnrolledTooEarly(_EnrollmentFault):
 class ListPagesOverlap(Fault):
     name = "speaker-list-pages-overlap"
     description = "Each nextLink page of List Profiles repeats the previous page's last profile."
-    breaks = "x-ms-pageable: following nextLink pages lists every profile once (API-DIGEST §2.2)."
+    breaks = "x-ms-pageable: following nextLink pages lists every profile once (https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json)."
     expected_check = "list_pages_cover_each_once"
 
     def adjust(self, behaviour: Behaviour) -> Behaviour:
@@ -142,7 +142,7 @@ class ListPagesOverlap(Fault):
 class IdentifyWrongProfile(Fault):
     name = "speaker-identify-wrong-profile"
     description = "Identify names the second-best candidate instead of the best one."
-    breaks = "identifiedProfile is the enrolled profile that matches the speaker (API-DIGEST §2.3)."
+    breaks = "identifiedProfile is the enrolled profile that matches the speaker (https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json)."
     expected_check = "identify_returns_enrolled_speaker"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -158,7 +158,7 @@ class IdentifyWrongProfile(Fault):
 class DeleteReturns200WithBody(Fault):
     name = "speaker-delete-returns-200-with-body"
     description = "Delete Profile answers 200 with a JSON body instead of 204 No Content."
-    breaks = "TextIndependent_DeleteProfile answers 204 (SR; SREX deleteProfile.json; API-DIGEST §2.2)."
+    breaks = "TextIndependent_DeleteProfile answers 204 (https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json; tests/reference/azure-examples/speaker-recognition/2021-09-05/deleteProfile.json)."
     expected_check = "status_code_documented"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:

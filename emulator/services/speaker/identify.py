@@ -11,7 +11,7 @@ The threshold sits between the measured same-speaker similarity of the synthetic
 (>= 0.98) and the best other-speaker similarity (about 0.65) printed by
 ``benchmarks/audio_estimates.py``.
 
-Source: API-DIGEST §2.3 (IdentifiedSingleSpeakerInfo, top 5 descending, empty GUID), §2.4, §2.5.
+Source: https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json (IdentifiedSingleSpeakerInfo, top 5 descending, empty GUID), https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Speaker state kept in the store partition ``(key, "speaker")``: profiles and their enrollments.
 
-Enrollment accounting (seed 003; API-DIGEST §2.3, §2.4):
+Enrollment accounting (https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment; https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json):
 
 * ``enrollmentsCount`` / ``enrollmentsLengthInSec`` / ``enrollmentsSpeechLengthInSec`` are the
   count and sums over the accepted enrollments since creation or the last reset;
@@ -12,8 +12,8 @@ Enrollment accounting (seed 003; API-DIGEST §2.3, §2.4):
   ``Training`` while it runs, ``Enrolled`` after (later enrollments refine the print and keep
   the status, so it never goes back).
 
-Source: seed 003 (20 s of pure speech, ``ignoreMinLength``, Enrolling/Training/Enrolled);
-API-DIGEST §2.3 (TiProfileInfo fields), §2.4 (limits).
+Source: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (20 s of pure speech, ``ignoreMinLength``, Enrolling/Training/Enrolled);
+https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json (TiProfileInfo fields), https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json (limits).
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ __all__ = [
 ]
 
 MIN_SPEECH_S = 20.0
-"""Pure speech needed for a voice print (seed 003)."""
+"""Pure speech needed for a voice print (https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment)."""
 MAX_TOTAL_AUDIO_S = 300.0
-"""Audio allowed across all enrollments of a profile (seed 003)."""
+"""Audio allowed across all enrollments of a profile (https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment)."""
 MODEL_VERSION = "2019-12-05"
-"""``modelVersion`` of an enrolled profile (example createProfile.json); empty without enrollments (SR ModelVersion)."""
+"""``modelVersion`` of an enrolled profile (example tests/reference/azure-examples/speaker-recognition/2021-09-05/createProfile.json); empty without enrollments (https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json ModelVersion)."""
 
 
 @dataclass(frozen=True)

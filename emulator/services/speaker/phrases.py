@@ -1,10 +1,10 @@
 """Handler: the activation phrases of a locale.
 
-200 ``{"value": [{"activationPhrase"}]}`` (SR ActivationPhraseInfo; the upstream example keys it
+200 ``{"value": [{"activationPhrase"}]}`` (https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json ActivationPhraseInfo; the upstream example keys it
 ``phrases``, an erratum recorded in specs/speaker.yaml). The phrases are the emulator's own: the
 example shows only "this is my activation phrase to identify me", used for en-US.
 
-Source: API-DIGEST §2.2 (TextIndependent_ListActivationPhrases), §2.6 (example disagreement).
+Source: https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json (TextIndependent_ListActivationPhrases), tests/reference/azure-examples/speaker-recognition/2021-09-05/listProfiles.json; tests/reference/azure-examples/speaker-recognition/2021-09-05/activationPhrases.json (example disagreement).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@
 * get -> 200 TiProfileInfo, status derived at read time (how a client polls enrollment);
 * delete -> 204; reset -> 200 TiProfileInfo back to the creation state (``Inactive``) + ``location``.
 
-Source: API-DIGEST §2.2 (operations, statuses, x-ms-pageable nextLink/value, maxpagesize), §2.3
+Source: https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json (operations, statuses, x-ms-pageable nextLink/value, maxpagesize), https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json
 (example values; resetProfile.json ``Inactive``).
 """
 

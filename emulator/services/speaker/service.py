@@ -7,7 +7,7 @@ The router ignores one trailing slash (the Speech SDK posts to ``.../profiles/?a
 Writes on one profile (enroll, reset, delete) carry the :func:`profile_in_flight` guard (409 when
 another is in flight); audio routes cap the body at 5 MB while reading (413).
 
-Source: API-DIGEST §2.1 (base, api-version, auth header), §2.2 (operations), §2.5 (errors).
+Source: https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json (base, api-version, auth header), https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json (operations), https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (errors).
 """
 
 from __future__ import annotations

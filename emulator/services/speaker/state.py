@@ -6,7 +6,7 @@ leaves it after the handler, so while one enrollment's audio is still arriving o
 analysed, a second write on the same profile is answered 409 ``Conflict`` at once, and a write
 on a missing profile is 404 before any audio is read.
 
-Source: API-DIGEST §2.5 (409 "Sending concurrent requests on same profile is not allowed.",
+Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (409 "Sending concurrent requests on same profile is not allowed.",
 404 "Requested profile doesn't exist"); specs/speaker.yaml Conflict (delete and reset share it).
 """
 

@@ -7,21 +7,21 @@ Rules (each cites its source):
 * create profile: a JSON object with ``locale`` matching ``^[a-zA-Z]{2}-?[a-zA-Z]{2}$`` and one of
   en-US, es-ES, fr-FR, zh-CN in any case, with or without the hyphen (the example sends
   ``en-us`` and gets ``en-US``); missing -> "Locale parameter is missing.", other -> "Invalid
-  locale value." (API-DIGEST §2.3, §2.5).
-* ``maxpagesize``: integer 1..500, default 100 (API-DIGEST §2.2).
+  locale value." (https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json; https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json).
+* ``maxpagesize``: integer 1..500, default 100 (https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json).
 * ``ignoreMinLength``: ``true``/``false`` in any case (the Speech SDK sends ``True``), default
-  false; else 400 ``InvalidArgument`` (API-DIGEST §2.5).
+  false; else 400 ``InvalidArgument`` (https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json).
 * audio bodies (enroll and identify), in this order: empty -> "Request body is missing.";
   :func:`emulator.audio.decode` (WAV 16 kHz/16-bit/mono, or headerless PCM as the Speech SDK
   streams it) -> "Invalid audio format."; length < 1 s or > 120 s -> "Invalid audio length.";
   SNR < 2 dB, or no speech at all (whose SNR is the floor) -> "too noisy"; identify only: under
-  4 s of speech unless ``ignoreMinLength`` (seed 003; API-DIGEST §2.4, §2.5). The body cap
+  4 s of speech unless ``ignoreMinLength`` (https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment; https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json; https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json). The body cap
   (5 MB) is enforced by the pipeline while reading (``Route.body_limit``). The first-enrollment
   activation-phrase rule is not emulated: synthetic audio carries no words.
 * identify ``profileIds``: comma-separated GUIDs; empty items are dropped (the Speech SDK sends
   a trailing comma), duplicates collapse (the upstream example repeats one); none -> "profileIds
   parameter is missing.", a non-GUID -> "Invalid profileIds parameter value.", more than 50 ->
-  "Maximum number of profiles allowed per request is 50." (API-DIGEST §2.2, §2.4, §2.5).
+  "Maximum number of profiles allowed per request is 50." (https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json; https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json).
 """
 
 from __future__ import annotations

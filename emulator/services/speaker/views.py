@@ -3,7 +3,7 @@
 Numbers of seconds are rounded to 2 decimals like the upstream examples (1.83 s, 18.65 s);
 dates are RFC 3339 UTC with milliseconds.
 
-Source: API-DIGEST §2.3 (schemas and example values); seed 003 (TiEnrollmentInfo fields).
+Source: https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json (schemas and example values); https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (TiEnrollmentInfo fields).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from emulator.services.speaker.models import MODEL_VERSION, Profile
 __all__ = ["EMPTY_GUID", "seconds", "profile_body", "enrollment_body", "score_entry"]
 
 EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
-"""The identified profile when no candidate is close enough (API-DIGEST §2.3)."""
+"""The identified profile when no candidate is close enough (https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json)."""
 
 
 def seconds(value: float) -> float:

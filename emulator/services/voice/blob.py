@@ -13,8 +13,8 @@ Any transport error, non-2xx answer, unparsable listing, oversize data or an emp
 :class:`BlobSourceError`; the handler turns it into ``Failed`` with ``failureReason``
 ``InaccessibleCustomerStorage``. The SAS is never logged.
 
-Source: seed 004 (AzureBlobContentSource: "Azure Blob Storage container URL with SAS. Need both read and
-list permissions"; ModelFailureReason InaccessibleCustomerStorage); API-DIGEST §3.4, §3.7; Azure Storage
+Source: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (AzureBlobContentSource: "Azure Blob Storage container URL with SAS. Need both read and
+list permissions"; ModelFailureReason InaccessibleCustomerStorage); https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json; tests/reference/azure-examples/custom-voice/2026-01-01/create_personalvoice_with_multipart_form.json; Azure Storage
 REST API "List Blobs" (``restype=container&comp=list``) and "Get Blob".
 """
 

@@ -10,8 +10,8 @@
   decisions: the service does not document them). The consent's voiceprint is kept for speaker
   verification of personal voices.
 
-Source: API-DIGEST §3.2 (Consents_*), §3.5 (ConsentFailureReason); example
-custom-voice/2024-02-01-preview/create_consent_with_multipart_form.json; specs/customvoice.yaml.
+Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (Consents_*), https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (ConsentFailureReason); example
+tests/reference/azure-examples/custom-voice/2024-02-01-preview/create_consent_with_multipart_form.json; specs/customvoice.yaml.
 """
 
 from __future__ import annotations

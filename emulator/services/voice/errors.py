@@ -3,7 +3,7 @@
 Every Custom Voice error is ``ErrorResponse`` ``{"error": {"code", "message"}}`` whose ``code``
 is one of the ``ErrorCode`` enum (BadRequest, BadArgument, Unauthorized, Forbidden, NotFound,
 UnsupportedMediaType, TooManyRequests, InternalServerError, ServiceUnavailable), plus the
-``x-ms-error-code`` header equal to ``error.code`` (seed 004 "Other Status Codes ... Headers
+``x-ms-error-code`` header equal to ``error.code`` (https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview "Other Status Codes ... Headers
 x-ms-error-code"). The shared pipeline raises generic errors (415 ``BadArgument``, 405
 ``MethodNotAllowed``, 413); :func:`voice_envelope` maps any code outside the enum to the enum
 code of its status, so no Custom Voice response carries an undocumented code.
@@ -11,7 +11,7 @@ code of its status, so no Custom Voice response carries an undocumented code.
 The decisions (which situation is 400 ``BadArgument`` and which 400 ``BadRequest``, the
 api-version messages) are the ones written in ``specs/customvoice.yaml`` ``info.description``.
 
-Source: seed 004 (ErrorCode enum, x-ms-error-code); API-DIGEST §3.5, §3.6; specs/customvoice.yaml.
+Source: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (ErrorCode enum, x-ms-error-code); https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json; specs/customvoice.yaml.
 """
 
 from __future__ import annotations
@@ -48,10 +48,10 @@ ERROR_CODES = frozenset(
         "ServiceUnavailable",
     }
 )
-"""The ``ErrorCode`` enum (Source: CV definitions.ErrorCode; seed 004; API-DIGEST §3.5)."""
+"""The ``ErrorCode`` enum (Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json definitions.ErrorCode; https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview)."""
 
 SUPPORTED_VERSIONS = ("2024-02-01-preview", "2026-01-01")
-"""API versions served (Source: specs/customvoice.yaml ``info.x-api-versions``; API-DIGEST §3.1)."""
+"""API versions served (Source: specs/customvoice.yaml ``info.x-api-versions``; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json)."""
 
 _BY_STATUS = {
     400: "BadArgument",
@@ -69,7 +69,7 @@ _BY_STATUS = {
 def voice_envelope(error: ApiError) -> tuple[dict[str, Any], dict[str, str]]:
     """``{"error": {"code", "message"}}`` + ``x-ms-error-code``; codes outside the enum become their status's code.
 
-    Source: seed 004 (ErrorResponse, x-ms-error-code); API-DIGEST §3.6; specs/customvoice.yaml
+    Source: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (ErrorResponse, x-ms-error-code); https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json; specs/customvoice.yaml
     (415 ``UnsupportedMediaType``).
     """
     code = error.code
@@ -121,8 +121,8 @@ def already_exists(noun: str, resource_id: str) -> ApiError:
 def operation_id_reused(operation_id: str) -> ApiError:
     """400 ``BadRequest``: the Operation-Id matches an existing operation whose request was different.
 
-    Source: CV parameters.HeaderOperationId ("If the Operation-Id header matches an existing operation
-    and the request is not identical to the prior request, it will fail with a 400 Bad Request"); seed 004.
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json parameters.HeaderOperationId ("If the Operation-Id header matches an existing operation
+    and the request is not identical to the prior request, it will fail with a 400 Bad Request"); https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview.
     """
     return bad_request(
         f"The Operation-Id '{operation_id}' matches an existing operation and the request is not identical to the prior request."

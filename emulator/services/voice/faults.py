@@ -37,7 +37,7 @@ class _Flag(Fault):
 class OperationIdRetryRejected(_Flag):
     name = FLAG_RETRY_NOT_IDEMPOTENT
     description = "An identical retry with the same Operation-Id is treated as a new request (400 'already exists')."
-    breaks = "The same Operation-Id with an identical request is a safe retry (CV parameters.HeaderOperationId; seed 004)."
+    breaks = "The same Operation-Id with an identical request is a safe retry (https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json parameters.HeaderOperationId; https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview)."
     expected_check = "voice_operation_id_retry_idempotent"
 
 
@@ -45,7 +45,7 @@ class OperationIdRetryRejected(_Flag):
 class OperationIdReuseAccepted(_Flag):
     name = FLAG_REUSE_ACCEPTED
     description = "An Operation-Id reused with a different request is accepted (a new operation is made)."
-    breaks = "Reusing an Operation-Id with a different request is 400 Bad Request (CV parameters.HeaderOperationId; seed 004)."
+    breaks = "Reusing an Operation-Id with a different request is 400 Bad Request (https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json parameters.HeaderOperationId; https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview)."
     expected_check = "voice_operation_id_reuse_rejected"
 
 
@@ -53,7 +53,7 @@ class OperationIdReuseAccepted(_Flag):
 class SpeakerVerificationSkipped(_Flag):
     name = FLAG_SKIP_VERIFICATION
     description = "A personal voice trains to Succeeded even when consent and training audio are different speakers."
-    breaks = "Different speakers end Failed with failureReason SpeakerVerificationFailed (seed 004 ModelFailureReason)."
+    breaks = "Different speakers end Failed with failureReason SpeakerVerificationFailed (https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview ModelFailureReason)."
     expected_check = "voice_speaker_verification_fails"
 
 
@@ -61,7 +61,7 @@ class SpeakerVerificationSkipped(_Flag):
 class ListPagesOverlap(_Flag):
     name = FLAG_PAGES_OVERLAP
     description = "List nextLink starts the next page one item early, so an item appears on two pages."
-    breaks = "nextLink leads to the next page: skip advances by maxpagesize (API-DIGEST §3.4; get_personalvoices.json)."
+    breaks = "nextLink leads to the next page: skip advances by maxpagesize (https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json; get_personalvoices.json)."
     expected_check = "voice_list_pages_complete"
 
 
@@ -69,7 +69,7 @@ class ListPagesOverlap(_Flag):
 class SpeakerProfileIdChanges(Fault):
     name = "speaker-profile-id-changes"
     description = "Every PersonalVoices_Get answers a fresh speakerProfileId."
-    breaks = "speakerProfileId is the personal voice's one speaker profile GUID, used in SSML (seed 004; API-DIGEST §3.4)."
+    breaks = "speakerProfileId is the personal voice's one speaker profile GUID, used in SSML (https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json)."
     expected_check = "voice_speaker_profile_id_stable"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:

@@ -32,7 +32,7 @@ def _without(headers: dict[str, str], name: str) -> dict[str, str]:
 class CreateReturns200(Fault):
     name = "voice-create-returns-200"
     description = "Consent and personal-voice creates answer 200 instead of 201 Created."
-    breaks = "Creates answer 201 Created with Operation-Id and Operation-Location (seed 004; API-DIGEST §3.2)."
+    breaks = "Creates answer 201 Created with Operation-Id and Operation-Location (https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json)."
     expected_check = "status_code_documented"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -45,7 +45,7 @@ class CreateReturns200(Fault):
 class DeleteReturns200WithBody(Fault):
     name = "voice-delete-returns-200-with-body"
     description = "Deletes answer 200 with a JSON body instead of 204 No Content."
-    breaks = "Projects/Consents/PersonalVoices_Delete answer 204 (API-DIGEST §3.2; CVEX delete_project.json)."
+    breaks = "Projects/Consents/PersonalVoices_Delete answer 204 (https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json; tests/reference/azure-examples/custom-voice/2024-02-01-preview/delete_project.json)."
     expected_check = "status_code_documented"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -58,7 +58,7 @@ class DeleteReturns200WithBody(Fault):
 class DropOperationId(Fault):
     name = "voice-drop-operation-id"
     description = "Creates omit the Operation-Id response header."
-    breaks = "A create returns Operation-Id, equal to the id in Operation-Location (seed 004 sample response; API-DIGEST §3.3)."
+    breaks = "A create returns Operation-Id, equal to the id in Operation-Location (https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview sample response; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json)."
     expected_check = "operation_id_header_present"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -71,7 +71,7 @@ class DropOperationId(Fault):
 class DropOperationLocation(Fault):
     name = "voice-drop-operation-location"
     description = "Creates omit the Operation-Location response header."
-    breaks = "A create returns Operation-Location …/customvoice/operations/{id}?api-version=… (seed 004; API-DIGEST §3.3)."
+    breaks = "A create returns Operation-Location …/customvoice/operations/{id}?api-version=… (https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json)."
     expected_check = "lro_operation_location_present"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -84,7 +84,7 @@ class DropOperationLocation(Fault):
 class LongIdsAccepted(Fault):
     name = "voice-long-ids-accepted"
     description = "Resource ids longer than 64 characters are not rejected (a missing resource is 404 instead of 400)."
-    breaks = "Resource ids match ^[a-zA-Z0-9][a-zA-Z0-9._-]{1,62}[a-zA-Z0-9]$, 3..64 characters, else 400 BadArgument (CV ResourceId; API-DIGEST §3.4)."
+    breaks = "Resource ids match ^[a-zA-Z0-9][a-zA-Z0-9._-]{1,62}[a-zA-Z0-9]$, 3..64 characters, else 400 BadArgument (https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json ResourceId)."
     expected_check = "documented_outcome_for_situation"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:

@@ -6,8 +6,8 @@ Succeeded | Failed from it on every read, with the PascalCase spelling of the ``
 operation created with a resource shares its record, so ``Operations_Get`` always agrees with the
 resource. ``speakerProfileId`` is a GUID assigned once at creation.
 
-Source: seed 004 (PersonalVoice fields, Status enum, failure reasons); API-DIGEST §3.4, §3.5;
-STYLE.md (status derived from timestamps on read).
+Source: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (PersonalVoice fields, Status enum, failure reasons); https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json;
+ARCHITECTURE.md "The emulator" (status derived from timestamps on read).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ STATUS_SPELLING = {
     TrainingState.SUCCEEDED: "Succeeded",
     TrainingState.FAILED: "Failed",
 }
-"""PascalCase ``Status`` / ``OperationStatus`` values (Source: CV definitions.Status; API-DIGEST §3.5)."""
+"""PascalCase ``Status`` / ``OperationStatus`` values (Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json definitions.Status)."""
 
 
 @dataclass

@@ -3,8 +3,8 @@
 The operation shares the training record of the consent or personal voice it created, so its status
 is always the resource's (NotStarted -> Running -> Succeeded | Failed).
 
-Source: API-DIGEST §3.2, §3.4 (Operation has only id and status); example
-custom-voice/2024-02-01-preview/get_operation.json; specs/customvoice.yaml Operations_Get.
+Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (Operation has only id and status); example
+tests/reference/azure-examples/custom-voice/2024-02-01-preview/get_operation.json; specs/customvoice.yaml Operations_Get.
 """
 
 from __future__ import annotations

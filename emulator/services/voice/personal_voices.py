@@ -14,8 +14,8 @@
 The threshold: over the six synthetic speakers of ``strategies/audio.py`` (2-3 s clips, three seeds)
 same-speaker similarity was at least 0.974 and different-speaker similarity at most 0.734.
 
-Source: seed 004 (Personal Voices - Post: 201, Operation-Location/Operation-Id, speakerProfileId,
-failure reasons "SpeakerVerificationFailed", "InaccessibleCustomerStorage"); API-DIGEST §3.2-§3.5;
+Source: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (Personal Voices - Post: 201, Operation-Location/Operation-Id, speakerProfileId,
+failure reasons "SpeakerVerificationFailed", "InaccessibleCustomerStorage"); https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json;
 specs/customvoice.yaml PersonalVoices_Create / PersonalVoices_Post.
 """
 

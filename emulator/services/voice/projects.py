@@ -6,8 +6,8 @@
   ``forceDelete=true`` (else 400 ``BadRequest``), which deletes them too;
 * list -> ``{value, nextLink?}`` sorted by id, ``skip``/``maxpagesize``/``filter``.
 
-Source: API-DIGEST §3.2 (Projects_* statuses, forceDelete); specs/customvoice.yaml Projects_Create,
-Projects_Delete descriptions; example custom-voice/2024-02-01-preview/delete_project.json.
+Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (Projects_* statuses, forceDelete); specs/customvoice.yaml Projects_Create,
+Projects_Delete descriptions; example tests/reference/azure-examples/custom-voice/2024-02-01-preview/delete_project.json.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Versions 2024-02-01-preview and 2026-01-01 (the same contract for these operatio
 ``api-version`` or an unknown one is 400 ``BadRequest`` with the documented message. 401 is
 ``Unauthorized``. Handlers are the snake_case of the upstream operationIds.
 
-Sources: API-DIGEST §3.1 (versions, query api-version), §3.2 (operations); specs/customvoice.yaml
+Sources: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (versions, query api-version), https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (operations); specs/customvoice.yaml
 ``info.description`` (api-version and error decisions).
 """
 

@@ -4,9 +4,9 @@
   a consent that is not ``Succeeded`` or belongs to another project, a project of the wrong kind ->
   400 ``BadRequest`` (specs/customvoice.yaml);
 * Operation-Id: the same id with the identical request returns the original operation and resource
-  (safe retry); with a different request -> 400 ``BadRequest`` (CV parameters.HeaderOperationId; seed 004);
+  (safe retry); with a different request -> 400 ``BadRequest`` (https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json parameters.HeaderOperationId; https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview);
 * creates answer ``Operation-Id`` and the absolute ``Operation-Location``
-  ``{scheme}://{host}/customvoice/operations/{id}?api-version={version}`` (API-DIGEST §3.3).
+  ``{scheme}://{host}/customvoice/operations/{id}?api-version={version}``.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def usable_consent(state: VoiceState, consent_id: str, project_id: str, now: dat
 
 
 def lro_headers(ctx: HandlerContext, operation_id: str) -> dict[str, str]:
-    """``Operation-Id`` + absolute ``Operation-Location`` (API-DIGEST §3.3; example create_consent.json)."""
+    """``Operation-Id`` + absolute ``Operation-Location`` (https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json; example tests/reference/azure-examples/custom-voice/2024-02-01-preview/create_consent.json)."""
     location = f"{ctx.base_url}/customvoice/operations/{operation_id}?api-version={ctx.version}"
     return {"Operation-Id": operation_id, "Operation-Location": location}
 
@@ -105,7 +105,7 @@ def lro_headers(ctx: HandlerContext, operation_id: str) -> dict[str, str]:
 def replayed(state: VoiceState, ctx: HandlerContext, kind: str, operation_id: str | None, fingerprint: str) -> Any | None:
     """The resource of an identical earlier request with this Operation-Id, ``None`` if the id is new; else 400.
 
-    Source: CV parameters.HeaderOperationId; seed 004 (Operation-Id request header).
+    Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json parameters.HeaderOperationId; https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (Operation-Id request header).
     """
     if operation_id is None:
         return None

@@ -4,19 +4,18 @@ Rules (specs/customvoice.yaml ``info.description`` decisions unless cited otherw
 
 * path ``id`` (projects, consents, personal voices, operations), body/form ``projectId`` /
   ``consentId`` and the ``Operation-Id`` header match ``^[a-zA-Z0-9][a-zA-Z0-9._-]{1,62}[a-zA-Z0-9]$``
-  (3..64 chars), else 400 ``BadArgument`` (CV definitions.ResourceId, parameters.HeaderOperationId;
-  API-DIGEST §3.3, §3.4);
+  (3..64 chars), else 400 ``BadArgument`` (https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json definitions.ResourceId, parameters.HeaderOperationId);
 * lists: ``skip`` an integer >= 0, ``maxpagesize`` an integer >= 1 (int32), ``filter`` in the documented
   grammar (``projectId|locale|kind|createdDateTime`` ``eq|ne`` a quoted value; ``createdDateTime``
-  also ``gt|ge|lt|le`` a date-time; clauses joined by ``and``), else 400 ``BadArgument`` (CV
-  parameters.QuerySkip/QueryMaxPageSize/QueryFilter; API-DIGEST §3.4);
+  also ``gt|ge|lt|le`` a date-time; clauses joined by ``and``), else 400 ``BadArgument`` (https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json
+  parameters.QuerySkip/QueryMaxPageSize/QueryFilter);
 * JSON bodies: required fields present and of the documented type, optional strings may be ``null``
-  (Microsoft's sample sends ``{"description": null, "kind": "PersonalVoice"}``, issue 4), a body ``id``
+  (Microsoft's sample sends ``{"description": null, "kind": "PersonalVoice"}``, https://github.com/Azure-Samples/cognitive-services-speech-sdk/blob/7660a7f4cb2fced278ffccf3be82bbb001b7cfc4/samples/custom-voice/python/customvoice/project.py), a body ``id``
   equals the path id; unknown members are ignored;
 * multipart forms (``Consents_Post``, ``PersonalVoices_Post``): required text parts present exactly once
   and sent without a filename; ``audiodata`` (personal voices also ``audioData``) parts are files
   (with a filename) holding a RIFF/WAVE 16 kHz 16-bit mono PCM file (:func:`emulator.audio.decode`);
-  a consent has exactly one; unknown parts are ignored (API-DIGEST §3.2, §3.7; seed 004);
+  a consent has exactly one; unknown parts are ignored (https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json; tests/reference/azure-examples/custom-voice/2026-01-01/create_personalvoice_with_multipart_form.json; https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview);
 * ``forceDelete`` is ``true`` or ``false``.
 
 Each create input carries a ``fingerprint`` of the request's meaning (not its bytes: a multipart

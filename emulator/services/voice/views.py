@@ -7,7 +7,7 @@ is ``{value, nextLink?}`` where ``nextLink`` (absolute, with skip, maxpagesize, 
 filter) is present only when more items follow.
 
 Source: examples custom-voice/2024-02-01-preview/*.json (get_personalvoices.json nextLink),
-get_operation.json; seed 004 sample response; API-DIGEST §3.4.
+get_operation.json; https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview sample response; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json.
 """
 
 from __future__ import annotations

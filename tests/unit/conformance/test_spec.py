@@ -364,8 +364,8 @@ def test_response_schema_is_self_contained() -> None:
 
 def test_source_prefers_response_then_operation_then_info() -> None:
     loaded = Spec("face", "v1.0")
-    assert "seed 001" in loaded.source(TRAIN, 401)
-    assert "seed 000" in loaded.source(TRAIN)
+    assert "563879b61984550f30395247" in loaded.source(TRAIN, 401)  # the v1.0 Get Training Status page
+    assert "train-person-group" in loaded.source(TRAIN)
     assert loaded.source(TRAIN, 200) == loaded.source(TRAIN)
     del loaded.operation(TRAIN).definition["x-source"]
     assert loaded.source(TRAIN) == loaded.document["info"]["x-source"]
