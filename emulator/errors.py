@@ -1,13 +1,19 @@
-"""Azure error factories: the only place error bodies are built.
+"""Generic error building: :class:`ApiError`, the Azure envelope, and the errors of the pipeline itself.
 
 Every failure the emulator reports is an :class:`ApiError` (HTTP status, ``error.code``,
-``error.message``). Factories below create one per documented code; an *envelope*
-function turns an ``ApiError`` into the JSON body and headers a service sends. Face and
-Speaker use :func:`azure_envelope` ``{"error": {"code", "message"}}`` plus the
-``x-ms-error-code`` header.
+``error.message``); an *envelope* function turns it into the JSON body and headers a service
+sends. :func:`azure_envelope` is ``{"error": {"code", "message"}}`` plus the ``x-ms-error-code``
+header. The factories here are the ones the service-neutral pipeline raises (route not found,
+method not allowed, media type, JSON parsing, body size, internal error) and the Azure AI
+services' common 401 message; a service rewrites them into its own documented errors with
+``ServiceDefinition.adapt_error``. Service-specific factories live in
+``emulator/services/<svc>/errors.py``; nothing else builds error bodies.
 
-Sources: API-DIGEST §1.8 (envelope + ``x-ms-error-code``) and §1.9 (codes/messages, FERR);
-seed 001 (v1.0 401 code ``Unspecified``); seed 000 (``FaceErrorResponse``).
+Source: Azure REST API guidelines (https://github.com/microsoft/api-guidelines/blob/vNext/azure/Guidelines.md,
+"Handling errors": the ``x-ms-error-code`` header and the ``error`` object with ``code`` and
+``message``); Face error codes (FERR,
+https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes) for
+the common ``BadArgument`` messages and the 401 message.
 """
 
 from __future__ import annotations
@@ -21,7 +27,6 @@ __all__ = [
     "azure_envelope",
     "ERROR_CODE_HEADER",
     "ACCESS_DENIED_MESSAGE",
-    # generic
     "bad_argument",
     "json_parsing_error",
     "invalid_request_body",
@@ -29,26 +34,8 @@ __all__ = [
     "request_too_large",
     "resource_not_found",
     "method_not_allowed",
-    "unsupported_api_version",
     "access_denied",
     "internal_error",
-    # face
-    "group_not_found",
-    "group_id_invalid",
-    "group_exists",
-    "group_not_trained",
-    "group_training_not_finished",
-    "person_not_found",
-    "person_id_invalid",
-    "persisted_face_not_found",
-    "persisted_face_id_invalid",
-    "operation_not_found",
-    "operation_id_invalid",
-    "group_id_invalid_on_create",
-    "quota_exceeded",
-    "invalid_url",
-    "invalid_image",
-    "invalid_image_size",
 ]
 
 ERROR_CODE_HEADER = "x-ms-error-code"
@@ -79,41 +66,34 @@ ErrorEnvelope = Callable[[ApiError], tuple[dict[str, Any], dict[str, str]]]
 def azure_envelope(error: ApiError) -> tuple[dict[str, Any], dict[str, str]]:
     """``{"error": {"code", "message"}}`` with ``x-ms-error-code: <code>``.
 
-    Source: API-DIGEST §1.8 (``FaceErrorResponse``, header ``x-ms-error-code``); seed 000.
+    Source: Azure REST API guidelines, "Handling errors" (module docstring).
     """
     headers = {ERROR_CODE_HEADER: error.code, **error.headers}
     return {"error": {"code": error.code, "message": error.message}}, headers
 
 
-# --------------------------------------------------------------------------- generic
-
-
 def bad_argument(message: str) -> ApiError:
-    """400 ``BadArgument`` with a documented message. Source: API-DIGEST §1.9 (FERR common codes)."""
+    """400 ``BadArgument`` with a documented message. Source: FERR (common codes)."""
     return ApiError(400, "BadArgument", message)
 
 
 def json_parsing_error() -> ApiError:
-    """400 BadArgument "JSON parsing error." Source: API-DIGEST §1.9 (FERR)."""
+    """400 BadArgument "JSON parsing error." Source: FERR."""
     return bad_argument("JSON parsing error.")
 
 
 def invalid_request_body() -> ApiError:
-    """400 BadArgument "Request body is invalid." Source: API-DIGEST §1.9 (FERR)."""
+    """400 BadArgument "Request body is invalid." Source: FERR."""
     return bad_argument("Request body is invalid.")
 
 
 def invalid_media_type() -> ApiError:
-    """415 BadArgument "Invalid Media Type." Source: API-DIGEST §1.8 (FEX11 AddFaceFromUrl 415)."""
+    """415 BadArgument "Invalid Media Type." Source: FERR."""
     return ApiError(415, "BadArgument", "Invalid Media Type.")
 
 
 def request_too_large(limit: int) -> ApiError:
-    """413 BadArgument for a non-image body over ``limit`` bytes.
-
-    No Face document states the JSON body cap; 413 with the Face envelope is the emulator's choice.
-    Source: API-DIGEST §1.8 (envelope).
-    """
+    """413 BadArgument for a body over ``limit`` bytes (emulator choice: no document states a cap for JSON bodies)."""
     return ApiError(413, "BadArgument", f"Request body is too large; the limit is {limit} bytes.")
 
 
@@ -132,131 +112,11 @@ def method_not_allowed(allowed: list[str]) -> ApiError:
     )
 
 
-def unsupported_api_version(version: str) -> ApiError:
-    """404 ``NotFound`` for an unknown Face API version path segment (emulator choice, JSON envelope)."""
-    return ApiError(404, "NotFound", f"Resource not found: API version '{version}' is not supported.")
-
-
 def access_denied(code: str) -> ApiError:
-    """401 with the FERR message; ``code`` is ``Unspecified`` (v1.0, seed 001) or ``401`` (v1.1+, FERR).
-
-    Source: seed 001 (401 ``Unspecified``); API-DIGEST §1.8/§1.9 (FERR 401 ``401``).
-    """
+    """401 with the common message of a missing or wrong subscription key (FERR); each service picks ``code``."""
     return ApiError(401, code, ACCESS_DENIED_MESSAGE)
 
 
 def internal_error() -> ApiError:
     """500 ``InternalServerError`` without any detail of the cause (never leak exception text)."""
     return ApiError(500, "InternalServerError", "An internal server error occurred.")
-
-
-# --------------------------------------------------------------------------- face
-
-_GROUP_WORDS = {"persongroups": ("PersonGroup", "Person group"), "largepersongroups": ("LargePersonGroup", "Large person group")}
-
-
-def _words(kind: str) -> tuple[str, str]:
-    return _GROUP_WORDS[kind]
-
-
-def group_not_found(kind: str) -> ApiError:
-    """404 ``PersonGroupNotFound`` / ``LargePersonGroupNotFound`` "... is not found." Source: FERR via API-DIGEST §1.9."""
-    code, noun = _words(kind)
-    return ApiError(404, f"{code}NotFound", f"{noun} is not found.")
-
-
-def group_id_invalid(kind: str) -> ApiError:
-    """404 ``PersonGroupNotFound`` "Person group ID is invalid." (large: ``LargePersonGroupNotFound``).
-
-    Source: seed 001 (404 when the id is invalid); FERR Person Group error codes.
-    """
-    code, noun = _words(kind)
-    return ApiError(404, f"{code}NotFound", f"{noun} ID is invalid.")
-
-
-def group_exists(kind: str) -> ApiError:
-    """409 ``PersonGroupExists`` / ``LargePersonGroupExists``. Source: FERR via API-DIGEST §1.9."""
-    code, noun = _words(kind)
-    return ApiError(409, f"{code}Exists", f"{noun} already exists.")
-
-
-def group_not_trained(kind: str) -> ApiError:
-    """404 ``PersonGroupNotTrained`` "Person group not trained." on get-training-status of a never-trained group.
-
-    Source: seed 001; FERR via API-DIGEST §1.9.
-    """
-    code, noun = _words(kind)
-    return ApiError(404, f"{code}NotTrained", f"{noun} not trained.")
-
-
-def group_training_not_finished(kind: str) -> ApiError:
-    """409 ``PersonGroupTrainingNotFinished`` "Person group is under training." Source: FERR; FEX11 409 examples."""
-    code, noun = _words(kind)
-    return ApiError(409, f"{code}TrainingNotFinished", f"{noun} is under training.")
-
-
-def person_not_found() -> ApiError:
-    """404 ``PersonNotFound`` "Person is not found." Source: FERR via API-DIGEST §1.9."""
-    return ApiError(404, "PersonNotFound", "Person is not found.")
-
-
-def person_id_invalid() -> ApiError:
-    """404 ``PersonNotFound`` "Person ID is invalid." Source: FERR via API-DIGEST §1.9."""
-    return ApiError(404, "PersonNotFound", "Person ID is invalid.")
-
-
-def persisted_face_not_found() -> ApiError:
-    """404 ``PersistedFaceNotFound`` "Persisted face is not found." Source: FERR."""
-    return ApiError(404, "PersistedFaceNotFound", "Persisted face is not found.")
-
-
-def persisted_face_id_invalid() -> ApiError:
-    """404 ``PersistedFaceNotFound`` "Persisted face ID is invalid." Source: FERR."""
-    return ApiError(404, "PersistedFaceNotFound", "Persisted face ID is invalid.")
-
-
-def operation_not_found() -> ApiError:
-    """404 ``NotFound`` "Operation is not found." for an unknown ``/operations/{operationId}``.
-
-    No Face document names this code (F12 declares only ``default``); ``NotFound`` is the decision
-    recorded in specs/face.yaml (``OperationNotFound404``). Source: API-DIGEST §1.2.
-    """
-    return ApiError(404, "NotFound", "Operation is not found.")
-
-
-def operation_id_invalid() -> ApiError:
-    """400 ``BadArgument`` "Operation ID is invalid." for a malformed (non-uuid) operationId.
-
-    Decision recorded in specs/face.yaml (GetOperationResult description). Source: API-DIGEST §1.2 (``format: uuid``).
-    """
-    return bad_argument("Operation ID is invalid.")
-
-
-def group_id_invalid_on_create(kind: str) -> ApiError:
-    """400 ``BadArgument`` "Person group ID is invalid." / "Large person group ID is invalid." on create.
-
-    Source: FERR Person Group / Large Person Group error codes (400 BadArgument); specs/face.yaml ("except on
-    create, where it is 400 BadArgument").
-    """
-    _, noun = _words(kind)
-    return bad_argument(f"{noun} ID is invalid.")
-
-
-def quota_exceeded(message: str) -> ApiError:
-    """403 ``QuotaExceeded`` (e.g. "Persisted face number reached limit."). Source: FERR; FEX11 403 example."""
-    return ApiError(403, "QuotaExceeded", message)
-
-
-def invalid_url(message: str = "Invalid image URL.") -> ApiError:
-    """400 ``InvalidURL``. Source: FERR via API-DIGEST §1.9."""
-    return ApiError(400, "InvalidURL", message)
-
-
-def invalid_image(message: str) -> ApiError:
-    """400 ``InvalidImage`` (decoding error, no face detected, ...). Source: FERR via API-DIGEST §1.9."""
-    return ApiError(400, "InvalidImage", message)
-
-
-def invalid_image_size(message: str) -> ApiError:
-    """400 ``InvalidImageSize`` "Image size is too small." / "Image size is too big." Source: FERR."""
-    return ApiError(400, "InvalidImageSize", message)

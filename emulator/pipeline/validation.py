@@ -7,9 +7,8 @@ BadArgument "Invalid Media Type."); a JSON body must parse (else 400 BadArgument
 parsing error."). Then the route's own validator turns the raw request into typed inputs
 or raises the documented 400/404. Handlers never see invalid input.
 
-``specs/face.yaml`` is written concurrently by another engineer, so the per-operation rules
-are encoded by each service's validators (``emulator/services/<svc>/validation.py``), each
-citing its source.
+The per-operation rules are encoded by each service's validators
+(``emulator/services/<svc>/validation.py``), each citing its source.
 
 Source: API-DIGEST §1.8 (415 "Invalid Media Type."), §1.9 (400 "JSON parsing error."),
 §1.7 (image 6 MB cap); STYLE.md "handlers never see invalid input".
@@ -119,8 +118,9 @@ async def validate_request(request: Request, route: Route, version: str, path_pa
 def route_body_limit(route: Route, config: Any) -> tuple[int, ApiError]:
     """The byte limit for the route's body and the error for exceeding it.
 
-    JSON bodies: ``Limits.max_json_body_bytes`` -> 413. Media bodies (images): ``Limits.max_image_bytes``
-    -> 400 InvalidImageSize "Image size is too big." (FERR via API-DIGEST §1.9).
+    The route's own ``body_limit`` first (a service sets it for its media, e.g. images or audio). Otherwise:
+    JSON bodies ``Limits.max_json_body_bytes``, media bodies ``Limits.max_image_bytes``, both -> 413;
+    ``multipart/form-data`` ``Limits.max_form_total_bytes`` -> 400 BadArgument.
     """
     if route.body_limit is not None:
         return route.body_limit(config)
@@ -130,7 +130,7 @@ def route_body_limit(route: Route, config: Any) -> tuple[int, ApiError]:
             f"The multipart/form-data body is too large; the limit is {limits.max_form_total_bytes} bytes."
         )
     if route.body == "media":
-        return limits.max_image_bytes, errors.invalid_image_size("Image size is too big.")
+        return limits.max_image_bytes, errors.request_too_large(limits.max_image_bytes)
     return limits.max_json_body_bytes, errors.request_too_large(limits.max_json_body_bytes)
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageStat
 
-from emulator import errors
+from emulator.services.face import errors
 
 __all__ = [
     "ACCEPTED_FORMATS",

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import uuid
 
-from emulator import errors
+from emulator.services.face import errors
 from emulator.routing import NO_BODY, HandlerContext, Reply
 from emulator.services.face import views
 from emulator.services.face.models import Operation
@@ -61,7 +61,7 @@ async def train_person_group(ctx: HandlerContext) -> Reply:
         duration = training_duration(base, persons=persons, faces=faces, scale=scale)
         queue_basis = duration if math.isfinite(duration) else training_duration(base, persons=persons, faces=faces)
         failure: str | None = None
-        if ctx.behaviour.empty_group_fails:
+        if ctx.behaviour.empty_training_fails:
             if persons == 0:
                 failure = NO_PERSON_MESSAGE[inputs.kind]
             elif faces == 0:
@@ -88,7 +88,7 @@ async def get_person_group_training_status(ctx: HandlerContext) -> Reply:
     """GetPersonGroupTrainingStatus / GetLargePersonGroupTrainingStatus."""
     inputs = ctx.inputs
     with face_state(ctx.store, ctx.key) as state:
-        group = find_group(state, inputs.kind, inputs.group_id, include_deleted=ctx.behaviour.deleted_groups_readable)
+        group = find_group(state, inputs.kind, inputs.group_id, include_deleted=ctx.behaviour.deleted_readable)
         if group.training is None:
             raise errors.group_not_trained(inputs.kind)
         view = derive(group.training, ctx.now)
