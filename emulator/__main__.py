@@ -13,7 +13,7 @@ and serves until SIGINT or SIGTERM, then exits 0. ``--port 0`` binds a free port
 ``--key`` the well-known development key ``1f0e2d3c4b5a69788796a5b4c3d2e1f0`` is accepted
 (not a secret, like Azurite's account key). Bad arguments exit 2 with a message.
 
-Source: brief D (CLI contract); ARCHITECTURE.md (the checker starts ``python -m emulator --port 0``
+Source: ARCHITECTURE.md (the checker starts ``python -m emulator --port 0``
 and reads the address it prints).
 """
 

@@ -112,7 +112,7 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
             for fault in faults:
                 if fault.applies_to(exchange.version):
                     reply = fault.transform(exchange, reply)
-        if config.retry_after is not None and _in_progress(reply):
+        if config.retry_after is not None and service is not None and service.in_progress and service.in_progress(reply):
             reply.headers["Retry-After"] = str(config.retry_after)
         request_id.stamp(reply.headers, rid, request.headers)
         return error_mapping.render(reply)
@@ -156,14 +156,3 @@ def _base_url(request: Request) -> str:
     host = request.headers.get("host") or request.url.netloc
     return f"{scheme}://{host}"
 
-
-_IN_PROGRESS = frozenset({"notstarted", "nonstarted", "running", "training"})
-
-
-def _in_progress(reply: Any) -> bool:
-    """A 200 status read of a long-running operation that is not terminal yet (any service's spelling)."""
-    body = reply.json if reply.status == 200 else None
-    if not isinstance(body, dict):
-        return False
-    status = body.get("status", body.get("enrollmentStatus"))
-    return isinstance(status, str) and status.lower() in _IN_PROGRESS

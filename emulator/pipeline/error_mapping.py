@@ -6,8 +6,8 @@
   (no traceback, no exception text, no secrets).
 * a :class:`~emulator.routing.Reply` -> a ``Response`` (JSON, raw bytes, or empty body).
 
-Source: API-DIGEST §1.8 (envelope and header); brief: never a 500 traceback or Starlette's
-default HTML/plain-text error.
+Source: :mod:`emulator.errors` (envelope and header). A client never gets a 500 traceback or
+Starlette's default HTML/plain-text error.
 """
 
 from __future__ import annotations

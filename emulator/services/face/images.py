@@ -10,9 +10,8 @@ An uploaded or downloaded image is accepted as "exactly one detected face" when,
                                         else 400 InvalidImage "No face detected in the image.".
 
 Dimensions are read from the header before any pixel is decoded, so oversized
-("decompression bomb") images are rejected cheaply. This rule is agreed with the strategies
-engineer (their valid/invalid image strategies target exactly these four checks): do not
-change it unilaterally.
+("decompression bomb") images are rejected cheaply. The image strategies of ``strategies/``
+(valid and invalid images) target exactly these four checks: change both together.
 
 Sources: API-DIGEST §1.7 (JPEG/PNG/GIF/BMP, 1 KB..6 MB, detectable faces 36x36..4096x4096),
 §1.9 (FERR InvalidImage/InvalidImageSize messages).

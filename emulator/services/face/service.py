@@ -17,7 +17,7 @@ from typing import Any
 from emulator.errors import ApiError, azure_envelope
 from emulator.routing import ApiVersionPolicy, Route, ServiceDefinition
 from emulator.services.face import errors
-from emulator.services.face import faces, person_groups, persons, train
+from emulator.services.face import faces, person_groups, persons, train, views
 from emulator.services.face.models import KINDS, GroupKind
 from emulator.services.face.validation import validate_operation_ref, validators
 
@@ -91,4 +91,5 @@ SERVICE = ServiceDefinition(
     envelope=azure_envelope,
     versions=ApiVersionPolicy(location="path", supported=VERSIONS, unsupported=errors.unsupported_api_version),
     auth_error=face_auth_error,
+    in_progress=views.in_progress,
 )

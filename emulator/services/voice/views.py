@@ -21,7 +21,13 @@ from emulator.routing import HandlerContext
 from emulator.services.voice.models import Consent, Operation, PersonalVoice, Project, status_at
 from emulator.services.voice.validation import FilterClause, ListInput
 
-__all__ = ["project_body", "consent_body", "personal_voice_body", "operation_body", "page"]
+__all__ = ["in_progress", "project_body", "consent_body", "personal_voice_body", "operation_body", "page"]
+
+
+def in_progress(reply: Any) -> bool:
+    """A 200 read of a resource or operation still NotStarted or Running (``ServiceDefinition.in_progress``)."""
+    body = reply.json if reply.status == 200 else None
+    return isinstance(body, dict) and body.get("status") in {"NotStarted", "Running"}
 
 
 def _optional(body: dict[str, Any], **values: Any) -> dict[str, Any]:
