@@ -32,6 +32,7 @@ __all__ = [
     "OPERATION_LOCATION_HEADER",
     "NO_PERSON_MESSAGE",
     "NO_FACE_MESSAGE",
+    "data_weight",
     "train_person_group",
     "get_person_group_training_status",
     "get_operation_result",
@@ -48,6 +49,11 @@ NO_FACE_MESSAGE = {
 }
 
 
+def data_weight(persons: int, faces: int) -> float:
+    """How a group's data lengthens its training: ``1 + 0.05 × persons + 0.01 × faces`` (emulator choice)."""
+    return 1.0 + 0.05 * persons + 0.01 * faces
+
+
 async def train_person_group(ctx: HandlerContext) -> Reply:
     """TrainPersonGroup / TrainLargePersonGroup."""
     inputs = ctx.inputs
@@ -58,8 +64,9 @@ async def train_person_group(ctx: HandlerContext) -> Reply:
         persons, faces = len(group.persons), group.face_count()
         base = float(ctx.config.training_seconds)
         scale = ctx.behaviour.training_scale
-        duration = training_duration(base, persons=persons, faces=faces, scale=scale)
-        queue_basis = duration if math.isfinite(duration) else training_duration(base, persons=persons, faces=faces)
+        weight = data_weight(persons, faces)
+        duration = training_duration(base, weight=weight, scale=scale)
+        queue_basis = duration if math.isfinite(duration) else training_duration(base, weight=weight)
         failure: str | None = None
         if ctx.behaviour.empty_training_fails:
             if persons == 0:
