@@ -215,3 +215,11 @@ def test_a_services_reply_fault_leaves_other_services_alone() -> None:
 def test_fault_module_exports_only_the_mechanism() -> None:
     public: dict[str, Any] = {n: getattr(faults, n) for n in faults.__all__}
     assert not [n for n, v in public.items() if isinstance(v, type) and issubclass(v, Fault) and v is not Fault]
+
+
+def test_every_service_has_its_spec_and_serves_its_versions() -> None:
+    """Fault versions are resolved from specs/<service>.yaml, so each service's spec must exist and match it."""
+    for service in registered_services():
+        document = yaml.safe_load((ROOT / "specs" / f"{service.name}.yaml").read_text(encoding="utf-8"))
+        assert document["info"]["x-service"] == service.name
+        assert list(service.versions.supported) == _spec_versions(service.name) == list(faults.spec_versions(service.name))
