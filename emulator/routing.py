@@ -111,6 +111,7 @@ class HandlerContext:
     now: datetime
     config: Any
     behaviour: Any
+    """This service's :class:`~emulator.faults.Behaviour`: the knobs its enabled faults turned (faithful by default)."""
     base_url: str
     """``scheme://host[:port]`` the client used (for absolute ``operation-Location`` URLs)."""
 
