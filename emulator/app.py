@@ -7,7 +7,7 @@
 5. validation      ``pipeline/validation.py``   415 media type, 400 JSON/fields, 413/400 size, 404 bad ids
 6. handler         ``services/<svc>/*.py``      thin: validated inputs -> store -> reply
 7. error mapping   ``pipeline/error_mapping.py`` ``ApiError`` -> envelope; anything else -> JSON 500
-8. faults          ``faults.py``                opt-in reply rewrites (none by default)
+8. faults          ``faults.py``                opt-in reply rewrites of the request's service (none by default)
 
 Starlette's own 404/405/500 paths are also mapped to the JSON envelope, so no request ever
 gets an HTML/plain-text error or a traceback. The emulator never sends ``Retry-After``.
@@ -31,7 +31,7 @@ from starlette.types import Receive, Scope, Send
 from emulator import errors
 from emulator.config import EmulatorConfig
 from emulator.errors import ApiError, ErrorEnvelope
-from emulator.faults import Behaviour, Exchange, build_faults
+from emulator.faults import Exchange, adjusted_behaviour, build_faults, service_of
 from emulator.pipeline import api_version, auth, error_mapping, request_id, validation
 from emulator.routing import HandlerContext, Reply, RouteNotResolved, Router, ServiceDefinition
 from emulator.services import registered_services
@@ -48,10 +48,10 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
     """
     config = config or EmulatorConfig()
     router = Router(services if services is not None else registered_services())
-    faults = build_faults(config.faults)
-    behaviour = Behaviour()
-    for fault in faults:
-        behaviour = fault.adjust(behaviour)
+    # Each service gets only its own faults: their knobs (Behaviour) and their reply rewrites.
+    enabled = build_faults(config.faults)
+    faults_of = {s.name: tuple(f for f in enabled if service_of(type(f)) == s.name) for s in router.services}
+    behaviours = {name: adjusted_behaviour(faults) for name, faults in faults_of.items()}
 
     async def pipeline(request: Request) -> Response:
         rid = request_id.new_request_id()  # 1. request id
@@ -64,6 +64,7 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
             service = match.service
             exchange_info["operation_id"] = match.route.operation_id
             asked = api_version.requested_version(service, match.path_params, request.query_params)
+            behaviour = behaviours[service.name]
             key = auth.authenticate(  # 3. auth
                 request.headers, config.keys, service, asked, enforce=behaviour.enforce_auth
             )
@@ -96,6 +97,7 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
         except Exception:
             _log.exception("unhandled error in the emulator pipeline (request %s)", rid)
             reply = error_mapping.internal_error_reply(_envelope(service))
+        faults = faults_of.get(service.name, ()) if service is not None else ()
         if faults:  # 8. faults
             exchange = Exchange(
                 service=service.name if service else None,
@@ -108,8 +110,9 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
                 store=config.store,
             )
             for fault in faults:
-                reply = fault.transform(exchange, reply)
-        if config.retry_after is not None and _in_progress(reply):
+                if fault.applies_to(exchange.version):
+                    reply = fault.transform(exchange, reply)
+        if config.retry_after is not None and service is not None and service.in_progress and service.in_progress(reply):
             reply.headers["Retry-After"] = str(config.retry_after)
         request_id.stamp(reply.headers, rid, request.headers)
         return error_mapping.render(reply)
@@ -139,7 +142,7 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
     app.state.config = config
     app.state.store = config.store
     app.state.router = router
-    app.state.behaviour = behaviour
+    app.state.behaviours = behaviours
     return app
 
 
@@ -153,14 +156,3 @@ def _base_url(request: Request) -> str:
     host = request.headers.get("host") or request.url.netloc
     return f"{scheme}://{host}"
 
-
-_IN_PROGRESS = frozenset({"notstarted", "nonstarted", "running", "training"})
-
-
-def _in_progress(reply: Any) -> bool:
-    """A 200 status read of a long-running operation that is not terminal yet (any service's spelling)."""
-    body = reply.json if reply.status == 200 else None
-    if not isinstance(body, dict):
-        return False
-    status = body.get("status", body.get("enrollmentStatus"))
-    return isinstance(status, str) and status.lower() in _IN_PROGRESS

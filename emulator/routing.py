@@ -111,6 +111,7 @@ class HandlerContext:
     now: datetime
     config: Any
     behaviour: Any
+    """This service's :class:`~emulator.faults.Behaviour`: the knobs its enabled faults turned (faithful by default)."""
     base_url: str
     """``scheme://host[:port]`` the client used (for absolute ``operation-Location`` URLs)."""
 
@@ -167,6 +168,9 @@ class ServiceDefinition:
     adapt_error: Callable[[ApiError, str | None], ApiError] | None = None
     """Rewrites a generic pipeline error (415, bad JSON, body too large) into the service's documented one,
     given the operationId (``None`` when no route matched)."""
+    in_progress: "Callable[[Reply], bool] | None" = None
+    """Whether a reply is a status read of a long-running operation that is not terminal yet: where the optional
+    ``Retry-After`` (``EmulatorConfig.retry_after``) goes. ``None``: the service never sends it."""
 
     def __post_init__(self) -> None:
         if not self.prefix.startswith("/") or self.prefix.endswith("/"):

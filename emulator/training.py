@@ -3,18 +3,19 @@
 A :class:`TrainingRecord` stores when a training was submitted, when it leaves the queue,
 when it ends and how it ends. :func:`derive` computes the status at any instant:
 
-* ``[submitted, submitted + queued)``  -> ``NOT_STARTED`` (Face v1.0 spells it ``nonstarted``)
+* ``[submitted, submitted + queued)``  -> ``NOT_STARTED``
 * ``[queued, finishes)``               -> ``RUNNING``
 * ``>= finishes``                      -> the outcome (``SUCCEEDED`` or ``FAILED`` + message), sticky
 * a cancelled training (its group deleted) is ``FAILED`` from the cancel instant on.
 
-The duration is never zero by default: :func:`training_duration` grows with the amount of
-enrolled data, and the first 20 % of it is the queue. Terminal states never change.
+The duration is never zero by default: :func:`training_duration` is the base time times a
+service's weight for the amount of data (each service says how its data weighs), and the first
+20 % of it is the queue. Terminal states never change. Services spell the states themselves.
 
-Sources: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 ("The training task is an asynchronous task. Training time depends on the
-number of person entries, and their faces ... several seconds to minutes"); https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 (status
-meanings: notstarted waits, running, succeeded, failed when no persons/faces);
-https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (status enums).
+Source: Train Person Group, "The training task is an asynchronous task. Training time depends on
+the number of person entries, and their faces"
+(https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1);
+the same notStarted -> running -> succeeded|failed shape holds for every train-then-poll API emulated.
 """
 
 from __future__ import annotations
@@ -107,16 +108,13 @@ class TrainingView:
     message: str | None
 
 
-def training_duration(base_seconds: float, *, persons: int, faces: int, scale: float = 1.0) -> float:
-    """``base_seconds × (1 + 0.05 × persons + 0.01 × faces) × scale`` (seconds).
-
-    Source: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 ("Training time depends on the number of person entries, and their faces").
-    """
-    if base_seconds < 0 or persons < 0 or faces < 0 or scale < 0:
+def training_duration(base_seconds: float, *, weight: float = 1.0, scale: float = 1.0) -> float:
+    """``base_seconds × weight × scale`` (seconds); ``scale`` is ``Behaviour.training_scale`` (``inf``: never ends)."""
+    if base_seconds < 0 or weight < 0 or scale < 0:
         raise ValueError("training duration inputs must be >= 0")
     if math.isinf(scale):
         return math.inf
-    return base_seconds * (1.0 + 0.05 * persons + 0.01 * faces) * scale
+    return base_seconds * weight * scale
 
 
 def start_training(

@@ -57,3 +57,28 @@ def test_layering_detector_catches_a_violation(tmp_path: Path) -> None:
     bad.write_text("import os\nfrom emulator.app import create_app\nimport importlib\nimportlib.import_module('emulator')\n")
     names = [name for _, name in _imports(bad)]
     assert "emulator.app" in names and "emulator" in names
+
+
+def _core_service_imports() -> list[str]:
+    """Imports of a service package (``emulator.services.<svc>``) from the emulator core (everything outside services/)."""
+    bad = []
+    for path in sorted((ROOT / "emulator").rglob("*.py")):
+        if (ROOT / "emulator" / "services") in path.parents:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module == "emulator.services":
+                names = [f"emulator.services.{alias.name}" for alias in node.names if alias.name != "registered_services"]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            bad += [f"{path.relative_to(ROOT)}:{node.lineno} imports {n}" for n in names if n.startswith("emulator.services.")]
+    return bad
+
+
+def test_emulator_core_reaches_services_only_through_the_registry() -> None:
+    """The core (pipeline, routing, faults mechanism, errors, ...) names no service: it gets them from
+    ``emulator.services.registered_services()`` (ARCHITECTURE.md, "The emulator")."""
+    assert _core_service_imports() == []

@@ -6,8 +6,8 @@
   (no traceback, no exception text, no secrets).
 * a :class:`~emulator.routing.Reply` -> a ``Response`` (JSON, raw bytes, or empty body).
 
-Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (envelope and header); by design never a 500 traceback or Starlette's
-default HTML/plain-text error.
+Source: :mod:`emulator.errors` (envelope and header). A client never gets a 500 traceback or
+Starlette's default HTML/plain-text error.
 """
 
 from __future__ import annotations

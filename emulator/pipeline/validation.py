@@ -7,9 +7,8 @@ BadArgument "Invalid Media Type."); a JSON body must parse (else 400 BadArgument
 parsing error."). Then the route's own validator turns the raw request into typed inputs
 or raises the documented 400/404. Handlers never see invalid input.
 
-The per-operation rules
-are encoded by each service's validators (``emulator/services/<svc>/validation.py``), each
-citing its source.
+The per-operation rules are encoded by each service's validators
+(``emulator/services/<svc>/validation.py``), each citing its source.
 
 Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (415 "Invalid Media Type."), https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes (400 "JSON parsing error."),
 https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (image 6 MB cap); ARCHITECTURE.md "The emulator".
@@ -119,8 +118,9 @@ async def validate_request(request: Request, route: Route, version: str, path_pa
 def route_body_limit(route: Route, config: Any) -> tuple[int, ApiError]:
     """The byte limit for the route's body and the error for exceeding it.
 
-    JSON bodies: ``Limits.max_json_body_bytes`` -> 413. Media bodies (images): ``Limits.max_image_bytes``
-    -> 400 InvalidImageSize "Image size is too big." (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes).
+    The route's own ``body_limit`` first (a service sets it for its media, e.g. images or audio). Otherwise:
+    JSON bodies ``Limits.max_json_body_bytes``, media bodies ``Limits.max_image_bytes``, both -> 413;
+    ``multipart/form-data`` ``Limits.max_form_total_bytes`` -> 400 BadArgument.
     """
     if route.body_limit is not None:
         return route.body_limit(config)
@@ -130,7 +130,7 @@ def route_body_limit(route: Route, config: Any) -> tuple[int, ApiError]:
             f"The multipart/form-data body is too large; the limit is {limits.max_form_total_bytes} bytes."
         )
     if route.body == "media":
-        return limits.max_image_bytes, errors.invalid_image_size("Image size is too big.")
+        return limits.max_image_bytes, errors.request_too_large(limits.max_image_bytes)
     return limits.max_json_body_bytes, errors.request_too_large(limits.max_json_body_bytes)
 
 

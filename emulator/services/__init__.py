@@ -1,11 +1,13 @@
 """Pluggable emulated services.
 
-Each sub-package ``emulator/services/<svc>/`` exposes ``SERVICE``, a
-:class:`~emulator.routing.ServiceDefinition` (URL prefix, routes, error envelope, API-version
-policy, 401 factory); it may also register service-specific faults with
-:func:`emulator.faults.register_fault` when imported. :func:`registered_services` imports every
-sub-package (sorted by name) and returns their definitions; ``create_app`` mounts them all, so a
-new service is added by creating its package, without touching the core.
+This package is the one registry of services: every sub-package ``emulator/services/<svc>/``
+that exposes ``SERVICE``, a :class:`~emulator.routing.ServiceDefinition` (URL prefix, routes,
+error envelope, API-version policy, 401 factory), is a service. Importing a sub-package also
+registers its faults (``faults.py``, with :func:`emulator.faults.register_fault`); they belong to
+that service, and its spec is ``specs/<SERVICE.name>.yaml``. :func:`registered_services` imports
+every sub-package (sorted by name) and returns their definitions; ``create_app`` mounts them
+all, so a new service is added by creating its package, without touching the core. The core
+imports service packages only through this function.
 """
 
 from __future__ import annotations

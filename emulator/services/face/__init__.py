@@ -1,6 +1,6 @@
 """The emulated Face service (PersonGroup and LargePersonGroup training); see ``service.py``."""
 
-from emulator.services.face import faults as _faults  # noqa: F401  (registers the extra Face faults)
+from emulator.services.face import faults as _faults  # noqa: F401  (registers the Face faults)
 from emulator.services.face.service import SERVICE, VERSIONS
 
 __all__ = ["SERVICE", "VERSIONS"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 
-from emulator import errors
+from emulator.services.face import errors
 from emulator.routing import HandlerContext, Reply
 from emulator.services.face import views
 from emulator.services.face.models import PersistedFace

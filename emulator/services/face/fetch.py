@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from emulator import errors
+from emulator.services.face import errors
 
 __all__ = ["DOWNLOAD_ERROR_MESSAGE", "fetch_image"]
 

@@ -10,9 +10,8 @@ An uploaded or downloaded image is accepted as "exactly one detected face" when,
                                         else 400 InvalidImage "No face detected in the image.".
 
 Dimensions are read from the header before any pixel is decoded, so oversized
-("decompression bomb") images are rejected cheaply. This rule is agreed with the strategies
-engineer (their valid/invalid image strategies target exactly these four checks): do not
-change it unilaterally.
+("decompression bomb") images are rejected cheaply. The image strategies of ``strategies/``
+(valid and invalid images) target exactly these four checks: change both together.
 
 Sources: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (JPEG/PNG/GIF/BMP, 1 KB..6 MB, detectable faces 36x36..4096x4096),
 https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes InvalidImage/InvalidImageSize messages.
@@ -25,7 +24,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageStat
 
-from emulator import errors
+from emulator.services.face import errors
 
 __all__ = [
     "ACCEPTED_FORMATS",

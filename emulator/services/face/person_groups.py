@@ -10,7 +10,7 @@ Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c06
 
 from __future__ import annotations
 
-from emulator import errors
+from emulator.services.face import errors
 from emulator.routing import HandlerContext, Reply
 from emulator.services.face import views
 from emulator.services.face.models import Group
@@ -43,7 +43,7 @@ async def get_person_group(ctx: HandlerContext) -> Reply:
     """GetPersonGroup / GetLargePersonGroup."""
     inputs = ctx.inputs
     with face_state(ctx.store, ctx.key) as state:
-        group = find_group(state, inputs.kind, inputs.group_id, include_deleted=ctx.behaviour.deleted_groups_readable)
+        group = find_group(state, inputs.kind, inputs.group_id, include_deleted=ctx.behaviour.deleted_readable)
         return Reply(200, json=views.group_body(group, with_model=inputs.with_model))
 
 
@@ -71,7 +71,7 @@ async def delete_person_group(ctx: HandlerContext) -> Reply:
             operation = state.operations.get(group.operation_id or "")
             if operation is not None:
                 operation.training = group.training
-        if ctx.behaviour.deleted_groups_readable:
+        if ctx.behaviour.deleted_readable:
             state.deleted[key] = group
     return Reply(200)
 

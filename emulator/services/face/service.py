@@ -11,17 +11,20 @@ Sources: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0
 
 from __future__ import annotations
 
-from emulator import errors
-from emulator.errors import ApiError
+from dataclasses import replace
+from typing import Any
+
+from emulator.errors import ApiError, azure_envelope
 from emulator.routing import ApiVersionPolicy, Route, ServiceDefinition
-from emulator.services.face import faces, person_groups, persons, train
+from emulator.services.face import errors
+from emulator.services.face import faces, person_groups, persons, train, views
 from emulator.services.face.models import KINDS, GroupKind
 from emulator.services.face.validation import validate_operation_ref, validators
 from emulator.services.face import face_lists, large_face_lists
 from emulator.services.face.list_validation import LIST_ID_PARAM, list_validators
 from emulator.services.face.models import LIST_KINDS, ListKind
 
-__all__ = ["VERSIONS", "SERVICE", "face_auth_error", "routes"]
+__all__ = ["VERSIONS", "SERVICE", "face_auth_error", "image_body_limit", "routes"]
 
 VERSIONS = ("v1.0", "v1.1-preview.1", "v1.2-preview.1", "v1.2")
 _JSON = ("application/json",)
@@ -30,8 +33,13 @@ _NAMES = {"persongroups": ("PersonGroup", "personGroupId"), "largepersongroups":
 
 
 def face_auth_error(version: str | None) -> ApiError:
-    """401: code ``Unspecified`` on v1.0 (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247), ``401`` otherwise (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes)."""
-    return errors.access_denied("Unspecified" if version == "v1.0" else "401")
+    """401: code ``Unspecified`` on v1.0, ``401`` otherwise (see :func:`emulator.services.face.errors.auth_error`)."""
+    return errors.auth_error(version)
+
+
+def image_body_limit(config: Any) -> tuple[int, ApiError]:
+    """The cap on an image body (every ``media`` route): ``Limits.max_image_bytes``, else 400 InvalidImageSize (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes)."""
+    return config.limits.max_image_bytes, errors.invalid_image_size("Image size is too big.")
 
 
 def _group_routes(kind: GroupKind) -> list[Route]:
@@ -105,14 +113,15 @@ def routes() -> tuple[Route, ...]:
             versions=VERSIONS[1:],
         )
     )
-    return tuple(table)
+    return tuple(replace(r, body_limit=image_body_limit) if r.body == "media" and r.body_limit is None else r for r in table)
 
 
 SERVICE = ServiceDefinition(
     name="face",
     prefix="/face",
     routes=routes(),
-    envelope=errors.azure_envelope,
+    envelope=azure_envelope,
     versions=ApiVersionPolicy(location="path", supported=VERSIONS, unsupported=errors.unsupported_api_version),
     auth_error=face_auth_error,
+    in_progress=views.in_progress,
 )

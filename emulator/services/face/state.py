@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ContextManager
 
-from emulator import errors
+from emulator.services.face import errors
 from emulator.services.face.models import FaceState, Group, Person, PersistedFace
 
 __all__ = ["SERVICE_NAME", "face_state", "find_group", "find_person", "find_face", "ensure_not_training"]

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
-from emulator import errors
+from emulator.services.face import errors
 from emulator.pipeline.validation import ensure_object
 from emulator.routing import RawInput
 from emulator.services.face.fetch import fetch_image

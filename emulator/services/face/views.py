@@ -23,9 +23,15 @@ from emulator.clock import format_rfc3339
 from emulator.services.face.models import Group, Operation, Person, PersistedFace
 from emulator.training import TrainingState, TrainingView
 
-__all__ = ["ID_FIELD", "status_spelling", "group_body", "person_body", "face_body", "training_body", "operation_body"]
+__all__ = ["ID_FIELD", "in_progress", "status_spelling", "group_body", "person_body", "face_body", "training_body", "operation_body"]
 
 ID_FIELD = {"persongroups": "personGroupId", "largepersongroups": "largePersonGroupId"}
+
+
+def in_progress(reply: Any) -> bool:
+    """A 200 training-status or operation read that is not terminal yet (``ServiceDefinition.in_progress``)."""
+    body = reply.json if reply.status == 200 else None
+    return isinstance(body, dict) and body.get("status") in {"nonstarted", "notStarted", "running"}
 
 
 def status_spelling(state: TrainingState, version: str) -> str:

@@ -40,7 +40,7 @@ async def create_enrollment(ctx: HandlerContext) -> Reply:
         profile.updated_at = ctx.now
         if profile.training is None and profile.remaining_s <= 0.0:
             base = float(ctx.config.training_seconds)
-            duration = training_duration(base, persons=0, faces=0, scale=ctx.behaviour.training_scale)
+            duration = training_duration(base, scale=ctx.behaviour.training_scale)
             profile.training = start_training(
                 ctx.now,
                 duration=duration,

@@ -52,15 +52,10 @@ async def create_profile(ctx: HandlerContext) -> Reply:
 async def list_profiles(ctx: HandlerContext) -> Reply:
     """TextIndependent_ListProfiles."""
     inputs = ctx.inputs
-    skip_one = "speaker-list-pages-overlap" in ctx.behaviour.flags
     with speaker_state(ctx.store, ctx.key) as state:
         ids = sorted(state.profiles)
         if inputs.after is not None:
-            later = [i for i in ids if i > inputs.after]
-            if skip_one:  # fault: the next page repeats the previous page's last profile
-                earlier = [i for i in ids if i <= inputs.after]
-                later = earlier[-1:] + later
-            ids = later
+            ids = [i for i in ids if i > inputs.after]
         page = ids[: inputs.max_page_size]
         body: dict = {"value": [views.profile_body(state.profiles[i], ctx.now) for i in page]}
         if len(ids) > len(page):

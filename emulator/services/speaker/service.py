@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from emulator.errors import azure_envelope
 from emulator.routing import ApiVersionPolicy, Route, ServiceDefinition
-from emulator.services.speaker import enrollments, errors, identify, phrases, profiles
+from emulator.services.speaker import enrollments, errors, identify, phrases, profiles, views
 from emulator.services.speaker.state import profile_in_flight
 from emulator.services.speaker.validation import (
     body_limit,
@@ -90,4 +90,5 @@ SERVICE = ServiceDefinition(
     ),
     auth_error=errors.unauthorized,
     adapt_error=errors.adapt_generic_error,
+    in_progress=views.in_progress,
 )

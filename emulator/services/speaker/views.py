@@ -14,10 +14,16 @@ from typing import Any
 from emulator.clock import format_rfc3339
 from emulator.services.speaker.models import MODEL_VERSION, Profile
 
-__all__ = ["EMPTY_GUID", "seconds", "profile_body", "enrollment_body", "score_entry"]
+__all__ = ["EMPTY_GUID", "in_progress", "seconds", "profile_body", "enrollment_body", "score_entry"]
 
 EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
 """The identified profile when no candidate is close enough (https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json)."""
+
+
+def in_progress(reply: Any) -> bool:
+    """A 200 profile read whose voice print is still being built (``ServiceDefinition.in_progress``)."""
+    body = reply.json if reply.status == 200 else None
+    return isinstance(body, dict) and body.get("enrollmentStatus") == "Training"
 
 
 def seconds(value: float) -> float:

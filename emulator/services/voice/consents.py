@@ -27,7 +27,6 @@ from emulator.routing import NO_BODY, HandlerContext, Reply
 from emulator.services.voice import errors, views
 from emulator.services.voice.models import Consent, Operation
 from emulator.services.voice.state import (
-    FLAG_PAGES_OVERLAP,
     find_consent,
     lro_headers,
     new_record,
@@ -125,11 +124,8 @@ async def consents_get(ctx: HandlerContext) -> Reply:
 
 async def consents_list(ctx: HandlerContext) -> Reply:
     """Consents_List."""
-    overlap = FLAG_PAGES_OVERLAP in ctx.behaviour.flags
     with voice_state(ctx.store, ctx.key) as state:
-        body = views.page(
-            ctx, "consents", list(state.consents.values()), lambda c: views.consent_body(c, ctx.now), ctx.inputs, overlap=overlap
-        )
+        body = views.page(ctx, "consents", list(state.consents.values()), lambda c: views.consent_body(c, ctx.now), ctx.inputs)
     return Reply(200, json=body)
 
 

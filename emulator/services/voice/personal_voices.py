@@ -33,8 +33,6 @@ from emulator.services.voice import errors, views
 from emulator.services.voice.blob import BlobSourceError, read_blob_audio
 from emulator.services.voice.models import Operation, PersonalVoice
 from emulator.services.voice.state import (
-    FLAG_PAGES_OVERLAP,
-    FLAG_SKIP_VERIFICATION,
     find_personal_voice,
     lro_headers,
     new_record,
@@ -112,7 +110,7 @@ async def _create(ctx: HandlerContext) -> Reply:
         return checked
     samples, failure = (inputs.samples, None) if inputs.samples is not None else await _blob_samples(ctx, inputs.audios)
     if failure is None:
-        failure = await asyncio.to_thread(_verify, checked, samples or (), FLAG_SKIP_VERIFICATION in ctx.behaviour.flags)
+        failure = await asyncio.to_thread(_verify, checked, samples or (), not ctx.behaviour.verify_training_identity)
     with voice_state(ctx.store, ctx.key) as state:
         checked = precheck(state)
         if isinstance(checked, Reply):
@@ -158,7 +156,6 @@ async def personal_voices_get(ctx: HandlerContext) -> Reply:
 
 async def personal_voices_list(ctx: HandlerContext) -> Reply:
     """PersonalVoices_List."""
-    overlap = FLAG_PAGES_OVERLAP in ctx.behaviour.flags
     with voice_state(ctx.store, ctx.key) as state:
         body = views.page(
             ctx,
@@ -166,7 +163,6 @@ async def personal_voices_list(ctx: HandlerContext) -> Reply:
             list(state.personal_voices.values()),
             lambda v: views.personal_voice_body(v, ctx.now),
             ctx.inputs,
-            overlap=overlap,
         )
     return Reply(200, json=body)
 

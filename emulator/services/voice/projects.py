@@ -15,7 +15,7 @@ from __future__ import annotations
 from emulator.routing import NO_BODY, HandlerContext, Reply
 from emulator.services.voice import errors, views
 from emulator.services.voice.models import Project
-from emulator.services.voice.state import FLAG_PAGES_OVERLAP, find_project, voice_state
+from emulator.services.voice.state import find_project, voice_state
 
 __all__ = ["projects_create", "projects_get", "projects_list", "projects_delete"]
 
@@ -39,9 +39,8 @@ async def projects_get(ctx: HandlerContext) -> Reply:
 
 async def projects_list(ctx: HandlerContext) -> Reply:
     """Projects_List."""
-    overlap = FLAG_PAGES_OVERLAP in ctx.behaviour.flags
     with voice_state(ctx.store, ctx.key) as state:
-        body = views.page(ctx, "projects", list(state.projects.values()), views.project_body, ctx.inputs, overlap=overlap)
+        body = views.page(ctx, "projects", list(state.projects.values()), views.project_body, ctx.inputs)
     return Reply(200, json=body)
 
 

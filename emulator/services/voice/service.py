@@ -11,7 +11,7 @@ Sources: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353
 from __future__ import annotations
 
 from emulator.routing import ApiVersionPolicy, Route, ServiceDefinition
-from emulator.services.voice import consents, errors, operations, personal_voices, projects
+from emulator.services.voice import consents, errors, operations, personal_voices, projects, views
 from emulator.services.voice import validation as v
 
 __all__ = ["VERSIONS", "SERVICE", "routes"]
@@ -71,4 +71,5 @@ SERVICE = ServiceDefinition(
         parameter="api-version",
     ),
     auth_error=errors.unauthorized,
+    in_progress=views.in_progress,
 )

@@ -22,10 +22,6 @@ from emulator.training import TrainingRecord, start_training
 
 __all__ = [
     "SERVICE_NAME",
-    "FLAG_RETRY_NOT_IDEMPOTENT",
-    "FLAG_REUSE_ACCEPTED",
-    "FLAG_SKIP_VERIFICATION",
-    "FLAG_PAGES_OVERLAP",
     "voice_state",
     "find_project",
     "find_consent",
@@ -38,10 +34,6 @@ __all__ = [
 ]
 
 SERVICE_NAME = "customvoice"
-FLAG_RETRY_NOT_IDEMPOTENT = "operation-id-retry-rejected"
-FLAG_REUSE_ACCEPTED = "operation-id-reuse-accepted"
-FLAG_SKIP_VERIFICATION = "speaker-verification-skipped"
-FLAG_PAGES_OVERLAP = "list-pages-overlap"
 
 
 def voice_state(store: Any, key: str) -> ContextManager[VoiceState]:
@@ -112,10 +104,10 @@ def replayed(state: VoiceState, ctx: HandlerContext, kind: str, operation_id: st
     operation: Operation | None = state.operations.get(operation_id)
     if operation is None:
         return None
-    flags = ctx.behaviour.flags
-    if FLAG_REUSE_ACCEPTED in flags and operation.fingerprint != fingerprint:
+    behaviour = ctx.behaviour
+    if not behaviour.reject_reused_operation_ids and operation.fingerprint != fingerprint:
         return None
-    if operation.fingerprint == fingerprint and operation.kind == kind and FLAG_RETRY_NOT_IDEMPOTENT not in flags:
+    if operation.fingerprint == fingerprint and operation.kind == kind and behaviour.replay_identical_retries:
         table = state.consents if kind == "consent" else state.personal_voices
         resource = table.get(operation.resource_id)
         if resource is not None and resource.operation_id == operation_id:

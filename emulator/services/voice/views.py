@@ -21,7 +21,13 @@ from emulator.routing import HandlerContext
 from emulator.services.voice.models import Consent, Operation, PersonalVoice, Project, status_at
 from emulator.services.voice.validation import FilterClause, ListInput
 
-__all__ = ["project_body", "consent_body", "personal_voice_body", "operation_body", "page"]
+__all__ = ["in_progress", "project_body", "consent_body", "personal_voice_body", "operation_body", "page"]
+
+
+def in_progress(reply: Any) -> bool:
+    """A 200 read of a resource or operation still NotStarted or Running (``ServiceDefinition.in_progress``)."""
+    body = reply.json if reply.status == 200 else None
+    return isinstance(body, dict) and body.get("status") in {"NotStarted", "Running"}
 
 
 def _optional(body: dict[str, Any], **values: Any) -> dict[str, Any]:
@@ -108,20 +114,14 @@ def page(
     items: Sequence[Any],
     render: Callable[[Any], dict[str, Any]],
     query: ListInput,
-    *,
-    overlap: bool = False,
 ) -> dict[str, Any]:
-    """One page of ``items`` (sorted by id, filtered) as ``{value, nextLink?}``.
-
-    ``overlap`` is the ``list-pages-overlap`` defect: the next page starts one item early.
-    """
+    """One page of ``items`` (sorted by id, filtered) as ``{value, nextLink?}``."""
     chosen = sorted((i for i in items if all(_matches(i, c) for c in query.filter)), key=lambda i: i.id)
     window = chosen[query.skip : query.skip + query.maxpagesize]
     body: dict[str, Any] = {"value": [render(i) for i in window]}
     following = query.skip + query.maxpagesize
     if following < len(chosen):
-        next_skip = following - 1 if overlap and query.maxpagesize > 1 else following
-        link = f"{ctx.base_url}/customvoice/{collection}?skip={next_skip}&maxpagesize={query.maxpagesize}&api-version={ctx.version}"
+        link = f"{ctx.base_url}/customvoice/{collection}?skip={following}&maxpagesize={query.maxpagesize}&api-version={ctx.version}"
         if query.filter_text:
             link += "&filter=" + quote(query.filter_text, safe="")
         body["nextLink"] = link

@@ -1,164 +1,156 @@
-"""Each fault changes exactly its behaviour: a scripted session is replayed on the faithful emulator
-and on the emulator with one fault; the responses that differ must be exactly the expected ones."""
+"""The fault mechanism of the core (emulator/faults.py): registry, catalogue, where faults apply.
+
+The core knows no service: every fault comes from a service package, declares the API versions
+it applies to (resolved against ``info.x-api-versions`` of its spec), and the pipeline applies a
+service's faults to that service's requests only.
+"""
 
 from __future__ import annotations
 
-import re
+import ast
+import json
+import subprocess
+import sys
+from dataclasses import fields, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from emulator.faults import FAULTS, Behaviour, build_faults, describe_faults, validate_fault_names
-from emulator import EmulatorConfig
-from emulator.services.face.state import face_state
-from tests.conftest import face_image_bytes
+from emulator import EmulatorConfig, faults
+from emulator.faults import FAULTS, Behaviour, Exchange, Fault, catalogue, describe_faults, register_fault, service_of, validate_fault_names
+from emulator.routing import Reply
+from emulator.services import registered_services
 from tests.unit.emulator.conftest import H, make_client
 
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-OCTET = {**H, "content-type": "application/octet-stream"}
-
-ERRORS = {"auth_missing", "not_trained", "get_missing", "get_deleted", "bad_json"}
-STATUS_READS = {"status_t0", "status_run", "status_run_again", "status_done", "status_done_again", "status_empty", "status_empty_again", "status_v10_t0", "status_v10_done"}
-OP_READS = {"op_t0", "op_run", "op_run_again", "op_done", "op_done_again"}
-TRAINS = {"train", "train_empty", "train_v10"}
+ROOT = Path(__file__).resolve().parents[3]
+CORE = sorted([*ROOT.glob("emulator/*.py"), *ROOT.glob("emulator/pipeline/*.py")])
 
 
-def _record(response: Any) -> dict[str, Any]:
-    text = _UUID.sub("<uuid>", response.text)
-    headers = {k: _UUID.sub("<uuid>", v) for k, v in response.headers.items() if k in ("x-ms-error-code", "operation-location", "content-type")}
-    return {"status": response.status_code, "headers": headers, "text": text}
+def _spec_versions(service: str) -> list[str]:
+    document = yaml.safe_load((ROOT / "specs" / f"{service}.yaml").read_text(encoding="utf-8"))
+    return [str(v) for v in document["info"]["x-api-versions"]]
 
 
-def _populated(client: Any, base: str) -> None:
-    assert client.put(base, json={"name": "n"}, headers=H).status_code == 200
-    pid = client.post(f"{base}/persons", json={"name": "p"}, headers=H).json()["personId"]
-    assert client.post(f"{base}/persons/{pid}/persistedfaces", content=face_image_bytes(), headers=OCTET).status_code == 200
+def test_every_catalogue_entry_lists_concrete_versions_of_its_spec() -> None:
+    entries = catalogue()
+    assert {e["name"] for e in entries} == set(FAULTS) and len(entries) == len(FAULTS)
+    for entry in entries:
+        assert set(entry) == {"name", "service", "api_versions", "expected_check", "description", "breaks"}
+        every = _spec_versions(entry["service"])
+        assert entry["api_versions"], entry["name"]
+        assert set(entry["api_versions"]) <= set(every), entry["name"]
+        assert entry["api_versions"] == [v for v in every if v in entry["api_versions"]]  # oldest first, no repeats
+        if not FAULTS[entry["name"]].api_versions:
+            assert entry["api_versions"] == every
 
 
-def transcript(faults: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
-    client, clock = make_client(training_seconds=10, faults=faults)
-    out: dict[str, dict[str, Any]] = {}
-    out["auth_missing"] = _record(client.get("/face/v1.2/persongroups"))
-    g = "/face/v1.2/persongroups/g"
-    _populated(client, g)
-    out["not_trained"] = _record(client.get(f"{g}/training", headers=H))
-    out["get_missing"] = _record(client.get("/face/v1.2/persongroups/missing", headers=H))
-    out["bad_json"] = _record(client.put("/face/v1.2/persongroups/j", content=b"{", headers={**H, "content-type": "application/json"}))
-    train = client.post(f"{g}/train", headers=H)
-    out["train"] = _record(train)
-    # every run reaches the same operation id path, independent of the header faults
-    with face_state(client.app.state.store, H["Ocp-Apim-Subscription-Key"]) as state:
-        op = f"/face/v1.2/operations/{state.groups[('persongroups', 'g')].operation_id}"
-    out["status_t0"], out["op_t0"] = _record(client.get(f"{g}/training", headers=H)), _record(client.get(op, headers=H))
-    clock.advance(5)
-    out["status_run"], out["op_run"] = _record(client.get(f"{g}/training", headers=H)), _record(client.get(op, headers=H))
-    out["status_run_again"], out["op_run_again"] = _record(client.get(f"{g}/training", headers=H)), _record(client.get(op, headers=H))
-    clock.advance(15)
-    out["status_done"], out["op_done"] = _record(client.get(f"{g}/training", headers=H)), _record(client.get(op, headers=H))
-    out["status_done_again"], out["op_done_again"] = _record(client.get(f"{g}/training", headers=H)), _record(client.get(op, headers=H))
-    e = "/face/v1.2/persongroups/e"
-    client.put(e, json={"name": "empty"}, headers=H)
-    out["train_empty"] = _record(client.post(f"{e}/train", headers=H))
-    clock.advance(20)
-    out["status_empty"] = _record(client.get(f"{e}/training", headers=H))
-    out["status_empty_again"] = _record(client.get(f"{e}/training", headers=H))
-    v10 = "/face/v1.0/persongroups/old"
-    _populated(client, v10)
-    out["train_v10"] = _record(client.post(f"{v10}/train", headers=H))
-    out["status_v10_t0"] = _record(client.get(f"{v10}/training", headers=H))
-    clock.advance(20)
-    out["status_v10_done"] = _record(client.get(f"{v10}/training", headers=H))
-    client.delete(g, headers=H)
-    out["get_deleted"] = _record(client.get(g, headers=H))
-    return out
-
-
-FAITHFUL = None
-
-
-def _faithful() -> dict[str, dict[str, Any]]:
-    global FAITHFUL
-    if FAITHFUL is None:
-        FAITHFUL = transcript()
-    return FAITHFUL
-
-
-def _status_of(record: dict[str, Any]) -> Any:
-    match = re.search(r'"status":"([^"]*)"', record["text"])
-    return match.group(1) if match else record["status"]
-
-
-EXPECTED_DIFF = {
-    "train-returns-200": TRAINS,
-    "drop-operation-location": {"train", "train_empty"},
-    "drop-error-code-header": ERRORS,
-    "error-code-header-mismatch": ERRORS,
-    "plaintext-errors": ERRORS,
-    "generic-not-found-code": {"not_trained", "get_missing", "get_deleted"},
-    "status-wrong-casing": STATUS_READS | OP_READS,
-    "status-goes-backwards": {"status_run_again", "op_run_again"},
-    "terminal-not-sticky": {"status_empty_again"},
-    "operations-disagree": {"op_done", "op_done_again"},
-    "unparsable-timestamps": STATUS_READS | OP_READS,
-    "timestamps-out-of-order": OP_READS | {"status_done", "status_done_again", "status_v10_done"},
-    "not-trained-returns-200": {"not_trained"},
-    "empty-group-succeeds": {"status_empty", "status_empty_again"},
-    "auth-ignored": {"auth_missing"},
-    "deleted-group-readable": {"get_deleted"},
-}
-# Timing faults change when things happen (and so every timestamp); compare their statuses only.
-EXPECTED_STATUS_DIFF = {
-    "training-never-finishes": {"status_done", "op_done", "status_done_again", "op_done_again", "status_empty", "status_empty_again", "status_v10_done"},
-    "instant-training": {"status_t0", "op_t0", "status_run", "op_run", "status_run_again", "op_run_again", "status_v10_t0"},
-}
-
-
-def test_every_fault_has_an_expectation_and_metadata() -> None:
-    core = {name: cls for name, cls in FAULTS.items() if cls.__module__ == "emulator.faults"}
-    assert set(core) == set(EXPECTED_DIFF) | set(EXPECTED_STATUS_DIFF)
+def test_catalogue_names_the_service_of_the_package_that_registers_each_fault() -> None:
+    by_name = {e["name"]: e for e in catalogue()}
+    services = {s.name for s in registered_services()}
     for name, cls in FAULTS.items():
-        assert cls.name == name and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name)
-        assert cls.description and cls.breaks and re.fullmatch(r"[a-z_]+", cls.expected_check)
-    assert FAULTS["train-returns-200"].expected_check == "status_code_documented"
-    assert FAULTS["instant-training"].expected_check == "lro_not_instant"
+        package = cls.__module__.split(".")
+        assert package[:2] == ["emulator", "services"], f"{name} is defined outside a service package"
+        assert by_name[name]["service"] == service_of(cls) in services
+        assert by_name[name]["expected_check"] == cls.expected_check
+    assert by_name["train-returns-200"]["service"] == "face"
+    assert by_name["speaker-enrollment-count-stuck"]["service"] == "speaker"
+    assert by_name["voice-create-returns-200"]["service"] == "customvoice"
 
 
-def test_faithful_transcript_is_as_documented() -> None:
-    t = _faithful()
-    assert t["train"]["status"] == 202 and t["train"]["headers"]["operation-location"].endswith("/face/v1.2/operations/<uuid>")
-    assert [_status_of(t[k]) for k in ("status_t0", "status_run", "status_done", "status_done_again")] == ["notStarted", "running", "succeeded", "succeeded"]
-    assert _status_of(t["status_empty_again"]) == "failed" and _status_of(t["status_v10_t0"]) == "nonstarted"
-    assert {t[k]["status"] for k in ERRORS} == {401, 404, 400}
+def test_versions_follow_the_spec_where_an_operation_is_missing() -> None:
+    """Faults on /operations (and its header) list only the versions whose spec has GetOperationResult."""
+    document = yaml.safe_load((ROOT / "specs" / "face.yaml").read_text(encoding="utf-8"))
+    op_versions = None
+    for path_item in document["paths"].values():
+        for operation in path_item.values():
+            if isinstance(operation, dict) and operation.get("operationId") == "GetOperationResult":
+                op_versions = operation.get("x-api-versions")
+    assert op_versions
+    by_name = {e["name"]: e for e in catalogue()}
+    assert by_name["operations-disagree"]["api_versions"] == op_versions
+    assert by_name["drop-operation-location"]["api_versions"] == op_versions
 
 
-@pytest.mark.parametrize("fault", sorted(EXPECTED_DIFF))
-def test_fault_changes_exactly_its_responses(fault: str) -> None:
-    faithful, faulty = _faithful(), transcript((fault,))
-    differing = {label for label in faithful if faithful[label] != faulty[label]}
-    assert differing == EXPECTED_DIFF[fault]
+def test_list_faults_cli_prints_the_catalogue_as_json() -> None:
+    proc = subprocess.run([sys.executable, "-m", "emulator", "--list-faults"], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    printed = json.loads(proc.stdout)
+    assert printed == catalogue()
+    assert all(isinstance(e["api_versions"], list) and e["api_versions"] for e in printed)
 
 
-@pytest.mark.parametrize("fault", sorted(EXPECTED_STATUS_DIFF))
-def test_timing_fault_changes_exactly_its_statuses(fault: str) -> None:
-    faithful, faulty = _faithful(), transcript((fault,))
-    differing = {label for label in faithful if _status_of(faithful[label]) != _status_of(faulty[label])}
-    assert differing == EXPECTED_STATUS_DIFF[fault]
+def test_knob_faults_apply_to_every_version() -> None:
+    """A Behaviour knob is per service, not per version, so a fault that turns one cannot claim fewer versions."""
+    for cls in FAULTS.values():
+        if cls.adjust is not Fault.adjust:
+            assert cls.api_versions == (), cls.name
+            assert cls.transform is Fault.transform, f"{cls.name}: one hook per fault"
 
 
-def test_fault_specifics() -> None:
-    t = transcript(("status-wrong-casing", "generic-not-found-code"))
-    assert _status_of(t["status_t0"]) == "NotStarted" and _status_of(t["status_v10_t0"]) == "notStarted"
-    assert t["get_missing"]["headers"]["x-ms-error-code"] == "NotFound" and '"code":"NotFound"' in t["get_missing"]["text"]
-    t = transcript(("plaintext-errors",))
-    assert t["get_missing"]["headers"]["content-type"].startswith("text/plain")
-    assert t["get_missing"]["text"] == "Person group is not found."
-    t = transcript(("error-code-header-mismatch", "status-goes-backwards", "terminal-not-sticky"))
-    assert t["get_missing"]["headers"]["x-ms-error-code"] != "PersonGroupNotFound"
-    assert _status_of(t["status_run_again"]) == "notStarted" and _status_of(t["op_run_again"]) == "notStarted"
-    assert _status_of(t["status_empty_again"]) == "running"
-    t = transcript(("unparsable-timestamps", "not-trained-returns-200"))
-    assert re.search(r'"createdDateTime":"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M"', t["status_t0"]["text"])
-    assert t["not_trained"]["status"] == 200 and _status_of(t["not_trained"]) == "notStarted"
+def test_every_knob_is_used_by_some_fault_and_documented() -> None:
+    source = (ROOT / "emulator" / "faults.py").read_text(encoding="utf-8")
+    faithful = Behaviour()
+    turned: set[str] = set()
+    for cls in FAULTS.values():
+        after = cls().adjust(faithful)
+        turned |= {f.name for f in fields(Behaviour) if getattr(after, f.name) != getattr(faithful, f.name)}
+    assert turned == {f.name for f in fields(Behaviour)}
+    for f in fields(Behaviour):
+        assert f'{f.name}: ' in source and '"""' in source.split(f"    {f.name}:", 1)[1].splitlines()[1]
+
+
+def test_no_fault_is_defined_in_the_core() -> None:
+    """Core modules define no fault class (the imports of the core are checked by tests/test_layering.py)."""
+    for path in CORE:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                assert not any(getattr(b, "id", None) == "Fault" for b in node.bases), f"{path.name} defines fault {node.name}"
+
+
+def test_core_errors_and_faults_name_no_service_code() -> None:
+    for path in (ROOT / "emulator" / "errors.py", ROOT / "emulator" / "faults.py", ROOT / "emulator" / "app.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        prose = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}  # docstrings, attribute docs
+        code = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in prose]
+        for text in code:
+            assert not any(word in text for word in ("PersonGroup", "face", "speaker", "customvoice")), f"{path.name}: {text!r}"
+
+
+def test_register_fault_rejects_a_fault_outside_a_service_and_bad_versions() -> None:
+    class Orphan(Fault):
+        name = "orphan"
+        description = breaks = "x"
+        expected_check = "some_check"
+
+    with pytest.raises(TypeError, match="service package"):
+        register_fault(Orphan)
+
+    class BadVersions(Fault):
+        name = "bad-versions"
+        description = breaks = "x"
+        expected_check = "some_check"
+        service = "face"
+        api_versions = "v1.2"  # type: ignore[assignment]
+
+    with pytest.raises(TypeError, match="api_versions"):
+        register_fault(BadVersions)
+    assert "orphan" not in FAULTS and "bad-versions" not in FAULTS
+
+
+def test_catalogue_rejects_a_version_its_spec_does_not_describe(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Misdated(Fault):
+        name = "misdated"
+        description = breaks = "x"
+        expected_check = "some_check"
+        service = "face"
+        api_versions = ("v9.9",)
+
+    monkeypatch.setitem(FAULTS, "misdated", Misdated)
+    with pytest.raises(ValueError, match="v9.9"):
+        catalogue()
 
 
 def test_unknown_fault_names_list_the_valid_ones() -> None:
@@ -166,27 +158,58 @@ def test_unknown_fault_names_list_the_valid_ones() -> None:
         EmulatorConfig(faults=("nope",))
     with pytest.raises(ValueError):
         validate_fault_names(["train-returns-200", "bogus"])
-    assert "train-returns-200" in describe_faults()
+    assert "train-returns-200: " in describe_faults()
 
 
-def test_behaviour_knobs() -> None:
-    b = Behaviour()
-    for fault in build_faults(["auth-ignored", "empty-group-succeeds", "deleted-group-readable", "instant-training"]):
-        b = fault.adjust(b)
-    assert (b.enforce_auth, b.empty_group_fails, b.deleted_groups_readable, b.training_scale) == (False, False, True, 0.0)
-    assert Behaviour() == Behaviour(True, True, False, 1.0)
+class _Stamp(Fault):
+    """Test fault: stamps every reply of its service, in the versions it lists."""
+
+    name = "test-stamp"
+    description = breaks = "stamps replies"
+    expected_check = "none"
+    service = "face"
+    api_versions = ("v1.2",)
+
+    def transform(self, exchange: Exchange, reply: Reply) -> Reply:
+        return replace(reply, headers={**reply.headers, "x-stamp": f"{exchange.service}:{exchange.version}"})
 
 
-def test_catalogue_lists_every_fault_with_its_service() -> None:
-    from emulator.faults import catalogue, service_of
+def test_pipeline_applies_a_transform_to_its_service_and_versions_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(FAULTS, _Stamp.name, _Stamp)
+    client, _ = make_client(faults=(_Stamp.name,))
+    assert client.get("/face/v1.2/persongroups", headers=H).headers.get("x-stamp") == "face:v1.2"
+    assert "x-stamp" not in client.get("/face/v1.0/persongroups", headers=H).headers
+    speaker = client.get("/speaker-recognition/identification/text-independent/profiles", params={"api-version": "2021-09-05"}, headers=H)
+    assert speaker.status_code == 200 and "x-stamp" not in speaker.headers
+    assert "x-stamp" not in client.get("/nowhere", headers=H).headers
 
-    entries = catalogue()
-    assert {e["name"] for e in entries} == set(FAULTS)
-    by_name = {e["name"]: e for e in entries}
-    assert by_name["train-returns-200"]["service"] == "face"
-    assert by_name["delete-returns-204"]["service"] == "face"
-    speaker = [e for e in entries if e["name"].startswith("speaker-enrollment")]
-    assert speaker and all(e["service"] == "speaker" for e in speaker)
-    for cls in FAULTS.values():
-        assert service_of(cls) in {"face", "speaker", "customvoice"}
-        assert by_name[cls.name]["expected_check"] == cls.expected_check
+
+def test_a_services_knob_fault_leaves_other_services_alone() -> None:
+    client, _ = make_client(faults=("auth-ignored",))
+    assert client.get("/face/v1.2/persongroups").status_code == 200
+    speaker = client.get("/speaker-recognition/identification/text-independent/profiles", params={"api-version": "2021-09-05"})
+    assert speaker.status_code == 401
+    behaviours = client.app.state.behaviours
+    assert behaviours["face"].enforce_auth is False
+    assert all(b == Behaviour() for name, b in behaviours.items() if name != "face")
+
+
+def test_a_services_reply_fault_leaves_other_services_alone() -> None:
+    client, _ = make_client(faults=("drop-error-code-header",))
+    assert "x-ms-error-code" not in client.get("/face/v1.2/persongroups/missing", headers=H).headers
+    missing = "/speaker-recognition/identification/text-independent/profiles/00000000-0000-0000-0000-000000000001"
+    speaker = client.get(missing, params={"api-version": "2021-09-05"}, headers=H)
+    assert speaker.status_code == 404 and speaker.headers["x-ms-error-code"]
+
+
+def test_fault_module_exports_only_the_mechanism() -> None:
+    public: dict[str, Any] = {n: getattr(faults, n) for n in faults.__all__}
+    assert not [n for n, v in public.items() if isinstance(v, type) and issubclass(v, Fault) and v is not Fault]
+
+
+def test_every_service_has_its_spec_and_serves_its_versions() -> None:
+    """Fault versions are resolved from specs/<service>.yaml, so each service's spec must exist and match it."""
+    for service in registered_services():
+        document = yaml.safe_load((ROOT / "specs" / f"{service.name}.yaml").read_text(encoding="utf-8"))
+        assert document["info"]["x-service"] == service.name
+        assert list(service.versions.supported) == _spec_versions(service.name) == list(faults.spec_versions(service.name))

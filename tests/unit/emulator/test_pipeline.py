@@ -33,7 +33,7 @@ def _request(chunks: list[bytes], headers: dict[str, str] | None = None) -> tupl
 
 def test_read_body_stops_right_after_the_limit() -> None:
     request, calls = _request([b"a" * 10] * 100)
-    too_big = errors.invalid_image_size("Image size is too big.")
+    too_big = errors.request_too_large(25)
     with pytest.raises(ApiError) as info:
         asyncio.run(validation.read_body(request, 25, too_big))
     assert info.value is too_big
@@ -157,7 +157,7 @@ def test_unhandled_exception_is_a_json_500_without_details() -> None:
         prefix="/boom",
         routes=(Route("Boom", "GET", "/{apiVersion}/x", boom, validate),),
         envelope=errors.azure_envelope,
-        versions=ApiVersionPolicy("path", ("v1",), errors.unsupported_api_version),
+        versions=ApiVersionPolicy("path", ("v1",), lambda v: errors.resource_not_found()),
         auth_error=lambda v: errors.access_denied("401"),
     )
     client = TestClient(create_app(EmulatorConfig(), services=(svc,)), raise_server_exceptions=False)

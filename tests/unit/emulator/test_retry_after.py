@@ -43,3 +43,20 @@ def test_faithful_emulator_sends_no_retry_after() -> None:
 def test_retry_after_must_be_whole_seconds(bad) -> None:
     with pytest.raises(ValueError, match="retry_after"):
         EmulatorConfig(keys=(KEY,), retry_after=bad)
+
+
+def test_each_service_says_which_of_its_reads_are_in_progress() -> None:
+    from emulator.routing import Reply
+    from emulator.services import registered_services
+
+    services = {s.name: s for s in registered_services()}
+    assert all(s.in_progress is not None for s in services.values())
+    cases = {
+        "face": ({"status": "nonstarted"}, {"status": "running"}, {"status": "succeeded"}),
+        "speaker": ({"enrollmentStatus": "Training"}, {"enrollmentStatus": "Training"}, {"enrollmentStatus": "Enrolling"}),
+        "customvoice": ({"status": "NotStarted"}, {"status": "Running"}, {"status": "Failed"}),
+    }
+    for name, (waiting, running, other) in cases.items():
+        in_progress = services[name].in_progress
+        assert in_progress(Reply(200, json=waiting)) and in_progress(Reply(200, json=running)), name
+        assert not in_progress(Reply(200, json=other)) and not in_progress(Reply(404, json=running)), name

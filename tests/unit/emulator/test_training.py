@@ -3,6 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from emulator.services.face.train import data_weight
 from emulator.training import TrainingState, derive, start_training, training_duration
 
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
@@ -20,12 +21,12 @@ def _record(duration: float = 10.0, succeeds: bool = True, previous=None, submit
 
 
 def test_duration_grows_with_persons_and_faces() -> None:
-    assert training_duration(10, persons=0, faces=0) == 10
-    assert training_duration(10, persons=2, faces=10) == pytest.approx(10 * (1 + 0.1 + 0.1))
-    assert training_duration(10, persons=1, faces=1, scale=0) == 0
-    assert math.isinf(training_duration(10, persons=1, faces=1, scale=math.inf))
+    assert training_duration(10) == 10
+    assert training_duration(10, weight=data_weight(2, 10)) == pytest.approx(10 * (1 + 0.1 + 0.1))
+    assert training_duration(10, weight=1.2, scale=0) == 0
+    assert math.isinf(training_duration(10, weight=1.2, scale=math.inf))
     with pytest.raises(ValueError):
-        training_duration(-1, persons=0, faces=0)
+        training_duration(-1)
 
 
 def test_status_is_not_started_then_running_then_succeeded() -> None:
