@@ -82,6 +82,7 @@ class RunConfig:
     checks: tuple[str, ...] = ()  # empty: all
     emulator_training_seconds: float = 0.3
     emulator_faults: tuple[str, ...] = ()
+    emulator_mutations: tuple[str, ...] = ()  # blind mutants, OPERATOR@operationId[@apiVersion] (--mutate)
     request_timeout_s: float = 30.0
     # Jobs mix CPU work with waiting on the target (round trips, training), so more workers than
     # cores pay off: 4 measured best on 2 cores (benchmarks/gate_time.py).
@@ -135,7 +136,12 @@ class RunResult:
 
 @contextmanager
 def embedded_emulator(
-    *, key: str | tuple[str, ...], training_seconds: float, faults: tuple[str, ...] = (), timeout_s: float = 30.0
+    *,
+    key: str | tuple[str, ...],
+    training_seconds: float,
+    faults: tuple[str, ...] = (),
+    mutations: tuple[str, ...] = (),
+    timeout_s: float = 30.0,
 ) -> Iterator[str]:
     """Start ``python -m emulator`` on a free loopback port; yield its base URL; stop it after.
 
@@ -147,6 +153,8 @@ def embedded_emulator(
         cmd += ["--key", one]
     for fault in faults:
         cmd += ["--fault", fault]
+    for mutant in mutations:
+        cmd += ["--mutate", mutant]
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     lines: list[str] = []
@@ -245,7 +253,10 @@ def run(
         tasks = [(k, (job,)) for k, job in zip(keys, jobs)] if not config.key else _tasks_by_service(config.key, jobs)
         try:
             with embedded_emulator(
-                key=tuple(dict.fromkeys(keys)), training_seconds=config.emulator_training_seconds, faults=config.emulator_faults
+                key=tuple(dict.fromkeys(keys)),
+                training_seconds=config.emulator_training_seconds,
+                faults=config.emulator_faults,
+                mutations=config.emulator_mutations,
             ) as url:
                 return _run_against(url, tasks, True, config, plan, emit, events, started, on_progress)
         except ConfigError as exc:

@@ -8,6 +8,7 @@
 6. handler         ``services/<svc>/*.py``      thin: validated inputs -> store -> reply
 7. error mapping   ``pipeline/error_mapping.py`` ``ApiError`` -> envelope; anything else -> JSON 500
 8. faults          ``faults.py``                opt-in reply rewrites (none by default)
+9. mutations       ``mutations.py``             opt-in blind rewrites of one operation's 2xx replies (none by default)
 
 Starlette's own 404/405/500 paths are also mapped to the JSON envelope, so no request ever
 gets an HTML/plain-text error or a traceback. The emulator never sends ``Retry-After``.
@@ -32,6 +33,7 @@ from emulator import errors
 from emulator.config import EmulatorConfig
 from emulator.errors import ApiError, ErrorEnvelope
 from emulator.faults import Behaviour, Exchange, build_faults
+from emulator.mutations import Call, build_mutants
 from emulator.pipeline import api_version, auth, error_mapping, request_id, validation
 from emulator.routing import HandlerContext, Reply, RouteNotResolved, Router, ServiceDefinition
 from emulator.services import registered_services
@@ -49,6 +51,7 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
     config = config or EmulatorConfig()
     router = Router(services if services is not None else registered_services())
     faults = build_faults(config.faults)
+    mutants = build_mutants(config.mutations)
     behaviour = Behaviour()
     for fault in faults:
         behaviour = fault.adjust(behaviour)
@@ -109,6 +112,9 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
             )
             for fault in faults:
                 reply = fault.transform(exchange, reply)
+        if mutants:  # 9. mutations
+            call = Call(exchange_info["key"], request.method, request.scope["path"])
+            reply = mutants.apply(service.name if service else None, exchange_info["operation_id"], exchange_info["version"], call, reply)
         if config.retry_after is not None and _in_progress(reply):
             reply.headers["Retry-After"] = str(config.retry_after)
         request_id.stamp(reply.headers, rid, request.headers)
