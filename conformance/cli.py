@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--sample", type=int, default=None, metavar="N", help="run N blind mutants chosen with --seed, every operator represented (default: all)")
     st.add_argument("--only", choices=["faults", "mutants"], default=None, help="run only the named faults or only the blind mutants")
     st.add_argument("--seed", type=int, default=0)
-    st.add_argument("--workers", type=int, default=2, help="parallel runs (default 2)")
+    st.add_argument("--workers", type=int, default=None, help="parallel runs (default: 2 x CPUs)")
     st.add_argument("--max-examples", type=int, default=2, help="stateless examples per operation and mode (default 2)")
     st.add_argument("--poll-timeout", type=float, default=5.0)
     st.add_argument("--report-dir", default=None, help="also write selftest.json and selftest.md here")
@@ -172,7 +172,7 @@ def _cmd_checks() -> int:
 def _cmd_selftest(args: argparse.Namespace) -> int:
     from conformance import selftest
 
-    if args.workers < 1 or args.max_examples < 1 or args.poll_timeout <= 0 or (args.sample is not None and args.sample < 1):
+    if (args.workers is not None and args.workers < 1) or args.max_examples < 1 or args.poll_timeout <= 0 or (args.sample is not None and args.sample < 1):
         print("conformance: error: --workers, --max-examples and --sample must be >= 1, --poll-timeout > 0", file=sys.stderr)
         return runner.EXIT_USAGE
     kinds = {"faults": {"named": True, "blind": False}, "mutants": {"named": False, "blind": True}}.get(args.only, {})

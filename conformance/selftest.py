@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import random
 import subprocess
 import sys
@@ -348,49 +349,64 @@ def _finding_key(finding: Any) -> tuple:
     return (finding.check, finding.phase, finding.operation_id, finding.scenario)
 
 
-_MutantJob = tuple[str, str, str, tuple[dict[str, Any], ...], dict[str, frozenset], _Options]
+@dataclass(frozen=True)
+class _MutantRun:
+    """What one version of a mutant's run reported, before it is judged against its control."""
+
+    entry: dict[str, Any]
+    findings: frozenset[tuple]
+    phases: tuple[str, ...]
+    duration_s: float
+    exit_code: int
+    error: str | None
+
+    def judge(self, baseline: frozenset[tuple]) -> MutantResult:
+        new = self.findings - baseline
+        e = self.entry
+        return MutantResult(
+            mutant=e["mutant"],
+            operator=e["operator"],
+            service=e["service"],
+            api_version=e["apiVersion"],
+            operation_id=e["operationId"],
+            killed=bool(new),
+            new_findings=tuple(sorted(f"{check} ({op or scenario or '-'})" for check, _, op, scenario in new)),
+            duration_s=self.duration_s,
+            exit_code=self.exit_code,
+            phases=self.phases,
+            error=self.error,
+        )
 
 
-def _run_mutant(args: _MutantJob) -> list[MutantResult]:
-    """One emulator with ``operator@operationId`` and every listed version of it; killed per version
-    by a finding its control does not have; the stateless phase (that operation only) only where the
-    stateful phase did not kill it."""
-    operator, service, operation, entries, baselines, options = args
+def _run_mutant(args: tuple[tuple[dict[str, Any], ...], _Options]) -> list[_MutantRun]:
+    """One emulator with ``operator@operationId`` for every listed version of it; the stateless phase
+    (that operation only) for the versions whose stateful phase reported nothing.
+
+    Runs do not wait for the controls: a mutant is judged against its control afterwards
+    (:meth:`_MutantRun.judge`); the faithful control is clean, so "reported nothing" is the same test.
+    """
+    entries, options = args
+    operator, service, operation = entries[0]["operator"], entries[0]["service"], entries[0]["operationId"]
     versions = tuple(e["apiVersion"] for e in entries)
     t0 = time.monotonic()
     phases: dict[str, list[str]] = {v: [] for v in versions}
-    new: dict[str, set[tuple]] = {v: set() for v in versions}
+    found: dict[str, set[tuple]] = {v: set() for v in versions}
     exit_code, error = runner.EXIT_OK, None
     todo = versions
     for phase, extra in _phases_plan({"operations": (operation,)}, False):
         result = runner.run(_config(options, service, todo, phase, emulator_mutations=(f"{operator}@{operation}",), **extra))
         for f in result.findings:
-            if f.version in todo and _finding_key(f) not in baselines[f.version]:
-                new[f.version].add(_finding_key(f))
+            if f.version in todo:
+                found[f.version].add(_finding_key(f))
         for v in todo:
             phases[v] += phase
         exit_code, error = max(exit_code, result.exit_code), error or _error(result)
-        todo = tuple(v for v in todo if not new[v])
+        todo = tuple(v for v in todo if not found[v])
         if not todo or result.exit_code in (runner.EXIT_USAGE, runner.EXIT_UNREACHABLE):
             break
     duration = round((time.monotonic() - t0) / len(versions), 2)
-    broken = exit_code in (runner.EXIT_USAGE, runner.EXIT_UNREACHABLE)
-    return [
-        MutantResult(
-            mutant=e["mutant"],
-            operator=operator,
-            service=service,
-            api_version=e["apiVersion"],
-            operation_id=operation,
-            killed=bool(new[e["apiVersion"]]),
-            new_findings=tuple(sorted(f"{check} ({op or scenario or '-'})" for check, _, op, scenario in new[e["apiVersion"]])),
-            duration_s=duration,
-            exit_code=runner.EXIT_FINDINGS if new[e["apiVersion"]] else exit_code,
-            phases=tuple(phases[e["apiVersion"]]),
-            error=error if broken else None,
-        )
-        for e in entries
-    ]
+    broken = error if exit_code in (runner.EXIT_USAGE, runner.EXIT_UNREACHABLE) else None
+    return [_MutantRun(e, frozenset(found[e["apiVersion"]]), tuple(phases[e["apiVersion"]]), duration, exit_code, broken) for e in entries]
 
 
 def _run_control(args: tuple[str, str, _Options, tuple[str, ...] | None]) -> ControlResult:
@@ -414,32 +430,28 @@ def _schedule(
     options: _Options,
     workers: int,
 ) -> tuple[list[ControlResult], list[FaultResult], list[MutantResult]]:
-    """Controls and faults first; the mutants once the controls they are judged against are known.
+    """Every control, fault and mutant run in one pool (the longest first); mutants judged at the end.
 
     Mutants are grouped by (operator, operation): one emulator serves every listed version of one.
     """
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for e in mutant_entries:
         groups.setdefault((e["operator"], e["service"], e["operationId"]), []).append(e)
-
-    def mutant_jobs(controls: list[ControlResult]) -> list[_MutantJob]:
-        baselines = {(c.service, c.api_version): frozenset(_finding_key(f) for f in c.findings) for c in controls}
-        return [
-            (op, svc, operation, tuple(es), {e["apiVersion"]: baselines[(svc, e["apiVersion"])] for e in es}, options)
-            for (op, svc, operation), es in groups.items()
-        ]
-
+    mutant_jobs = sorted(((tuple(es), options) for es in groups.values()), key=lambda job: -len(job[0]))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         controls = [_run_control(job) for job in control_jobs]
         faults = [r for job in fault_jobs for r in _run_fault(job)]
-        return controls, faults, [r for job in mutant_jobs(controls) for r in _run_mutant(job)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        pending_controls = [pool.apply_async(_run_control, (job,)) for job in control_jobs]
-        pending_faults = [pool.apply_async(_run_fault, (job,)) for job in fault_jobs]
-        controls = [p.get() for p in pending_controls]
-        pending_mutants = [pool.apply_async(_run_mutant, (job,)) for job in mutant_jobs(controls)]
-        faults = [r for p in pending_faults for r in p.get()]
-        return controls, faults, [r for p in pending_mutants for r in p.get()]
+        runs = [r for job in mutant_jobs for r in _run_mutant(job)]
+    else:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pending_controls = [pool.apply_async(_run_control, (job,)) for job in control_jobs]
+            pending_faults = [pool.apply_async(_run_fault, (job,)) for job in fault_jobs]
+            pending_mutants = [pool.apply_async(_run_mutant, (job,)) for job in mutant_jobs]
+            controls = [p.get() for p in pending_controls]
+            faults = [r for p in pending_faults for r in p.get()]
+            runs = [r for p in pending_mutants for r in p.get()]
+    baselines = {(c.service, c.api_version): frozenset(_finding_key(f) for f in c.findings) for c in controls}
+    return controls, faults, [run.judge(baselines[(run.entry["service"], run.entry["apiVersion"])]) for run in runs]
 
 
 def _select(
@@ -462,7 +474,7 @@ def run_selftest(
     sample: int | None = None,
     named: bool | None = None,
     blind: bool | None = None,
-    workers: int = 2,
+    workers: int | None = None,
     max_examples: int = 2,
     poll_timeout_s: float = 5.0,
     training_seconds: float = 0.2,
@@ -473,7 +485,8 @@ def run_selftest(
     ``faults`` selects named faults, ``operators`` / ``mutants`` (``OPERATOR@operationId@apiVersion``)
     blind mutants; ``services`` narrows both. Naming only faults runs no blind mutants and naming only
     mutants or operators runs no named faults, unless ``named`` / ``blind`` say otherwise. ``sample``
-    keeps that many blind mutants (:func:`sample_mutants`, seeded with ``seed``).
+    keeps that many blind mutants (:func:`sample_mutants`, seeded with ``seed``). ``workers`` parallel
+    runs (default 2 x CPUs, as the runner: runs mostly wait on training and polls).
     """
     t0 = time.monotonic()
     if named is None:
@@ -484,11 +497,13 @@ def run_selftest(
     if unknown_services:
         raise runner.ConfigError(f"unknown service(s) {', '.join(unknown_services)}; known: {', '.join(spec_module.services())}")
     options = _Options(max_examples, poll_timeout_s, training_seconds, seed)
+    workers = workers if workers is not None else max(2, 2 * (os.cpu_count() or 1))
 
     fault_jobs: list[tuple[dict[str, Any], tuple[str, ...], _Options]] = []
     if named or faults:
         selected = _select(load_catalogue(), faults, "name", "fault")
         fault_jobs = [(e, fault_versions(e), options) for e in selected if not services or e["service"] in services]
+        fault_jobs.sort(key=lambda job: -len(job[1]))  # the longest runs first: a shorter tail on the pool
         if not named:
             fault_jobs = []
     mutant_entries: list[dict[str, Any]] = []
