@@ -42,24 +42,18 @@ def test_catalogue_has_at_least_30_faults_over_all_services_and_versions(result:
     assert len(result.faults) > len(faults)
 
 
-def _declared(fault: str) -> bool:
-    entry = next(e for e in selftest.load_catalogue() if e["name"] == fault)
-    return bool(entry.get("api_versions") or entry.get("api_version"))
-
-
 def test_every_fault_is_caught_in_every_version_it_applies_to(result: selftest.SelftestResult) -> None:
     missed = [f for f in result.faults if not f.caught]
     # A catalogue entry that declares its versions must be caught in each. One that does not is run in
     # every version of its service; there it must be caught at least in the service's default version.
-    undeclared = {f.fault for f in missed if not _declared(f.fault)}
+    declared = {e["name"] for e in selftest.load_catalogue() if e.get("api_versions") or e.get("api_version")}
+    undeclared = {f.fault for f in missed if f.fault not in declared}
     strict = [f"{f.fault} {f.api_version} (expected {f.expected_check}, fired {', '.join(f.fired) or 'nothing'})" for f in missed if f.fault not in undeclared]
     assert strict == [], selftest.render_table(result)
     defaults = {f.fault: spec.default_api_version(f.service) for f in result.faults}
     assert [f.fault for f in missed if f.api_version == defaults[f.fault]] == []
     caught = [f for f in result.faults if f.caught]
     assert all(f.exit_code == 1 and f.expected_first_s is not None for f in caught)
-    if not undeclared:
-        assert result.score == 1.0
 
 
 def test_faithful_emulator_control_is_clean(result: selftest.SelftestResult) -> None:
