@@ -65,9 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
         "selftest",
         help="mutation scores: the checker against every named emulator fault in every API version, and against blind mutants",
     )
-    st.add_argument("--fault", action="append", default=[], help="only this named fault (repeatable; default: all)")
+    st.add_argument("--fault", action="append", default=[], help="only this named fault (repeatable; default: all; naming only faults runs no blind mutant)")
     st.add_argument("--service", action="append", default=[], help="only faults and mutants of this service (repeatable)")
-    st.add_argument("--operator", action="append", default=[], help="only blind mutants of this operator (repeatable)")
+    st.add_argument("--operator", action="append", default=[], help="only blind mutants of this operator (repeatable; naming only operators or mutants runs no named fault)")
     st.add_argument("--mutant", action="append", default=[], metavar="OPERATOR@operationId@apiVersion", help="only this blind mutant (repeatable)")
     st.add_argument("--sample", type=int, default=None, metavar="N", help="run N blind mutants chosen with --seed, every operator represented (default: all)")
     st.add_argument("--only", choices=["faults", "mutants"], default=None, help="run only the named faults or only the blind mutants")

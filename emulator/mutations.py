@@ -14,7 +14,8 @@ Operators (each acts on a 2xx reply of the targeted operation and leaves every o
   204 in that order of preference; 204 only for an empty body);
 * ``enum-case``             changes the case of the first enum-valued string in the body to a
   spelling the enum does not list;
-* ``drop-header``           removes the first (by name) documented response header the reply has;
+* ``drop-header``           removes the first (by name) documented response header the reply has
+  (``Content-Type`` included: the body is then sent without one);
 * ``corrupt-header``        truncates that header's value to its first half;
 * ``regress-terminal-status`` once a status resource (same tenant, version and path) was read with
   a terminal value (``succeeded``, ``failed``, ``enrolled``, ...), later reads report the last

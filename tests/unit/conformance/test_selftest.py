@@ -111,3 +111,11 @@ def test_finding_keys_ignore_per_run_titles() -> None:
     b = {**a, "title": "cc-9z9z-group"}
     assert selftest._finding_key(a) == selftest._finding_key(b)
     assert selftest._finding_key(a) != selftest._finding_key({**a, "operationId": "Other"})
+
+
+def test_cli_rejects_bad_selftest_numbers_before_running_anything(capsys) -> None:
+    from conformance import cli
+
+    for argv in (["--sample", "0"], ["--workers", "0"], ["--max-examples", "0"], ["--poll-timeout", "0"]):
+        assert cli.main(["selftest", *argv]) == 2, argv
+    assert "must be" in capsys.readouterr().err
