@@ -42,7 +42,7 @@ from typing import Any, Iterable
 
 from conformance import runner, spec as spec_module
 from conformance.checks.registry import all_checks
-from conformance.events import Event, FindingRaised, PhaseStarted, RunFinished
+from conformance.events import Event, FindingRaised, PhaseFinished, PhaseStarted, RunFinished
 
 __all__ = [
     "ControlResult",
@@ -251,29 +251,34 @@ def _config(options: _Options, service: str, versions: tuple[str, ...], phases: 
 
 @dataclass
 class _Observed:
-    """One run's findings by version, with the seconds from each version's first phase start to each check's first finding."""
+    """One run, with the seconds from each version's first phase start to its first finding (of each
+    check), and the seconds each version's phases took."""
 
     result: runner.RunResult
     first_any: dict[str, float]
     first_by_check: dict[tuple[str, str], float]
+    phase_s: dict[str, float]
 
 
 def _observe(config: runner.RunConfig) -> _Observed:
     started: dict[str, float] = {}
     first_any: dict[str, float] = {}
     first: dict[tuple[str, str], float] = {}
+    phase_s: dict[str, float] = {}
 
     def on_event(event: Event) -> None:
         now = time.monotonic()
         if isinstance(event, PhaseStarted):
             started.setdefault(event.version, now)
+        elif isinstance(event, PhaseFinished):
+            phase_s[event.version] = phase_s.get(event.version, 0.0) + event.duration_s
         elif isinstance(event, FindingRaised):
             version = event.finding.version
             since = now - started.get(version, now)
             first_any.setdefault(version, since)
             first.setdefault((version, event.finding.check), since)
 
-    return _Observed(runner.run(config, on_event=on_event), first_any, first)
+    return _Observed(runner.run(config, on_event=on_event), first_any, first, phase_s)
 
 
 def _error(result: runner.RunResult) -> str | None:
@@ -316,7 +321,7 @@ def _run_fault(args: tuple[dict[str, Any], tuple[str, ...], _Options]) -> list[F
                 first_any.setdefault(v, spent[v] + observed.first_any[v])
             if (v, expected) in observed.first_by_check:
                 expected_first.setdefault(v, spent[v] + observed.first_by_check[(v, expected)])
-            spent[v] += result.duration_s / len(todo)
+            spent[v] += observed.phase_s.get(v, 0.0)
         exit_code, error = max(exit_code, result.exit_code), error or _error(result)
         todo = tuple(v for v in todo if expected not in fired[v])
         if not todo or result.exit_code in (runner.EXIT_USAGE, runner.EXIT_UNREACHABLE):
@@ -333,7 +338,7 @@ def _run_fault(args: tuple[dict[str, Any], tuple[str, ...], _Options]) -> list[F
             first_finding_s=None if v not in first_any else round(first_any[v], 3),
             expected_first_s=None if v not in expected_first else round(expected_first[v], 3),
             duration_s=duration,
-            exit_code=runner.EXIT_FINDINGS if fired[v] else exit_code,
+            exit_code=runner.EXIT_FINDINGS if fired[v] else (exit_code if error else runner.EXIT_OK),
             breaks=entry.get("breaks", ""),
             error=error,
             phases=tuple(phases[v]),
