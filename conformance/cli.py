@@ -5,7 +5,7 @@ Subcommands:
 * ``conformance run``       check a target (the embedded emulator when no ``--target``)
 * ``conformance emulator``  serve the emulator (runs ``python -m emulator``; never imports it)
 * ``conformance checks``    list every check with its rule and source
-* ``conformance selftest``  the checker's mutation score over the emulator's fault catalogue
+* ``conformance selftest``  the checker's mutation scores: named emulator faults, blind mutants
 
 Exit codes of ``run``: 0 conformant, 1 nonconformance found, 2 usage or configuration
 error, 3 target unreachable, 4 checker error (a defect of this tool, not of the target).
@@ -62,10 +62,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("checks", help="list the checks with their rules and sources")
 
-    st = sub.add_parser("selftest", help="mutation score: run the checker against every emulator fault, and a clean control")
-    st.add_argument("--fault", action="append", default=[], help="only this fault (repeatable; default: all)")
-    st.add_argument("--service", action="append", default=[], help="only faults of this service (repeatable)")
-    st.add_argument("--workers", type=int, default=2, help="parallel runs (default 2)")
+    st = sub.add_parser(
+        "selftest",
+        help="mutation scores: the checker against every named emulator fault in every API version, and against blind mutants",
+    )
+    st.add_argument("--fault", action="append", default=[], help="only this named fault (repeatable; default: all; naming only faults runs no blind mutant)")
+    st.add_argument("--service", action="append", default=[], help="only faults and mutants of this service (repeatable)")
+    st.add_argument("--operator", action="append", default=[], help="only blind mutants of this operator (repeatable; naming only operators or mutants runs no named fault)")
+    st.add_argument("--mutant", action="append", default=[], metavar="OPERATOR@operationId@apiVersion", help="only this blind mutant (repeatable)")
+    st.add_argument("--sample", type=int, default=None, metavar="N", help="run N blind mutants chosen with --seed, every operator represented (default: all)")
+    st.add_argument("--only", choices=["faults", "mutants"], default=None, help="run only the named faults or only the blind mutants")
+    st.add_argument("--seed", type=int, default=0)
+    st.add_argument("--workers", type=int, default=None, help="parallel runs (default: 2 x CPUs)")
     st.add_argument("--max-examples", type=int, default=2, help="stateless examples per operation and mode (default 2)")
     st.add_argument("--poll-timeout", type=float, default=5.0)
     st.add_argument("--report-dir", default=None, help="also write selftest.json and selftest.md here")
@@ -166,16 +174,22 @@ def _cmd_checks() -> int:
 def _cmd_selftest(args: argparse.Namespace) -> int:
     from conformance import selftest
 
-    if args.workers < 1 or args.max_examples < 1 or args.poll_timeout <= 0:
-        print("conformance: error: --workers and --max-examples must be >= 1, --poll-timeout > 0", file=sys.stderr)
+    if (args.workers is not None and args.workers < 1) or args.max_examples < 1 or args.poll_timeout <= 0 or (args.sample is not None and args.sample < 1):
+        print("conformance: error: --workers, --max-examples and --sample must be >= 1, --poll-timeout > 0", file=sys.stderr)
         return runner.EXIT_USAGE
+    kinds = {"faults": {"named": True, "blind": False}, "mutants": {"named": False, "blind": True}}.get(args.only, {})
     try:
         result = selftest.run_selftest(
             faults=tuple(args.fault),
-            services=tuple(args.service),
+            services=tuple(runner.SERVICE_ALIASES.get(s, s) for s in args.service),
+            operators=tuple(args.operator),
+            mutants=tuple(args.mutant),
+            sample=args.sample,
+            seed=args.seed,
             workers=args.workers,
             max_examples=args.max_examples,
             poll_timeout_s=args.poll_timeout,
+            **kinds,
         )
     except runner.ConfigError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)

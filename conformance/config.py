@@ -60,6 +60,7 @@ class RunConfig:
     checks: tuple[str, ...] = ()  # empty: all
     emulator_training_seconds: float = 0.3
     emulator_faults: tuple[str, ...] = ()
+    emulator_mutations: tuple[str, ...] = ()  # blind mutants, OPERATOR@operationId[@apiVersion] (--mutate)
     request_timeout_s: float = 30.0
     rate_limit: str | None = None  # "N/s" or "N/m"; None: DEFAULT_LIVE_RATE_LIMIT for a target, unlimited for the embedded emulator
     # Jobs mix CPU work with waiting on the target (round trips, training), so more workers than

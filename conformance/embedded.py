@@ -26,7 +26,12 @@ _LISTENING = re.compile(r"listening on (https?://\S+)")
 
 @contextmanager
 def embedded_emulator(
-    *, key: str | tuple[str, ...], training_seconds: float, faults: tuple[str, ...] = (), timeout_s: float = 30.0
+    *,
+    key: str | tuple[str, ...],
+    training_seconds: float,
+    faults: tuple[str, ...] = (),
+    mutations: tuple[str, ...] = (),
+    timeout_s: float = 30.0,
 ) -> Iterator[str]:
     """Start ``python -m emulator`` on a free loopback port; yield its base URL; stop it after.
 
@@ -38,6 +43,8 @@ def embedded_emulator(
         cmd += ["--key", one]
     for fault in faults:
         cmd += ["--fault", fault]
+    for mutant in mutations:
+        cmd += ["--mutate", mutant]
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     lines: list[str] = []

@@ -141,7 +141,10 @@ def run(
         tasks = [(k, (job,)) for k, job in zip(keys, jobs)] if not config.key else tasks_by_service(config.key, jobs)
         try:
             with embedded_emulator(
-                key=tuple(dict.fromkeys(keys)), training_seconds=config.emulator_training_seconds, faults=config.emulator_faults
+                key=tuple(dict.fromkeys(keys)),
+                training_seconds=config.emulator_training_seconds,
+                faults=config.emulator_faults,
+                mutations=config.emulator_mutations,
             ) as url:
                 return _run_against(url, tasks, True, config, plan, emit, events, started, on_progress)
         except ConfigError as exc:

@@ -3,6 +3,7 @@
 Usage::
 
     python -m emulator [--host 127.0.0.1] [--port 5000] [--key KEY]... [--training-seconds S] [--fault NAME]...
+                      [--mutate OPERATOR@operationId[@apiVersion]]... [--list-faults] [--list-mutants]
 
 Once listening it prints, flushed, exactly these first lines::
 
@@ -25,6 +26,7 @@ import sys
 
 from emulator.config import DEFAULT_KEY, EmulatorConfig
 from emulator.faults import FAULTS, describe_faults, validate_fault_names
+from emulator.mutations import OPERATORS, build_mutants, describe_operators
 from emulator.server import serve
 
 __all__ = ["build_parser", "main"]
@@ -62,7 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m emulator",
         description="cognitive-conformance emulator: a faithful fake of the Azure Face / Speaker / Custom Voice train-then-poll APIs.",
-        epilog="faults (opt-in, off by default; repeat --fault to combine):\n  " + describe_faults().replace("\n", "\n  "),
+        epilog="faults (opt-in, off by default; repeat --fault to combine):\n  "
+        + describe_faults().replace("\n", "\n  ")
+        + "\n\nmutation operators (--mutate OPERATOR@operationId[@apiVersion]; each rewrites that operation's 2xx replies):\n  "
+        + describe_operators().replace("\n", "\n  "),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
@@ -78,7 +83,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--training-seconds", type=_seconds, default=2.0, metavar="S", help="base training duration in seconds (default 2)")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME", help=f"enable a fault; one of: {', '.join(sorted(FAULTS))}")
     parser.add_argument("--retry-after", type=int, default=None, metavar="S", help="send Retry-After: S on non-terminal status reads (default: never)")
+    parser.add_argument(
+        "--mutate",
+        action="append",
+        default=[],
+        metavar="OPERATOR@operationId[@apiVersion]",
+        help=f"apply a blind mutation operator to one operation's 2xx replies (repeatable); operators: {', '.join(OPERATORS)}",
+    )
     parser.add_argument("--list-faults", action="store_true", help="print the fault catalogue as JSON and exit")
+    parser.add_argument(
+        "--list-mutants",
+        action="store_true",
+        help="print as JSON every operator x operation x API version where an operator can apply, and exit",
+    )
     return parser
 
 
@@ -93,11 +110,20 @@ def main(argv: list[str] | None = None) -> int:
 
         print(json.dumps(catalogue(), indent=2))
         return 0
+    if args.list_mutants:
+        import json
+
+        from emulator.mutations import list_mutants
+
+        print(json.dumps(list_mutants(), indent=2))
+        return 0
     try:
+        build_mutants(args.mutate)  # bad mutants are usage errors (exit 2), not a crash at start-up
         config = EmulatorConfig(
             keys=tuple(args.key) if args.key else (DEFAULT_KEY,),
             training_seconds=args.training_seconds,
             faults=tuple(args.fault),
+            mutations=tuple(args.mutate),
             retry_after=args.retry_after,
         )
     except ValueError as exc:

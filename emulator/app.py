@@ -8,6 +8,7 @@
 6. handler         ``services/<svc>/*.py``      thin: validated inputs -> store -> reply
 7. error mapping   ``pipeline/error_mapping.py`` ``ApiError`` -> envelope; anything else -> JSON 500
 8. faults          ``faults.py``                opt-in reply rewrites of the request's service (none by default)
+9. mutations       ``mutations.py``             opt-in blind rewrites of one operation's 2xx replies (none by default)
 
 Starlette's own 404/405/500 paths are also mapped to the JSON envelope, so no request ever
 gets an HTML/plain-text error or a traceback. The emulator never sends ``Retry-After``.
@@ -32,6 +33,7 @@ from emulator import errors
 from emulator.config import EmulatorConfig
 from emulator.errors import ApiError, ErrorEnvelope
 from emulator.faults import Exchange, adjusted_behaviour, build_faults, service_of
+from emulator.mutations import Call, build_mutants
 from emulator.pipeline import api_version, auth, error_mapping, request_id, validation
 from emulator.routing import HandlerContext, Reply, RouteNotResolved, Router, ServiceDefinition
 from emulator.services import registered_services
@@ -52,6 +54,7 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
     enabled = build_faults(config.faults)
     faults_of = {s.name: tuple(f for f in enabled if service_of(type(f)) == s.name) for s in router.services}
     behaviours = {name: adjusted_behaviour(faults) for name, faults in faults_of.items()}
+    mutants = build_mutants(config.mutations)
 
     async def pipeline(request: Request) -> Response:
         rid = request_id.new_request_id()  # 1. request id
@@ -112,6 +115,9 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
             for fault in faults:
                 if fault.applies_to(exchange.version):
                     reply = fault.transform(exchange, reply)
+        if mutants:  # 9. mutations
+            call = Call(exchange_info["key"], request.method, request.scope["path"])
+            reply = mutants.apply(service.name if service else None, exchange_info["operation_id"], exchange_info["version"], call, reply)
         if config.retry_after is not None and service is not None and service.in_progress and service.in_progress(reply):
             reply.headers["Retry-After"] = str(config.retry_after)
         request_id.stamp(reply.headers, rid, request.headers)

@@ -74,6 +74,7 @@ class EmulatorConfig:
     * ``keys``: accepted ``Ocp-Apim-Subscription-Key`` values; each key is its own isolated tenant.
     * ``training_seconds``: base training duration (see ``emulator.training.training_duration``).
     * ``faults``: names of opt-in fault modifiers (``emulator.faults.FAULTS``); unknown names raise ``ValueError``.
+    * ``mutations``: blind mutants ``OPERATOR@operationId[@apiVersion]`` (``emulator.mutations``); bad ones raise ``ValueError``.
     * ``clock``: the time source (``ManualClock`` in tests).
     * ``store``: the state; a fresh ``InMemoryStore`` by default.
     * ``image_fetch_transport``: optional httpx transport used to download face images by URL (tests).
@@ -85,6 +86,7 @@ class EmulatorConfig:
     keys: tuple[str, ...] = (DEFAULT_KEY,)
     training_seconds: float = 2.0
     faults: tuple[str, ...] = ()
+    mutations: tuple[str, ...] = ()
     clock: Clock = field(default_factory=SystemClock)
     limits: Limits = field(default_factory=Limits)
     store: Store = field(default_factory=InMemoryStore)
