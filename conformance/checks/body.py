@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from conformance.checks._util import truncate
-from conformance.checks.registry import check
+from conformance.checks.registry import NotApplicable, response_rule
 from conformance.context import CheckContext
 from conformance.failures import SchemaViolation, StatusNotInVersionEnum, UndocumentedContentType
 from conformance.transport import ResponseRecord
@@ -19,16 +19,17 @@ __all__ = ["response_schema_conforms", "content_type_documented", "status_in_ver
 _STATUS_FIELDS = ("status", "enrollmentStatus")
 
 
-def _documented_media(ctx: CheckContext, response: ResponseRecord) -> dict | None:
+def _documented_media(ctx: CheckContext, response: ResponseRecord) -> dict:
+    """The documented media types of this response ({}: documented as empty); n/a if the status is not documented."""
     if ctx.operation is None:
-        return None
+        raise NotApplicable("request matches no operation of the spec")
     resp = ctx.spec.response(ctx.operation.operation_id, response.status_code)
     if resp is None:
-        return None
+        raise NotApplicable(f"operation documents no response for {response.status_code}")
     return resp.get("content") or {}
 
 
-@check
+@response_rule(severity="error")
 def response_schema_conforms(ctx: CheckContext, response: ResponseRecord) -> None:
     """The body validates against the documented schema for its status, and is empty where none is documented.
 
@@ -37,8 +38,6 @@ def response_schema_conforms(ctx: CheckContext, response: ResponseRecord) -> Non
     (TrainingStatus fields), seed 003 (TiEnrollmentInfo), seed 004 (PersonalVoice).
     """
     media = _documented_media(ctx, response)
-    if media is None:
-        return
     if not media:
         if response.body.strip():
             raise SchemaViolation(
@@ -48,10 +47,10 @@ def response_schema_conforms(ctx: CheckContext, response: ResponseRecord) -> Non
             )
         return
     if "application/json" not in media:
-        return
+        raise NotApplicable(f"no JSON body documented for {response.status_code}")
     schema = ctx.spec.response_schema(ctx.operation.operation_id, response.status_code, "application/json")
     if schema is None:
-        return
+        raise NotApplicable(f"no JSON schema documented for {response.status_code}")
     try:
         body = response.json()
     except ValueError as exc:
@@ -72,7 +71,7 @@ def response_schema_conforms(ctx: CheckContext, response: ResponseRecord) -> Non
         )
 
 
-@check
+@response_rule(severity="error")
 def content_type_documented(ctx: CheckContext, response: ResponseRecord) -> None:
     """A non-empty body is sent with a Content-Type the spec documents for that status.
 
@@ -81,8 +80,10 @@ def content_type_documented(ctx: CheckContext, response: ResponseRecord) -> None
     sample response `Content-Type: application/json`).
     """
     media = _documented_media(ctx, response)
-    if not media or not response.body.strip():
-        return
+    if not media:
+        raise NotApplicable(f"no content documented for {response.status_code}")
+    if not response.body.strip():
+        raise NotApplicable("empty body")
     received = response.content_type
     if received not in {m.split(";")[0].strip().lower() for m in media}:
         raise UndocumentedContentType(
@@ -92,7 +93,7 @@ def content_type_documented(ctx: CheckContext, response: ResponseRecord) -> None
         )
 
 
-@check
+@response_rule(severity="error")
 def status_in_version_enum(ctx: CheckContext, response: ResponseRecord) -> None:
     """A status field holds a value of this API version's enum, spelled exactly (strict) or in a documented variant (lenient).
 
@@ -100,19 +101,25 @@ def status_in_version_enum(ctx: CheckContext, response: ResponseRecord) -> None:
     seed 001 lists "notstarted"); §2.3 (Speaker `Enrolling|Training|Enrolled`, closed); §3.5
     (Custom Voice PascalCase `NotStarted|Running|Succeeded|Failed|…`).
     """
-    if ctx.operation is None or not 200 <= response.status_code < 300:
-        return
+    if ctx.operation is None:
+        raise NotApplicable("request matches no operation of the spec")
+    if not 200 <= response.status_code < 300:
+        raise NotApplicable("not a success response")
     schema = ctx.spec.response_schema(ctx.operation.operation_id, response.status_code, "application/json")
+    if not schema:
+        raise NotApplicable(f"no JSON schema documented for {response.status_code}")
     body = response.json_or_none()
-    if not schema or not isinstance(body, dict):
-        return
+    if not isinstance(body, dict):
+        raise NotApplicable("body is not a JSON object")
     props = _deref(schema, schema).get("properties") or {}
+    judged = False
     for name in _STATUS_FIELDS:
         if name not in body or name not in props:
             continue
         enum = _enum_of(_deref(schema, props[name]), schema)
         if enum is None:
             continue
+        judged = True
         value = body[name]
         if value not in enum:
             raise StatusNotInVersionEnum(
@@ -120,6 +127,8 @@ def status_in_version_enum(ctx: CheckContext, response: ResponseRecord) -> None:
                 received=value,
                 documented=" | ".join(str(e) for e in enum),
             )
+    if not judged:
+        raise NotApplicable("body has no status field with a documented enum")
 
 
 def _deref(root: dict, node: dict, _depth: int = 0) -> dict:

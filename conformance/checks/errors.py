@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from conformance.checks._util import error_body, is_error, truncate
-from conformance.checks.registry import check
+from conformance.checks.registry import NotApplicable, response_rule
 from conformance.context import CheckContext
 from conformance.failures import InvalidErrorEnvelope, UndocumentedErrorCode
 from conformance.transport import ResponseRecord
@@ -19,7 +19,7 @@ __all__ = ["error_envelope_valid", "error_code_documented"]
 _GATEWAY_STATUSES = {401, 403, 429}
 
 
-@check
+@response_rule(severity="error")
 def error_envelope_valid(ctx: CheckContext, response: ResponseRecord) -> None:
     """Every error response is a JSON envelope {"error": {"code": string, "message": string}}.
 
@@ -29,7 +29,7 @@ def error_envelope_valid(ctx: CheckContext, response: ResponseRecord) -> None:
     (lenient profile only); API-DIGEST §1.8, §2.2, §3.6.
     """
     if not is_error(response):
-        return
+        raise NotApplicable("not an error response")
     try:
         body = response.json()
     except ValueError:
@@ -63,20 +63,27 @@ def error_envelope_valid(ctx: CheckContext, response: ResponseRecord) -> None:
         )
 
 
-@check
+@response_rule(severity="warning")
 def error_code_documented(ctx: CheckContext, response: ResponseRecord) -> None:
     """The error code is one the spec documents for this operation and status.
 
     Source: specs/<service>.yaml `x-error-codes` per response: Face codes from seed 001 and FERR
     (API-DIGEST §1.9), Speaker codes from SR3 (API-DIGEST §2.5), Custom Voice ErrorCode enum
     (seed 004, API-DIGEST §3.5).
+
+    A warning: the documented code lists are what the documents name, and a client has to
+    handle a code it does not know anyway; the status code still decides the outcome.
     """
-    if not is_error(response) or ctx.operation is None:
-        return
+    if not is_error(response):
+        raise NotApplicable("not an error response")
+    if ctx.operation is None:
+        raise NotApplicable("request matches no operation of the spec")
     codes = ctx.spec.error_codes(ctx.operation.operation_id, response.status_code)
+    if not codes:
+        raise NotApplicable(f"no error codes documented for {response.status_code}")
     err = error_body(response)
-    if not codes or err is None or "code" not in err:
-        return
+    if err is None or "code" not in err:
+        raise NotApplicable("error body has no error.code (judged by error_envelope_valid)")
     if err["code"] not in codes:
         raise UndocumentedErrorCode(
             f"{ctx.operation_id} {response.status_code} error code {err['code']!r} is not documented",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from conformance.checks._util import error_body, is_error, truncate
-from conformance.checks.registry import check
+from conformance.checks.registry import NotApplicable, response_rule
 from conformance.context import CheckContext
 from conformance.failures import (
     ErrorCodeHeaderMismatch,
@@ -30,16 +30,18 @@ __all__ = [
 ]
 
 
-def _polls_operation_location(ctx: CheckContext) -> dict | None:
+def _polls_operation_location(ctx: CheckContext) -> dict:
     if ctx.operation is None:
-        return None
+        raise NotApplicable("request matches no operation of the spec")
     lro = ctx.spec.long_running(ctx.operation.operation_id)
-    if not lro or lro.get("poll") != "operation-location":
-        return None
+    if not lro:
+        raise NotApplicable("not a long-running submit")
+    if lro.get("poll") != "operation-location":
+        raise NotApplicable("long-running operation is polled through its resource, not Operation-Location")
     return lro
 
 
-@check
+@response_rule(severity="error")
 def lro_operation_location_present(ctx: CheckContext, response: ResponseRecord) -> None:
     """A successful long-running submit returns an absolute Operation-Location URL of the operation status resource.
 
@@ -48,8 +50,8 @@ def lro_operation_location_present(ctx: CheckContext, response: ResponseRecord) 
     Post: 201 with Operation-Location) and API-DIGEST §3.3 (`…/customvoice/operations/{id}?api-version=…`).
     """
     lro = _polls_operation_location(ctx)
-    if lro is None or not 200 <= response.status_code < 300:
-        return
+    if not 200 <= response.status_code < 300:
+        raise NotApplicable("submit was not accepted (not a success response)")
     location = response.header("operation-location")
     if not location:
         raise MissingOperationLocation(
@@ -74,18 +76,20 @@ def lro_operation_location_present(ctx: CheckContext, response: ResponseRecord) 
         )
 
 
-@check
+@response_rule(severity="error")
 def operation_id_header_present(ctx: CheckContext, response: ResponseRecord) -> None:
     """A Custom Voice create returns an Operation-Id header equal to the id in its Operation-Location.
 
     Source: seed 004 (Personal Voices - Post, sample response: Operation-Location …/operations/1321a2c0-…
     and Operation-Id: 1321a2c0-…); API-DIGEST §3.3.
     """
-    if ctx.operation is None or not 200 <= response.status_code < 300:
-        return
+    if ctx.operation is None:
+        raise NotApplicable("request matches no operation of the spec")
+    if not 200 <= response.status_code < 300:
+        raise NotApplicable("not a success response")
     headers = ctx.spec.response_headers(ctx.operation.operation_id, response.status_code)
     if "operation-id" not in headers:
-        return
+        raise NotApplicable(f"no Operation-Id header documented for {response.status_code}")
     op_id = response.header("operation-id")
     if not op_id:
         raise MissingOperationId(
@@ -104,14 +108,15 @@ def operation_id_header_present(ctx: CheckContext, response: ResponseRecord) -> 
             )
 
 
-def _header_required(ctx: CheckContext, response: ResponseRecord) -> bool:
+def _require_error_code_header(ctx: CheckContext, response: ResponseRecord) -> None:
     if ctx.operation is None:
-        return False
+        raise NotApplicable("request matches no operation of the spec")
     header = ctx.spec.response_headers(ctx.operation.operation_id, response.status_code).get("x-ms-error-code")
-    return bool(header and header.get("required"))
+    if not (header and header.get("required")):
+        raise NotApplicable(f"x-ms-error-code is not required for {response.status_code} in this profile")
 
 
-@check
+@response_rule(severity="warning")
 def error_code_header_present(ctx: CheckContext, response: ResponseRecord) -> None:
     """An error response carries the x-ms-error-code header where the spec requires it.
 
@@ -119,9 +124,12 @@ def error_code_header_present(ctx: CheckContext, response: ResponseRecord) -> No
     003 ("Failure Headers", example `x-ms-error-code: Error Code`); seed 004 ("An error
     occurred. Headers x-ms-error-code"); API-DIGEST §4. The lenient profile follows the
     swaggers that do not declare it.
+
+    A warning: the error body carries the same code, which is what clients read.
     """
-    if not is_error(response) or not _header_required(ctx, response):
-        return
+    if not is_error(response):
+        raise NotApplicable("not an error response")
+    _require_error_code_header(ctx, response)
     if not response.header("x-ms-error-code"):
         err = error_body(response)
         raise MissingErrorCodeHeader(
@@ -131,7 +139,7 @@ def error_code_header_present(ctx: CheckContext, response: ResponseRecord) -> No
         )
 
 
-@check
+@response_rule(severity="error")
 def error_code_header_matches_body(ctx: CheckContext, response: ResponseRecord) -> None:
     """When an error carries both, x-ms-error-code equals the body's error.code.
 
@@ -139,11 +147,13 @@ def error_code_header_matches_body(ctx: CheckContext, response: ResponseRecord) 
     wrong", the same code as the FaceErrorResponse/SpeakerErrorInfo body); API-DIGEST §1.8, §2.2.
     """
     if not is_error(response):
-        return
+        raise NotApplicable("not an error response")
     header = response.header("x-ms-error-code")
+    if header is None:
+        raise NotApplicable("no x-ms-error-code header")
     err = error_body(response)
-    if header is None or err is None or "code" not in err:
-        return
+    if err is None or "code" not in err:
+        raise NotApplicable("error body has no error.code")
     if str(err["code"]) != header:
         raise ErrorCodeHeaderMismatch(
             "x-ms-error-code does not match error.code",

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from conformance.checks._util import error_body
-from conformance.checks.registry import check
+from conformance.checks.registry import NotApplicable, check, response_rule
 from conformance.context import CheckContext
 from conformance.failures import UnexpectedErrorCode, UndocumentedStatusCode, UnexpectedStatusForSituation
 from conformance.transport import ResponseRecord
@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 
-@check
+@response_rule(severity="error")
 def status_code_documented(ctx: CheckContext, response: ResponseRecord) -> None:
     """The response status is one the spec documents for this operation; a `default` response covers errors only.
 
@@ -33,7 +33,7 @@ def status_code_documented(ctx: CheckContext, response: ResponseRecord) -> None:
     are default", §3.2), so a success status must be listed explicitly.
     """
     if ctx.operation is None:
-        return
+        raise NotApplicable("request matches no operation of the spec")
     documented = ctx.spec.documented_statuses(ctx.operation.operation_id)
     status = str(response.status_code)
     if status in documented or f"{status[0]}XX" in documented:
