@@ -25,16 +25,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from conformance import spec as spec_module
-from conformance.checks.registry import Check, all_checks
+from conformance.checks.registry import Check, all_checks, rules_for
 from conformance.events import (
     Event,
     FindingRaised,
     LroCompleted,
     PhaseFinished,
     PhaseStarted,
+    RuleInfo,
+    RulesDeclared,
     RunFinished,
     RunStarted,
     ScenarioFinished,
+    tally_findings,
 )
 from conformance.naming import resource_prefix
 from conformance.scenarios import Scenario, scenarios_for
@@ -299,6 +302,7 @@ def _run_against(
             started_at=_now(),
         )
     )
+    emit(RulesDeclared(_declared_rules(config, plan)))
     keys = sorted({key for key, _ in tasks})
     workers = max(1, min(config.workers, len(tasks)))
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -311,11 +315,40 @@ def _run_against(
             if error:
                 break
     polls = sum(e.timeline.polls for e in events if isinstance(e, LroCompleted))
-    findings = sum(1 for e in events if isinstance(e, FindingRaised))
-    exit_code = EXIT_UNREACHABLE if error else (EXIT_FINDINGS if findings else EXIT_OK)
+    # Distinct findings; only error-severity ones make the run nonconformant (warnings are reported).
+    tally = tally_findings(events)
+    exit_code = EXIT_UNREACHABLE if error else (EXIT_FINDINGS if tally.errors else EXIT_OK)
     duration = time.monotonic() - started
-    emit(RunFinished(exit_code, duration, requests, polls, findings, error=redact(error, keys) if error else None))
+    emit(
+        RunFinished(
+            exit_code,
+            duration,
+            requests,
+            polls,
+            tally.findings,
+            error=redact(error, keys) if error else None,
+            occurrences=tally.occurrences,
+            errors=tally.errors,
+            warnings=tally.warnings,
+        )
+    )
     return RunResult(exit_code, events, target, requests, duration)
+
+
+def _declared_rules(config: RunConfig, plan: dict[str, tuple[str, ...]]) -> tuple[RuleInfo, ...]:
+    """Every rule this run offers an exchange or evidence to (selected, and covering a planned version)."""
+    jobs = _jobs(plan)
+    stateful = "stateful" in config.phases
+    offered = [
+        RuleInfo.of(rule)
+        for rule in _select_checks(config.checks)
+        if (stateful or not rule.stateful_only) and any(rule.covers(s, v) for s, v in jobs)
+    ]
+    if "stateless" in config.phases:
+        from conformance.stateless import BUILTIN_RULES
+
+        offered += BUILTIN_RULES
+    return tuple(offered)
 
 
 def _job(
@@ -329,7 +362,8 @@ def _job(
 ) -> tuple[int, str | None]:
     """Run the configured phases for one (service, API version); return (requests, error)."""
     service, version = job
-    checks = _select_checks(config.checks)
+    # Only the rules that cover this service and version are offered its exchanges.
+    checks = rules_for(service, version, selected=_select_checks(config.checks))
     spec = spec_module.Spec(service, version, config.profile)
     poller = Poller(PollPolicy(timeout_s=config.poll_timeout_s))
     transport = Transport(target, key, timeout_s=config.request_timeout_s)
