@@ -33,9 +33,15 @@ def _documented_media(ctx: CheckContext, response: ResponseRecord) -> dict:
 def response_schema_conforms(ctx: CheckContext, response: ResponseRecord) -> None:
     """The body validates against the documented schema for its status, and is empty where none is documented.
 
-    Source: specs/<service>.yaml response schemas (each schema node cites its own `x-source`):
-    seed 000 "202 Accepted: A successful call returns an empty response body", seed 001
-    (TrainingStatus fields), seed 003 (TiEnrollmentInfo), seed 004 (PersonalVoice).
+    Source: specs/<service>.yaml response schemas, each schema node citing its own `x-source`; Face
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group ("202
+    Accepted: A successful call returns an empty response body") and
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status
+    (TrainingStatus); Speaker
+    https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/text-independent/create-enrollment
+    (TiEnrollmentInfo); Custom Voice
+    https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post
+    (PersonalVoice).
     """
     media = _documented_media(ctx, response)
     if not media:
@@ -75,9 +81,10 @@ def response_schema_conforms(ctx: CheckContext, response: ResponseRecord) -> Non
 def content_type_documented(ctx: CheckContext, response: ResponseRecord) -> None:
     """A non-empty body is sent with a Content-Type the spec documents for that status.
 
-    Source: specs/<service>.yaml response content (Face/Speaker/Custom Voice answer
-    `application/json`: API-DIGEST §1.1 "Default consumes/produces is application/json", seed 003
-    sample response `Content-Type: application/json`).
+    Source: specs/<service>.yaml response content; every JSON answer of the three services is
+    `application/json` (sample responses of
+    https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/text-independent/create-enrollment
+    and https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post).
     """
     media = _documented_media(ctx, response)
     if not media:
@@ -97,9 +104,13 @@ def content_type_documented(ctx: CheckContext, response: ResponseRecord) -> None
 def status_in_version_enum(ctx: CheckContext, response: ResponseRecord) -> None:
     """A status field holds a value of this API version's enum, spelled exactly (strict) or in a documented variant (lenient).
 
-    Source: API-DIGEST §1.5 (v1.0 `nonstarted|running|succeeded|failed`, v1.1+ `notStarted|…`;
-    seed 001 lists "notstarted"); §2.3 (Speaker `Enrolling|Training|Enrolled`, closed); §3.5
-    (Custom Voice PascalCase `NotStarted|Running|Succeeded|Failed|…`).
+    Source: specs/<service>.yaml status enums per API version: Face
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status
+    (v1.0 spells `nonstarted`, v1.1+ `notStarted`); Speaker
+    https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/text-independent/create-enrollment
+    (`Enrolling | Training | Enrolled`); Custom Voice
+    https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/create (PascalCase
+    `NotStarted | Running | Succeeded | Failed | …`).
     """
     if ctx.operation is None:
         raise NotApplicable("request matches no operation of the spec")

@@ -2,7 +2,7 @@
 
 * every error is a JSON envelope ``{"error": {"code", "message"}}`` (Face, Speaker, Custom
   Voice); the lenient profile also accepts the API gateway's ``{"error": {"statusCode",
-  "message"}}`` that seed 001 shows for 401/403/429;
+  "message"}}`` that the Face v1.0 Get Training Status documents for 401/403/429;
 * ``error.code`` is one the spec documents for that status and operation.
 """
 
@@ -23,10 +23,16 @@ _GATEWAY_STATUSES = {401, 403, 429}
 def error_envelope_valid(ctx: CheckContext, response: ResponseRecord) -> None:
     """Every error response is a JSON envelope {"error": {"code": string, "message": string}}.
 
-    Source: seed 000 (FaceErrorResponse: error.code, error.message); seed 003 (SpeakerErrorInfo);
-    seed 004 (ErrorResponse following the Azure REST API guidelines, code + message required);
-    seed 001 Response 403/429 for the gateway shape {"error": {"statusCode", "message"}}
-    (lenient profile only); API-DIGEST §1.8, §2.2, §3.6.
+    Source: Face
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group
+    (FaceErrorResponse: error.code, error.message); Speaker
+    https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/text-independent/create-enrollment
+    (SpeakerErrorInfo); Custom Voice
+    https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post (ErrorResponse,
+    following
+    https://github.com/microsoft/api-guidelines/blob/vNext/azure/Guidelines.md#handling-errors); the
+    lenient profile also accepts the API gateway's {"error": {"statusCode", "message"}} for 401/403/429,
+    as specs/face.yaml documents with its `x-source`.
     """
     if not is_error(response):
         raise NotApplicable("not an error response")
@@ -67,9 +73,11 @@ def error_envelope_valid(ctx: CheckContext, response: ResponseRecord) -> None:
 def error_code_documented(ctx: CheckContext, response: ResponseRecord) -> None:
     """The error code is one the spec documents for this operation and status.
 
-    Source: specs/<service>.yaml `x-error-codes` per response: Face codes from seed 001 and FERR
-    (API-DIGEST §1.9), Speaker codes from SR3 (API-DIGEST §2.5), Custom Voice ErrorCode enum
-    (seed 004, API-DIGEST §3.5).
+    Source: specs/<service>.yaml `x-error-codes` per response: Face codes from
+    https://aka.ms/face-error-codes-and-messages, Speaker codes from
+    https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/text-independent/create-enrollment,
+    the Custom Voice ErrorCode enum of
+    https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post.
 
     A warning: the documented code lists are what the documents name, and a client has to
     handle a code it does not know anyway; the status code still decides the outcome.

@@ -45,9 +45,11 @@ def _polls_operation_location(ctx: CheckContext) -> dict:
 def lro_operation_location_present(ctx: CheckContext, response: ResponseRecord) -> None:
     """A successful long-running submit returns an absolute Operation-Location URL of the operation status resource.
 
-    Source: seed 000 (Train Person Group, v1.1-preview.1: "202 Accepted ... Headers
-    operation-Location"); API-DIGEST §1.3 (FTSP header spelling); seed 004 (Personal Voices -
-    Post: 201 with Operation-Location) and API-DIGEST §3.3 (`…/customvoice/operations/{id}?api-version=…`).
+    Source: Face
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group ("202
+    Accepted ... Headers operation-Location"); Custom Voice
+    https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post (201 with
+    Operation-Location …/customvoice/operations/{id}?api-version=…).
     """
     lro = _polls_operation_location(ctx)
     if not 200 <= response.status_code < 300:
@@ -80,8 +82,8 @@ def lro_operation_location_present(ctx: CheckContext, response: ResponseRecord) 
 def operation_id_header_present(ctx: CheckContext, response: ResponseRecord) -> None:
     """A Custom Voice create returns an Operation-Id header equal to the id in its Operation-Location.
 
-    Source: seed 004 (Personal Voices - Post, sample response: Operation-Location …/operations/1321a2c0-…
-    and Operation-Id: 1321a2c0-…); API-DIGEST §3.3.
+    Source: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post (sample
+    response: Operation-Location …/operations/1321a2c0-… and Operation-Id: 1321a2c0-…).
     """
     if ctx.operation is None:
         raise NotApplicable("request matches no operation of the spec")
@@ -120,10 +122,14 @@ def _require_error_code_header(ctx: CheckContext, response: ResponseRecord) -> N
 def error_code_header_present(ctx: CheckContext, response: ResponseRecord) -> None:
     """An error response carries the x-ms-error-code header where the spec requires it.
 
-    Source: seed 000 ("Other Status Codes: FaceErrorResponse, Headers x-ms-error-code"); seed
-    003 ("Failure Headers", example `x-ms-error-code: Error Code`); seed 004 ("An error
-    occurred. Headers x-ms-error-code"); API-DIGEST §4. The lenient profile follows the
-    swaggers that do not declare it.
+    Source: Face
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group ("Other
+    Status Codes: FaceErrorResponse, Headers x-ms-error-code"); Speaker
+    https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/text-independent/create-enrollment
+    ("Failure Headers x-ms-error-code"); Custom Voice
+    https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post ("An error
+    occurred. Headers x-ms-error-code"). The lenient profile follows the swaggers that do not declare
+    it.
 
     A warning: the error body carries the same code, which is what clients read.
     """
@@ -143,8 +149,12 @@ def error_code_header_present(ctx: CheckContext, response: ResponseRecord) -> No
 def error_code_header_matches_body(ctx: CheckContext, response: ResponseRecord) -> None:
     """When an error carries both, x-ms-error-code equals the body's error.code.
 
-    Source: seed 000 and seed 003 (x-ms-error-code is "String error code indicating what went
-    wrong", the same code as the FaceErrorResponse/SpeakerErrorInfo body); API-DIGEST §1.8, §2.2.
+    Source: Face
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group and
+    Speaker
+    https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/text-independent/create-enrollment:
+    x-ms-error-code is the error code of the FaceErrorResponse / SpeakerErrorInfo body (Speaker's
+    sample: `x-ms-error-code: Error Code` with `"code": "Error Code"`).
     """
     if not is_error(response):
         raise NotApplicable("not an error response")

@@ -26,11 +26,14 @@ __all__ = [
 def status_code_documented(ctx: CheckContext, response: ResponseRecord) -> None:
     """The response status is one the spec documents for this operation; a `default` response covers errors only.
 
-    Source: specs/<service>.yaml responses of the operation (Face: seed 000 "202 Accepted" for
-    Train, seed 001 200/401/403/404/409/429 for Get Training Status; Speaker: seed 003 "201
-    Created"; Custom Voice: seed 004 "201 Created"). In the Azure swaggers `default` is the
-    error response (API-DIGEST §1.2 "Every F12 error response is default", §2.2 "All errors
-    are default", §3.2), so a success status must be listed explicitly.
+    Source: specs/<service>.yaml responses of the operation (Face
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group: 202
+    Accepted; Speaker
+    https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/text-independent/create-enrollment:
+    201 Created; Custom Voice
+    https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post: 201 Created).
+    In the Azure swaggers `default` is the error response ("Other Status Codes" on each page above), so
+    a success status must be listed explicitly.
     """
     if ctx.operation is None:
         raise NotApplicable("request matches no operation of the spec")

@@ -66,7 +66,7 @@ def test_run_against_faulty_target_exits_1_naming_the_rule(tmp_path: Path) -> No
     data = _assert_reports(tmp_path, secret=KEY)
     finding = next(f for f in data["findings"] if f["check"] == "lro_operation_location_present")
     assert finding["operationId"] == "PersonGroupOperations_TrainPersonGroup"
-    assert "seed 000" in finding["source"]
+    assert "https://learn.microsoft.com/" in finding["source"]
     assert finding["rule"].startswith("A successful long-running submit returns an absolute Operation-Location")
     assert "Ocp-Apim-Subscription-Key: ***" in finding["repro"] or "ocp-apim-subscription-key: ***" in finding["repro"]
     junit = (tmp_path / "junit.xml").read_text()

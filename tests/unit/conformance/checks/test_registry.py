@@ -46,8 +46,8 @@ NAMED_CHECKS = {
     "lro_populated_group_succeeds",
     "lro_not_instant",
 }
-# A citation names a seed document, an API-DIGEST section, a spec file or an upstream example.
-CITATION = re.compile(r"seed 00\d|API-DIGEST §\d|specs/\S+\.yaml|example")
+# A citation names a public URL, a spec file of this repo or an upstream example (older rules: a seed document or an API-DIGEST section).
+CITATION = re.compile(r"https://\S+|seed 00\d|API-DIGEST §\d|specs/\S+\.yaml|example")
 # Families are the public modules of conformance/checks (registry and _util are machinery, not rules).
 from conformance.packs import all_packs
 
