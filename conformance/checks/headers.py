@@ -118,7 +118,7 @@ def _require_error_code_header(ctx: CheckContext, response: ResponseRecord) -> N
         raise NotApplicable(f"x-ms-error-code is not required for {response.status_code} in this profile")
 
 
-@response_rule(severity="warning")
+@response_rule(severity="error")
 def error_code_header_present(ctx: CheckContext, response: ResponseRecord) -> None:
     """An error response carries the x-ms-error-code header where the spec requires it.
 
@@ -130,8 +130,6 @@ def error_code_header_present(ctx: CheckContext, response: ResponseRecord) -> No
     https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post ("An error
     occurred. Headers x-ms-error-code"). The lenient profile follows the swaggers that do not declare
     it.
-
-    A warning: the error body carries the same code, which is what clients read.
     """
     if not is_error(response):
         raise NotApplicable("not an error response")

@@ -166,3 +166,18 @@ def test_voice_is_an_alias_of_customvoice(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     data = json.loads((tmp_path / "conformance.json").read_text())
     assert [s["service"] for s in data["services"]] == ["customvoice"]
+
+
+def test_warning_findings_are_listed_but_do_not_fail_the_run(tmp_path: Path) -> None:
+    proc = _cli("run", "--service", "face", "--api-version", "v1.2", "--phase", "stateful",
+                "--check", "error_code_documented", "--emulator-fault", "generic-not-found-code",
+                "--report-dir", str(tmp_path), "--quiet")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads((tmp_path / "conformance.json").read_text())
+    r = data["result"]
+    assert r["conformant"] is True and r["errors"] == 0 and r["warnings"] == r["findings"] >= 1
+    assert {f["severity"] for f in data["findings"]} == {"warning"}
+    assert proc.stdout.startswith(f"conformant: {r['findings']} findings (0 errors, {r['warnings']} warnings)")
+    summary = (tmp_path / "summary.md").read_text()
+    assert summary.startswith("# Conformance summary: CONFORMANT") and "warning: `error_code_documented`" in summary
+    assert 'failures="0"' in (tmp_path / "junit.xml").read_text()

@@ -270,5 +270,5 @@ def test_header_rule_severities() -> None:
     assert get("lro_operation_location_present").severity == "error"
     assert get("operation_id_header_present").severity == "error"
     assert get("error_code_header_matches_body").severity == "error"
-    # The body carries the same code, which is what clients read.
-    assert get("error_code_header_present").severity == "warning"
+    # Required by the strict profile (as Schemathesis' response_headers_conformance also judges); lenient: n/a.
+    assert get("error_code_header_present").severity == "error"
