@@ -6,7 +6,13 @@ violated once, undeclared methods, malformed content types) and *fuzzing* cases 
 Hypothesis, positive and negative (with real images and audio: ``strategies/`` registers the
 media types). Each request is sent through :class:`~conformance.transport.Transport` (so it
 is recorded and the key redacted), then validated by Schemathesis' built-in response checks
-and by every check of ours that needs no scenario context.
+and by every rule of ours that needs no scenario context.
+
+Every check answers pass, fail or n/a for every case. A built-in check that did not fail is a
+pass only if it judged the case (:func:`builtin_not_applied`): ``negative_data_rejection`` on
+a positive case, ``unsupported_method`` on anything but an undeclared-method probe, a response
+check where nothing is documented for the status, and whatever Schemathesis excuses, are n/a
+with the reason.
 
 Ids in the path of a positive ``PUT`` (a create) get the run prefix so that the cleanup at
 the end of the phase deletes exactly what this run created.
@@ -104,6 +110,11 @@ def builtin_not_applied(name: str, case: Any, response: Any, config: Any = None)
         location = getattr(getattr(data, "parameter_location", None), "name", None)
         if scenario != CoverageScenario.MISSING_PARAMETER or location != "HEADER" or not getattr(data, "parameter", None):
             return "not a missing-required-header probe"
+        expected = getattr(getattr(config, "missing_required_header", None), "expected_statuses", None)
+        if str(data.parameter).lower() == "authorization":
+            expected = ["401"]
+        if expected is not None and not _in_statuses(status, expected):
+            return f"the target answered {status} before reading headers (excused by Schemathesis)"
         return None
     if scenario in REQUEST_SHAPE_PROBES:
         return "request-shape probe (undeclared method or media type): the response is not judged"

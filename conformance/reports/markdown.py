@@ -74,6 +74,14 @@ def render(data: dict[str, Any]) -> str:
             f["message"],
             "```",
             "",
+        ]
+        if len(f["details"]) > 1:
+            lines += [
+                f"{len(f['details'])} distinct messages over {f['occurrences']} occurrences; junit.xml and"
+                " conformance.json list each.",
+                "",
+            ]
+        lines += [
             "Reproduce:",
             "",
             "```sh",

@@ -133,3 +133,9 @@ def test_reasons_are_short_sentences_or_none(name: str) -> None:
     case, config = _case(TRAINING, "default_positive_test")
     reason = builtin_not_applied(name, case, _response(200, method="GET", body={"status": "running"}), config)
     assert reason is None or (isinstance(reason, str) and 0 < len(reason) < 120)
+
+
+def test_missing_header_answered_before_headers_are_read_is_excused_so_na() -> None:
+    case, config = _case(TRAIN, "missing_parameter")
+    reason = builtin_not_applied("missing_required_header", case, _response(404, body=ERROR), config)
+    assert reason is not None and reason.startswith("the target answered 404")

@@ -43,3 +43,8 @@ def test_conformant_run_says_so_and_lists_no_findings() -> None:
     text = markdown.render(model.build(run))
     assert text.startswith("# Conformance summary: CONFORMANT")
     assert "## Findings\n\nNone." in text
+
+
+def test_a_finding_seen_with_several_messages_says_so() -> None:
+    text = markdown.render(model.build(events()))
+    assert "2 distinct messages over 2 occurrences" in text
