@@ -4,8 +4,8 @@
 starts the embedded emulator as a subprocess (``python -m emulator --port 0``), reads the
 address it prints and talks HTTP to it: ``conformance/`` never imports ``emulator/``.
 
-Exit codes: 0 conformant, 1 nonconformance found, 2 usage or configuration error, 3 target
-unreachable.
+Exit codes: 0 conformant, 1 nonconformance found (an error-severity finding; warnings are
+reported and do not fail a run), 2 usage or configuration error, 3 target unreachable.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from conformance import spec as spec_module
-from conformance.checks.registry import Check, all_checks, rules_for
+from conformance.checks.registry import FLOW, Check, all_checks, all_rules, rules_for
 from conformance.events import (
     Event,
     FindingRaised,
@@ -339,9 +339,12 @@ def _declared_rules(config: RunConfig, plan: dict[str, tuple[str, ...]]) -> tupl
     """Every rule this run offers an exchange or evidence to (selected, and covering a planned version)."""
     jobs = _jobs(plan)
     stateful = "stateful" in config.phases
+    rules = _select_checks(config.checks)
+    if stateful:  # flow rules judge the scenarios' evidence
+        rules += [r for r in all_rules(FLOW) if not config.checks or r.name in config.checks]
     offered = [
         RuleInfo.of(rule)
-        for rule in _select_checks(config.checks)
+        for rule in rules
         if (stateful or not rule.stateful_only) and any(rule.covers(s, v) for s, v in jobs)
     ]
     if "stateless" in config.phases:
