@@ -73,6 +73,8 @@ BUILTIN_RULES = tuple(
     )
 )
 
+_BUILTIN_INFO = {r.name: r for r in BUILTIN_RULES}
+
 
 def _in_statuses(status: int, patterns: list[str] | None) -> bool:
     for pattern in patterns or ():
@@ -402,11 +404,12 @@ def run_stateless(
                 report(name, "n/a" if reason else "pass", op_id, reason)
             for name, failure in failed.items():
                 code = getattr(failure, "code", "")
+                info = _BUILTIN_INFO.get(name)
                 finding(
                     name,
                     f"{failure.title} ({code})" if code else failure.title,
-                    f"Schemathesis `{name}`",
-                    _ST_SOURCE,
+                    info.statement if info else f"Schemathesis `{name}`",
+                    info.source if info else _ST_SOURCE,
                     failure.message,
                     record,
                     op_id,
