@@ -139,3 +139,53 @@ def test_missing_header_answered_before_headers_are_read_is_excused_so_na() -> N
     case, config = _case(TRAIN, "missing_parameter")
     reason = builtin_not_applied("missing_required_header", case, _response(404, body=ERROR), config)
     assert reason is not None and reason.startswith("the target answered 404")
+
+
+# -- the phase itself, over httpx.MockTransport (no sockets) ---------------------------------------------
+
+
+def _run_phase(handler, operation_id: str = TRAIN) -> list:
+    from conformance.events import RuleEvaluated
+    from conformance.stateless import run_stateless
+    from conformance.transport import Transport
+
+    events: list = []
+    transport = Transport("http://127.0.0.1:9", "k3y-never-logged",
+                          client=httpx.Client(transport=httpx.MockTransport(handler)))
+    run_stateless(transport=transport, spec=Spec("face", "v1.2", "strict"), emit=events.append, run_id="abc123",
+                  max_examples=1, seed=0, operations=(operation_id,))
+    return [e for e in events if isinstance(e, RuleEvaluated) and e.check in BUILTIN_CHECKS]
+
+
+def _streamed(status: int, body: bytes, headers: dict | None = None) -> httpx.Response:
+    """A response the client reads as a stream, as from the network (so httpx records its elapsed time)."""
+    return httpx.Response(status, headers=headers, stream=httpx.ByteStream(body))
+
+
+def _by_check(evaluated: list) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for e in evaluated:
+        out.setdefault(e.check, {"pass": 0, "fail": 0, "n/a": 0})[e.verdict] += 1
+    return out
+
+
+def test_phase_reports_every_builtin_check_once_per_case_with_na_where_it_did_not_apply() -> None:
+    def accept_everything(request: httpx.Request) -> httpx.Response:
+        return _streamed(202, b"")
+
+    evaluated = _run_phase(accept_everything)
+    counts = _by_check(evaluated)
+    assert set(counts) == set(BUILTIN_CHECKS)
+    cases = sum(counts["not_a_server_error"].values())
+    assert all(sum(c.values()) == cases for c in counts.values()), "each check answers once per case"
+    # a target accepting everything: negative data is accepted (fail), never counted as passing on positive cases
+    assert counts["negative_data_rejection"]["fail"] >= 1
+    assert counts["negative_data_rejection"]["pass"] == 0
+    assert counts["positive_data_acceptance"]["fail"] == 0 and counts["positive_data_acceptance"]["n/a"] >= 1
+    # undeclared methods answered 202 instead of 405
+    assert counts["unsupported_method"]["fail"] >= 1 and counts["unsupported_method"]["pass"] == 0
+    reasons = {e.reason for e in evaluated if e.verdict == "n/a"}
+    assert "not a negative case" in reasons and "not a positive case" in reasons
+    assert all(e.reason for e in evaluated if e.verdict == "n/a")
+    assert not any(e.reason for e in evaluated if e.verdict != "n/a")
+
