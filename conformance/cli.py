@@ -4,11 +4,12 @@ Subcommands:
 
 * ``conformance run``       check a target (the embedded emulator when no ``--target``)
 * ``conformance emulator``  serve the emulator (runs ``python -m emulator``; never imports it)
-* ``conformance checks``    list every check with its rule and source
+* ``conformance checks``    list every rule with its id, kind, severity, statement and source
 * ``conformance selftest``  the checker's mutation scores: named emulator faults, blind mutants
 
-Exit codes of ``run``: 0 conformant, 1 nonconformance found, 2 usage or configuration
-error, 3 target unreachable, 4 checker error (a defect of this tool, not of the target).
+Exit codes of ``run``: 0 conformant, 1 nonconformance found (an error-severity finding),
+2 usage or configuration error, 3 target unreachable, 4 checker error (a defect of this tool,
+not of the target). Warning-severity findings are reported and do not make a run nonconformant.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 from collections.abc import Sequence
 
 from conformance import runner
-from conformance.events import Event, FindingRaised, PhaseStarted, RunFinished, ScenarioFinished
+from conformance.events import Event, FindingRaised, PhaseStarted, RulesDeclared, RunFinished, ScenarioFinished
 
 __all__ = ["main", "build_parser"]
 
@@ -38,7 +39,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    run = sub.add_parser("run", help="check a target against the specs")
+    run = sub.add_parser(
+        "run",
+        help="check a target against the specs",
+        description=(
+            "Check a target against the specs and write conformance.json, junit.xml and summary.md. "
+            "A finding is one rule broken on one operation of one API version (in one scenario); "
+            "each time it is seen is an occurrence."
+        ),
+        epilog=(
+            "exit codes: 0 conformant (no error finding), 1 nonconformant (at least one error-severity "
+            "finding), 2 usage or configuration error, 3 target unreachable. Findings of warning severity "
+            "are listed in the reports and do not fail the run."
+        ),
+    )
     run.add_argument("--target", help="base URL of the target (default: start the embedded emulator)")
     run.add_argument("--key", help="subscription key (default: env CONFORMANCE_KEY)")
     run.add_argument("--service", action="append", default=[], help="service to check (repeatable; default: all)")
@@ -50,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--poll-timeout", type=float, default=60.0, help="seconds to wait for each LRO to finish")
     run.add_argument("--phase", action="append", default=[], choices=list(runner.PHASES), help="phase to run (repeatable; default: both)")
     run.add_argument("--scenario", action="append", default=[], help="only this stateful scenario (repeatable)")
-    run.add_argument("--check", action="append", default=[], help="only this check (repeatable; default: all)")
+    run.add_argument("--check", action="append", default=[], help="only this rule (repeatable; default: all; see `conformance checks`)")
     run.add_argument("--emulator-training-seconds", type=float, default=0.3, help="embedded emulator's training time")
     run.add_argument("--emulator-fault", action="append", default=[], help="embedded emulator fault (repeatable)")
     run.add_argument("--workers", type=int, default=None, help="parallel worker processes (default: 2 x CPUs)")
@@ -60,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     emu = sub.add_parser("emulator", help="serve the emulator of the three services", add_help=False)
     emu.add_argument("args", nargs=argparse.REMAINDER)
 
-    sub.add_parser("checks", help="list the checks with their rules and sources")
+    sub.add_parser("checks", help="list every rule: id, kind, severity, statement, source")
 
     st = sub.add_parser(
         "selftest",
@@ -87,14 +101,18 @@ def _progress(quiet: bool):
 
     console = Console(stderr=True, highlight=False)
     seen: set[tuple] = set()
+    severity: dict[str, str] = {}
 
     def on_event(event: Event) -> None:
-        if isinstance(event, PhaseStarted):
+        if isinstance(event, RulesDeclared):
+            severity.update({r.name: r.severity for r in event.rules})
+        elif isinstance(event, PhaseStarted):
             console.print(f"[bold]{event.service} {event.version}[/bold] · {event.phase}")
         elif isinstance(event, FindingRaised) and event.finding.key() not in seen:
             seen.add(event.finding.key())
             f = event.finding
-            console.print(f"  [red]✗ {f.check}[/red] {f.operation_id or ''}: {f.title}", soft_wrap=True)
+            mark = "[yellow]! warning" if severity.get(f.check, f.severity) == "warning" else "[red]✗"
+            console.print(f"  {mark} {f.check}[/] {f.operation_id or ''}: {f.title}", soft_wrap=True)
         elif isinstance(event, ScenarioFinished):
             mark = "[green]✓[/green]" if event.passed else "[red]✗[/red]"
             console.print(f"  {mark} {event.scenario} ({event.duration_s:.1f} s)" + (f" — {event.error}" if event.error else ""))
@@ -142,12 +160,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if result.exit_code == runner.EXIT_USAGE:
         print(f"conformance: error: {finish.error if finish else 'configuration error'}", file=sys.stderr)
         return result.exit_code
-    from conformance.reports import write_all
+    from conformance.reports import model, write_all
 
     paths = write_all(result.events, args.report_dir)
+    data = model.build(result.events)
     verdict = {0: "conformant", 1: "NONCONFORMANT", 3: "target unreachable", 4: "checker error"}.get(result.exit_code, "error")
     print(
-        f"{verdict}: {finish.findings if finish else 0} finding(s), {result.requests} requests, "
+        f"{verdict}: {model.headline(data)}; {result.requests} requests, "
         f"{finish.polls if finish else 0} polls in {result.duration_s:.1f} s against {result.target or args.target}"
     )
     print("reports: " + ", ".join(str(p) for p in paths))
@@ -163,11 +182,22 @@ def _cmd_emulator(args: argparse.Namespace) -> int:
 
 
 def _cmd_checks() -> int:
-    from conformance.checks.registry import all_checks
+    from conformance.checks.registry import all_rules
+    from conformance.stateless import BUILTIN_RULES
 
-    for c in all_checks():
-        scope = "stateful" if c.stateful_only else "any"
-        print(f"{c.name}  [{c.family}, {scope}]\n    rule:   {c.rule}\n    source: {c.source}")
+    for c in all_rules():
+        scope = "services: " + ", ".join(sorted(c.services)) if c.services else "every service"
+        if c.versions:
+            scope += "; versions: " + ", ".join(sorted(c.versions))
+        if c.kind == "response" and c.stateful_only:
+            scope += "; stateful phase only"
+        print(
+            f"{c.name}  [{c.kind}, {c.severity}, {c.family}]\n    rule:   {c.statement}\n"
+            f"    scope:  {scope}\n    source: {c.source}"
+        )
+    for b in BUILTIN_RULES:
+        print(f"{b.name}  [{b.kind}, {b.severity}, {b.family}]\n    rule:   {b.statement}\n"
+              f"    scope:  stateless phase, every service\n    source: {b.source}")
     return 0
 
 

@@ -3,18 +3,30 @@
 The stream for one run is::
 
     RunStarted
+    RulesDeclared                      every rule offered to this run, with its metadata
       (PhaseStarted, RuleEvaluated*, FindingRaised*, LroCompleted*, ScenarioFinished*, PhaseFinished)*
     RunFinished
+
+A *finding* is one rule broken on one operation of one API version (in one scenario, for
+the stateful phase); each ``FindingRaised`` is one *occurrence* of it. Headline counts are
+distinct findings, with their occurrences beside them (:func:`tally_findings`). A run is
+nonconformant only when a finding of ``error`` severity exists; ``warning`` findings are
+reported and do not fail it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 __all__ = [
     "Event",
     "RunStarted",
+    "RuleInfo",
+    "RulesDeclared",
+    "FindingTally",
+    "tally_findings",
     "PhaseStarted",
     "PhaseFinished",
     "RuleEvaluated",
@@ -43,6 +55,53 @@ class RunStarted(Event):
     seed: int
     max_examples: int
     started_at: str  # RFC 3339
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a report needs to know about one rule (the registry stays out of the reports)."""
+
+    name: str
+    statement: str
+    source: str
+    family: str
+    kind: str  # "response" | "flow" | "schemathesis"
+    severity: str = "error"  # "error" | "warning"
+    services: tuple[str, ...] | None = None  # None: every service
+    versions: tuple[str, ...] | None = None  # None: every API version
+
+    @classmethod
+    def of(cls, rule: Any) -> RuleInfo:
+        """The info of a registered rule (any object with the registry's ``Rule`` fields)."""
+        return cls(
+            name=rule.name,
+            statement=rule.statement,
+            source=rule.source,
+            family=rule.family,
+            kind=rule.kind,
+            severity=rule.severity,
+            services=None if rule.services is None else tuple(sorted(rule.services)),
+            versions=None if rule.versions is None else tuple(sorted(rule.versions)),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.name,
+            "statement": self.statement,
+            "source": self.source,
+            "family": self.family,
+            "kind": self.kind,
+            "severity": self.severity,
+            "services": None if self.services is None else list(self.services),
+            "versions": None if self.versions is None else list(self.versions),
+        }
+
+
+@dataclass(frozen=True)
+class RulesDeclared(Event):
+    """The rules offered to this run (emitted once, after RunStarted)."""
+
+    rules: tuple[RuleInfo, ...]
 
 
 @dataclass(frozen=True)
@@ -102,9 +161,11 @@ class Finding:
     repro: str
     scenario: str | None = None
     occurrences: int = 1
+    severity: str = "error"  # the rule's; a rule declared in RulesDeclared overrides it
 
     def key(self) -> tuple:
-        return (self.check, self.service, self.version, self.phase, self.operation_id, self.scenario, self.title)
+        """What makes a finding distinct: rule × service × API version × phase × operation × scenario."""
+        return (self.check, self.service, self.version, self.phase, self.operation_id, self.scenario)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,6 +181,7 @@ class Finding:
             "statusCode": self.status_code,
             "scenario": self.scenario,
             "occurrences": self.occurrences,
+            "severity": self.severity,
             "repro": self.repro,
         }
 
@@ -180,6 +242,8 @@ class ScenarioFinished(Event):
 
 @dataclass(frozen=True)
 class RunFinished(Event):
+    """``findings`` counts distinct findings (``errors`` + ``warnings``); ``occurrences`` every FindingRaised."""
+
     exit_code: int
     duration_s: float
     requests: int
@@ -187,3 +251,51 @@ class RunFinished(Event):
     findings: int
     error: str | None = None
     extra: dict = field(default_factory=dict)
+    occurrences: int = 0
+    errors: int = 0
+    warnings: int = 0
+
+
+@dataclass(frozen=True)
+class FindingTally:
+    """Distinct findings of a run, each with its resolved severity and every occurrence."""
+
+    groups: tuple[tuple[Finding, tuple[Finding, ...]], ...]  # (first occurrence with severity set, all occurrences)
+
+    @property
+    def findings(self) -> int:
+        return len(self.groups)
+
+    @property
+    def occurrences(self) -> int:
+        return sum(len(all_) for _, all_ in self.groups)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f, _ in self.groups if f.severity != "warning")
+
+    @property
+    def warnings(self) -> int:
+        return self.findings - self.errors
+
+
+def tally_findings(events: Iterable[Event]) -> FindingTally:
+    """Group the run's FindingRaised events into distinct findings (first-seen order).
+
+    A finding's severity is its rule's, as declared in ``RulesDeclared``; a finding of an
+    undeclared rule keeps the severity it was raised with.
+    """
+    events = list(events)
+    severity = {r.name: r.severity for e in events if isinstance(e, RulesDeclared) for r in e.rules}
+    groups: dict[tuple, list[Finding]] = {}
+    for e in events:
+        if isinstance(e, FindingRaised):
+            groups.setdefault(e.finding.key(), []).append(e.finding)
+    out = []
+    for occurrences in groups.values():
+        first = occurrences[0]
+        level = severity.get(first.check, first.severity)
+        if level != first.severity:
+            first = replace(first, severity=level)
+        out.append((first, tuple(occurrences)))
+    return FindingTally(tuple(out))

@@ -6,6 +6,10 @@
 per (service, API version) in worker processes (:mod:`conformance.pool`) and streams their
 events. A job runs the stateless phase (:mod:`conformance.stateless`) and the stateful
 scenarios of the service's pack (:mod:`conformance.packs`).
+
+Exit codes: 0 conformant, 1 nonconformance found (an error-severity finding; warnings are
+reported and do not fail a run), 2 usage or configuration error, 3 target unreachable,
+4 checker error.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from datetime import datetime, timezone
 
 from conformance import pool, preflight
 from conformance import spec as spec_module
-from conformance.checks.registry import Check, all_checks
+from conformance.checks.registry import FLOW, Check, all_checks, all_rules, rules_for
 from conformance.config import (
     EXIT_CHECKER_ERROR,
     EXIT_FINDINGS,
@@ -41,9 +45,12 @@ from conformance.events import (
     LroCompleted,
     PhaseFinished,
     PhaseStarted,
+    RuleInfo,
+    RulesDeclared,
     RunFinished,
     RunStarted,
     ScenarioFinished,
+    tally_findings,
 )
 from conformance.naming import resource_prefix
 from conformance.scenarios import Scenario, scenarios_for
@@ -194,6 +201,7 @@ def _run_against(
             started_at=_now(),
         )
     )
+    emit(RulesDeclared(_declared_rules(config, plan)))
     keys = sorted({key for key, _ in tasks})
     requests, errors, checker_errors = 0, [], []
     rate = config.rate(embedded=embedded)
@@ -222,14 +230,46 @@ def _run_against(
         checker_errors.append(f"a checker worker process died: {exc}")
     error = (checker_errors or errors or [None])[0]
     polls = sum(e.timeline.polls for e in events if isinstance(e, LroCompleted))
-    findings = sum(1 for e in events if isinstance(e, FindingRaised))
+    # Distinct findings; only error-severity ones make the run nonconformant (warnings are reported).
+    tally = tally_findings(events)
     if checker_errors:
         exit_code = EXIT_CHECKER_ERROR
     else:
-        exit_code = EXIT_UNREACHABLE if error else (EXIT_FINDINGS if findings else EXIT_OK)
+        exit_code = EXIT_UNREACHABLE if error else (EXIT_FINDINGS if tally.errors else EXIT_OK)
     duration = time.monotonic() - started
-    emit(RunFinished(exit_code, duration, requests, polls, findings, error=redact(error, keys) if error else None))
+    emit(
+        RunFinished(
+            exit_code,
+            duration,
+            requests,
+            polls,
+            tally.findings,
+            error=redact(error, keys) if error else None,
+            occurrences=tally.occurrences,
+            errors=tally.errors,
+            warnings=tally.warnings,
+        )
+    )
     return RunResult(exit_code, events, target, requests, duration)
+
+
+def _declared_rules(config: RunConfig, plan: dict[str, tuple[str, ...]]) -> tuple[RuleInfo, ...]:
+    """Every rule this run offers an exchange or evidence to (selected, and covering a planned version)."""
+    jobs = plan_jobs(plan)
+    stateful = "stateful" in config.phases
+    rules = _select_checks(config.checks)
+    if stateful:  # flow rules judge the scenarios' evidence
+        rules += [r for r in all_rules(FLOW) if not config.checks or r.name in config.checks]
+    offered = [
+        RuleInfo.of(rule)
+        for rule in rules
+        if (stateful or not rule.stateful_only) and any(rule.covers(s, v) for s, v in jobs)
+    ]
+    if "stateless" in config.phases:
+        from conformance.stateless import BUILTIN_RULES
+
+        offered += BUILTIN_RULES
+    return tuple(offered)
 
 
 def _job(
@@ -245,7 +285,8 @@ def _job(
 ) -> tuple[int, str | None]:
     """Run the configured phases for one (service, API version); return (requests, error)."""
     service, version = job
-    checks = _select_checks(config.checks)
+    # Only the rules that cover this service and version are offered its exchanges.
+    checks = rules_for(service, version, selected=_select_checks(config.checks))
     spec = spec_module.Spec(service, version, config.profile)
     poller = Poller(PollPolicy(timeout_s=config.poll_timeout_s))
     transport = Transport(target, key, timeout_s=config.request_timeout_s, limiter=limiter)

@@ -6,7 +6,13 @@ violated once, undeclared methods, malformed content types) and *fuzzing* cases 
 Hypothesis, positive and negative (with real images and audio: ``strategies/`` registers the
 media types). Each request is sent through :class:`~conformance.transport.Transport` (so it
 is recorded and the key redacted), then validated by Schemathesis' built-in response checks
-and by every check of ours that needs no scenario context.
+and by every rule of ours that needs no scenario context.
+
+Every check answers pass, fail or n/a for every case. A built-in check that did not fail is a
+pass only if it judged the case (:func:`builtin_not_applied`): ``negative_data_rejection`` on
+a positive case, ``unsupported_method`` on anything but an undeclared-method probe, a response
+check where nothing is documented for the status, and whatever Schemathesis excuses, are n/a
+with the reason.
 
 Ids in the path of a positive ``PUT`` (a create) get the run prefix so that the cleanup at
 the end of the phase deletes exactly what this run created.
@@ -23,12 +29,12 @@ from hypothesis import HealthCheck, Phase, given, seed as hyp_seed, settings
 
 from conformance.checks.registry import Check, all_checks, judge
 from conformance.context import CheckContext
-from conformance.events import Event, Finding, FindingRaised, RuleEvaluated
+from conformance.events import Event, Finding, FindingRaised, RuleEvaluated, RuleInfo
 from conformance.naming import resource_prefix
 from conformance.spec import Spec
 from conformance.transport import KEY_HEADER, ResponseRecord, Transport, redact
 
-__all__ = ["BUILTIN_CHECKS", "run_stateless", "cleanup_created"]
+__all__ = ["BUILTIN_CHECKS", "BUILTIN_RULES", "builtin_not_applied", "run_stateless", "cleanup_created"]
 
 BUILTIN_CHECKS = (
     "not_a_server_error",
@@ -41,7 +47,117 @@ BUILTIN_CHECKS = (
     "negative_data_rejection",
     "positive_data_acceptance",
 )
-_ST_SOURCE = "Schemathesis built-in check over specs/<service>.yaml"
+_ST_DOCS = "https://schemathesis.readthedocs.io/en/stable/reference/checks/"
+_ST_SOURCE = _ST_DOCS + " (Schemathesis built-in check) over specs/<service>.yaml"
+
+#: The built-in checks as rules, for the reports (``RulesDeclared``).
+BUILTIN_RULES = tuple(
+    RuleInfo(
+        name=name,
+        statement=statement,
+        source=f"{_ST_DOCS}#{name} over specs/<service>.yaml",
+        family="schemathesis",
+        kind="schemathesis",
+        severity="error",
+    )
+    for name, statement in (
+        ("not_a_server_error", "No request, valid or not, is answered with a 5xx server error."),
+        ("unsupported_method", "A method the spec does not declare for a path is answered 405 with an Allow header."),
+        ("missing_required_header", "A request without a required header is rejected (4xx)."),
+        ("status_code_conformance", "The response status is documented for the operation."),
+        ("content_type_conformance", "The response Content-Type is one documented for that status."),
+        ("response_headers_conformance", "Documented response headers are present and match their schemas."),
+        ("response_schema_conformance", "The response body validates against the schema documented for its status."),
+        ("negative_data_rejection", "A request that breaks the spec's schemas is rejected."),
+        ("positive_data_acceptance", "A request valid for the spec's schemas is accepted."),
+    )
+)
+
+_BUILTIN_INFO = {r.name: r for r in BUILTIN_RULES}
+
+
+def _in_statuses(status: int, patterns: list[str] | None) -> bool:
+    for pattern in patterns or ():
+        text = str(pattern).upper()
+        if text == str(status) or (text.endswith("XX") and text[0] == str(status)[0]):
+            return True
+    return False
+
+
+def builtin_not_applied(name: str, case: Any, response: Any, config: Any = None) -> str | None:
+    """Why built-in check ``name`` did not judge this case's ``response`` (a Schemathesis
+    ``Response``), or ``None`` if it did.
+
+    Called only for a check that did not fail. Mirrors the guards of the installed
+    Schemathesis (``schemathesis/specs/openapi/checks.py``, using its own response lookups):
+    what a check skips or excuses is n/a, never a pass. ``config`` is the operation's
+    Schemathesis checks config (the expected statuses of the data-acceptance checks).
+    """
+    from schemathesis.generation.meta import REQUEST_SHAPE_PROBES, CoverageScenario, coverage_scenario
+
+    meta = getattr(case, "_meta", None)
+    scenario = coverage_scenario(case)
+    status = response.status_code
+    method = str(getattr(getattr(response, "request", None), "method", None) or case.method).upper()
+    if name == "not_a_server_error":
+        return None
+    if name == "unsupported_method":
+        if scenario != CoverageScenario.UNSPECIFIED_HTTP_METHOD or method == "OPTIONS":
+            return "not an undeclared-method probe"
+        if status != 405:
+            return f"the target answered {status} before method dispatch (excused by Schemathesis)"
+        return None
+    if name == "missing_required_header":
+        data = getattr(getattr(meta, "phase", None), "data", None)
+        location = getattr(getattr(data, "parameter_location", None), "name", None)
+        if scenario != CoverageScenario.MISSING_PARAMETER or location != "HEADER" or not getattr(data, "parameter", None):
+            return "not a missing-required-header probe"
+        expected = getattr(getattr(config, "missing_required_header", None), "expected_statuses", None)
+        if str(data.parameter).lower() == "authorization":
+            expected = ["401"]
+        if expected is not None and not _in_statuses(status, expected):
+            return f"the target answered {status} before reading headers (excused by Schemathesis)"
+        return None
+    if scenario in REQUEST_SHAPE_PROBES:
+        return "request-shape probe (undeclared method or media type): the response is not judged"
+    operation = case.operation
+    if name == "status_code_conformance":
+        if "default" in operation.responses.status_codes:
+            return "operation documents a 'default' response, which admits every status"
+        return None
+    if name == "content_type_conformance":
+        if not operation.schema.get_content_types(operation, response):
+            return f"no content type documented for {status}"
+        return None
+    if name in {"response_headers_conformance", "response_schema_conformance"}:
+        definition = operation.responses.find_by_status_code(status)
+        if definition is None:
+            return f"operation documents no response for {status}"
+        if name == "response_headers_conformance" and not definition.headers:
+            return f"no headers documented for {status}"
+        if name == "response_schema_conformance":
+            if operation.method.upper() == "HEAD":
+                return "a HEAD response has no body"
+            resolved = definition.get_schema(response.headers.get("content-type", [None])[0])
+            if resolved.schema is None:
+                return f"no schema documented for {status}"
+        return None
+    mode = getattr(getattr(meta, "generation", None), "mode", None)
+    if name == "negative_data_rejection":
+        if mode is None or not mode.is_negative:
+            return "not a negative case"
+        expected = getattr(getattr(config, "negative_data_rejection", None), "expected_statuses", None)
+        if expected is not None and not _in_statuses(status, expected):
+            return f"accepted ({status}), but the mutation is valid as sent (excused by Schemathesis)"
+        return None
+    if name == "positive_data_acceptance":
+        if mode is None or not mode.is_positive:
+            return "not a positive case"
+        expected = getattr(getattr(config, "positive_data_acceptance", None), "expected_statuses", None)
+        if expected is not None and not _in_statuses(status, expected):
+            return f"rejected ({status}) for a credential reason (excused by Schemathesis)"
+        return None
+    return None
 
 
 def _builtin_functions() -> list[Callable]:
@@ -204,6 +320,7 @@ def run_stateless(
     """Generate and check requests for every operation of ``spec`` against the transport's target."""
     import schemathesis
     from schemathesis.core.failures import Failure as StFailure, FailureGroup
+    from schemathesis.core.transport import Response as StResponse
     from schemathesis.generation import GenerationMode
 
     import strategies
@@ -218,7 +335,9 @@ def run_stateless(
         verdict = passed if isinstance(passed, str) else ("pass" if passed else "fail")
         emit(RuleEvaluated(check, verdict, spec.service, spec.version, "stateless", op_id, reason=reason))
 
-    def finding(check: str, title: str, rule: str, source: str, message: str, record: ResponseRecord, op_id) -> None:
+    def finding(
+        check: str, title: str, rule: str, source: str, message: str, record: ResponseRecord, op_id, severity: str = "error"
+    ) -> None:
         emit(
             FindingRaised(
                 Finding(
@@ -233,6 +352,7 @@ def run_stateless(
                     operation_id=op_id,
                     status_code=record.status_code,
                     repro=redact(record.curl(), transport.secrets),
+                    severity=severity,
                 )
             )
         )
@@ -245,6 +365,7 @@ def run_stateless(
         ours_op = spec.operation(op_id) if op_id else None
         op_definition = operation.definition.raw
         filenames = _declared_filenames(op_definition)
+        checks_config = schema.config.checks_config_for(operation=operation)
         if on_progress:
             on_progress(f"{spec.service} {spec.version} stateless {op_id}")
 
@@ -255,40 +376,44 @@ def run_stateless(
             request = _to_httpx(transport, kwargs, filenames)
             record, response = transport.send_httpx(request, op_id)
             # Schemathesis' checks
+            st_response = StResponse.from_any(response)
             try:
-                case.validate_response(response, checks=builtin)
+                case.validate_response(st_response, checks=builtin)
             except FailureGroup as group:
-                failed = {}
-                for failure in group.exceptions:
-                    name = (getattr(failure, "checks", ()) or ("schemathesis",))[0]
-                    if name == "positive_data_acceptance" and (
-                        _semantic_rejection(op_definition, record) or _form_not_valid(spec, op_definition, case)
-                    ):
-                        continue
-                    failed.setdefault(name, failure)
-                for name in BUILTIN_CHECKS:
-                    report(name, name not in failed, op_id)
-                for name, failure in failed.items():
-                    code = getattr(failure, "code", "")
-                    finding(
-                        name,
-                        f"{failure.title} ({code})" if code else failure.title,
-                        f"Schemathesis `{name}`",
-                        _ST_SOURCE,
-                        failure.message,
-                        record,
-                        op_id,
-                    )
+                raised = list(group.exceptions)
             except StFailure as failure:
-                name = (getattr(failure, "checks", ()) or ("schemathesis",))[0]
-                if not (
-                    name == "positive_data_acceptance"
-                    and (_semantic_rejection(op_definition, record) or _form_not_valid(spec, op_definition, case))
-                ):
-                    finding(name, failure.title, f"Schemathesis `{name}`", _ST_SOURCE, failure.message, record, op_id)
+                raised = [failure]
             else:
-                for name in BUILTIN_CHECKS:
-                    report(name, True, op_id)
+                raised = []
+            failed: dict[str, Any] = {}
+            excused: dict[str, str] = {}
+            for failure in raised:
+                name = (getattr(failure, "checks", ()) or ("schemathesis",))[0]
+                if name == "positive_data_acceptance" and _semantic_rejection(op_definition, record):
+                    excused[name] = f"rejected ({record.status_code}) as the spec documents (x-semantic-rejections)"
+                    continue
+                if name == "positive_data_acceptance" and _form_not_valid(spec, op_definition, case):
+                    excused[name] = "the 'positive' multipart form breaks its own part schemas"
+                    continue
+                failed.setdefault(name, failure)
+            for name in BUILTIN_CHECKS:
+                if name in failed:
+                    report(name, "fail", op_id)
+                    continue
+                reason = excused.get(name) or builtin_not_applied(name, case, st_response, checks_config)
+                report(name, "n/a" if reason else "pass", op_id, reason)
+            for name, failure in failed.items():
+                code = getattr(failure, "code", "")
+                info = _BUILTIN_INFO.get(name)
+                finding(
+                    name,
+                    f"{failure.title} ({code})" if code else failure.title,
+                    info.statement if info else f"Schemathesis `{name}`",
+                    info.source if info else _ST_SOURCE,
+                    failure.message,
+                    record,
+                    op_id,
+                )
             # ours; an undeclared-method probe is not this operation (only the generic rules apply)
             probe = case.method.upper() != operation.method.upper()
             ctx = CheckContext(spec=spec, operation=None if probe else ours_op)
@@ -296,7 +421,7 @@ def run_stateless(
                 outcome = judge(c, ctx, record)
                 if outcome.failure is not None:
                     failure = outcome.failure
-                    finding(c.name, failure.title, c.rule, c.source, failure.describe(), record, op_id)
+                    finding(c.name, failure.title, c.rule, c.source, failure.describe(), record, op_id, c.severity)
                 report(c.name, outcome.verdict, op_id, outcome.reason)
 
 

@@ -10,9 +10,9 @@ from conformance.transport import ResponseRecord
 
 __all__ = ["error_body", "is_error", "norm_status", "parse_timestamp", "truncate"]
 
-# The v1.0 Get Training Status reference (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247) shows createdDateTime as "1/3/2017 4:11:35 AM" although it describes an ISO
-# date-time; the lenient profile accepts that shape too.
-_US_TIMESTAMP_SHAPE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M$")
+# The Face v1.0 Get Training Status example shows createdDateTime as "1/3/2017 4:11:35 AM" although
+# it describes an ISO date-time; the lenient profile accepts that shape too.
+_US_DATETIME_SHAPE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M$")
 
 
 def is_error(response: ResponseRecord) -> bool:
@@ -34,7 +34,7 @@ def norm_status(value: Any) -> str:
 
 
 def parse_timestamp(value: Any, *, lenient: bool) -> datetime | None:
-    """Parse an RFC 3339 timestamp (and, when lenient, the v1.0 Get Training Status reference's US shape). ``None`` if unparsable."""
+    """Parse an RFC 3339 timestamp (and, when lenient, the US shape a Face v1.0 example shows). ``None`` if unparsable."""
     if not isinstance(value, str):
         return None
     text = value.strip()
@@ -47,7 +47,7 @@ def parse_timestamp(value: Any, *, lenient: bool) -> datetime | None:
         except ValueError:
             return None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-    if lenient and _US_TIMESTAMP_SHAPE.match(text):
+    if lenient and _US_DATETIME_SHAPE.match(text):
         try:
             return datetime.strptime(text, "%m/%d/%Y %I:%M:%S %p").replace(tzinfo=timezone.utc)
         except ValueError:

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from conformance.checks._util import truncate
-from conformance.checks.registry import check
+from conformance.checks.registry import NotApplicable, response_rule
 from conformance.context import CheckContext
 from conformance.failures import SchemaViolation, StatusNotInVersionEnum, UndocumentedContentType
 from conformance.transport import ResponseRecord
@@ -19,26 +19,31 @@ __all__ = ["response_schema_conforms", "content_type_documented", "status_in_ver
 _STATUS_FIELDS = ("status", "enrollmentStatus")
 
 
-def _documented_media(ctx: CheckContext, response: ResponseRecord) -> dict | None:
+def _documented_media(ctx: CheckContext, response: ResponseRecord) -> dict:
+    """The documented media types of this response ({}: documented as empty); n/a if the status is not documented."""
     if ctx.operation is None:
-        return None
+        raise NotApplicable("request matches no operation of the spec")
     resp = ctx.spec.response(ctx.operation.operation_id, response.status_code)
     if resp is None:
-        return None
+        raise NotApplicable(f"operation documents no response for {response.status_code}")
     return resp.get("content") or {}
 
 
-@check
+@response_rule(severity="error")
 def response_schema_conforms(ctx: CheckContext, response: ResponseRecord) -> None:
     """The body validates against the documented schema for its status, and is empty where none is documented.
 
-    Source: specs/<service>.yaml response schemas (each schema node cites its own `x-source`):
-    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 "202 Accepted: A successful call returns an empty response body", https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247
-    (TrainingStatus fields), https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (TiEnrollmentInfo), https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (PersonalVoice).
+    Source: specs/<service>.yaml response schemas, each schema node citing its own `x-source`; Face
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group ("202
+    Accepted: A successful call returns an empty response body") and
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status
+    (TrainingStatus); Speaker
+    https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/text-independent/create-enrollment
+    (TiEnrollmentInfo); Custom Voice
+    https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post
+    (PersonalVoice).
     """
     media = _documented_media(ctx, response)
-    if media is None:
-        return
     if not media:
         if response.body.strip():
             raise SchemaViolation(
@@ -48,10 +53,10 @@ def response_schema_conforms(ctx: CheckContext, response: ResponseRecord) -> Non
             )
         return
     if "application/json" not in media:
-        return
+        raise NotApplicable(f"no JSON body documented for {response.status_code}")
     schema = ctx.spec.response_schema(ctx.operation.operation_id, response.status_code, "application/json")
     if schema is None:
-        return
+        raise NotApplicable(f"no JSON schema documented for {response.status_code}")
     try:
         body = response.json()
     except ValueError as exc:
@@ -72,17 +77,20 @@ def response_schema_conforms(ctx: CheckContext, response: ResponseRecord) -> Non
         )
 
 
-@check
+@response_rule(severity="error")
 def content_type_documented(ctx: CheckContext, response: ResponseRecord) -> None:
     """A non-empty body is sent with a Content-Type the spec documents for that status.
 
-    Source: specs/<service>.yaml response content (Face/Speaker/Custom Voice answer
-    `application/json`: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (default consumes/produces application/json), https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment
-    sample response `Content-Type: application/json`).
+    Source: specs/<service>.yaml response content; every JSON answer of the three services is
+    `application/json` (sample responses of
+    https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/text-independent/create-enrollment
+    and https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post).
     """
     media = _documented_media(ctx, response)
-    if not media or not response.body.strip():
-        return
+    if not media:
+        raise NotApplicable(f"no content documented for {response.status_code}")
+    if not response.body.strip():
+        raise NotApplicable("empty body")
     received = response.content_type
     if received not in {m.split(";")[0].strip().lower() for m in media}:
         raise UndocumentedContentType(
@@ -92,27 +100,37 @@ def content_type_documented(ctx: CheckContext, response: ResponseRecord) -> None
         )
 
 
-@check
+@response_rule(severity="error")
 def status_in_version_enum(ctx: CheckContext, response: ResponseRecord) -> None:
     """A status field holds a value of this API version's enum, spelled exactly (strict) or in a documented variant (lenient).
 
-    Source: https://github.com/Azure/azure-rest-api-specs/blob/000f60d694dd920018dfb18eeb0f58066abcb609/specification/cognitiveservices/data-plane/Face/stable/v1.0/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (v1.0 `nonstarted|running|succeeded|failed`, v1.1+ `notStarted|…`;
-    the v1.0 Get Training Status reference (https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247) lists "notstarted"); https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json (Speaker `Enrolling|Training|Enrolled`, closed); https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json
-    (Custom Voice PascalCase `NotStarted|Running|Succeeded|Failed|…`).
+    Source: specs/<service>.yaml status enums per API version: Face
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status
+    (v1.0 spells `nonstarted`, v1.1+ `notStarted`); Speaker
+    https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/text-independent/create-enrollment
+    (`Enrolling | Training | Enrolled`); Custom Voice
+    https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/create (PascalCase
+    `NotStarted | Running | Succeeded | Failed | …`).
     """
-    if ctx.operation is None or not 200 <= response.status_code < 300:
-        return
+    if ctx.operation is None:
+        raise NotApplicable("request matches no operation of the spec")
+    if not 200 <= response.status_code < 300:
+        raise NotApplicable("not a success response")
     schema = ctx.spec.response_schema(ctx.operation.operation_id, response.status_code, "application/json")
+    if not schema:
+        raise NotApplicable(f"no JSON schema documented for {response.status_code}")
     body = response.json_or_none()
-    if not schema or not isinstance(body, dict):
-        return
+    if not isinstance(body, dict):
+        raise NotApplicable("body is not a JSON object")
     props = _deref(schema, schema).get("properties") or {}
+    judged = False
     for name in _STATUS_FIELDS:
         if name not in body or name not in props:
             continue
         enum = _enum_of(_deref(schema, props[name]), schema)
         if enum is None:
             continue
+        judged = True
         value = body[name]
         if value not in enum:
             raise StatusNotInVersionEnum(
@@ -120,6 +138,8 @@ def status_in_version_enum(ctx: CheckContext, response: ResponseRecord) -> None:
                 received=value,
                 documented=" | ".join(str(e) for e in enum),
             )
+    if not judged:
+        raise NotApplicable("body has no status field with a documented enum")
 
 
 def _deref(root: dict, node: dict, _depth: int = 0) -> dict:

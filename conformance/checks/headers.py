@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from conformance.checks._util import error_body, is_error, truncate
-from conformance.checks.registry import check
+from conformance.checks.registry import NotApplicable, response_rule
 from conformance.context import CheckContext
 from conformance.failures import (
     ErrorCodeHeaderMismatch,
@@ -30,26 +30,30 @@ __all__ = [
 ]
 
 
-def _polls_operation_location(ctx: CheckContext) -> dict | None:
+def _polls_operation_location(ctx: CheckContext) -> dict:
     if ctx.operation is None:
-        return None
+        raise NotApplicable("request matches no operation of the spec")
     lro = ctx.spec.long_running(ctx.operation.operation_id)
-    if not lro or lro.get("poll") != "operation-location":
-        return None
+    if not lro:
+        raise NotApplicable("not a long-running submit")
+    if lro.get("poll") != "operation-location":
+        raise NotApplicable("long-running operation is polled through its resource, not Operation-Location")
     return lro
 
 
-@check
+@response_rule(severity="error")
 def lro_operation_location_present(ctx: CheckContext, response: ResponseRecord) -> None:
     """A successful long-running submit returns an absolute Operation-Location URL of the operation status resource.
 
-    Source: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 (Train Person Group, v1.1-preview.1: "202 Accepted ... Headers
-    operation-Location"); https://github.com/Azure/azure-rest-api-specs/tree/54923347f07c69f929305d5c2fd3fa7fda1dab96/specification/ai/Face header spelling; https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (Personal Voices -
-    Post: 201 with Operation-Location) and https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (`…/customvoice/operations/{id}?api-version=…`).
+    Source: Face
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group ("202
+    Accepted ... Headers operation-Location"); Custom Voice
+    https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post (201 with
+    Operation-Location …/customvoice/operations/{id}?api-version=…).
     """
     lro = _polls_operation_location(ctx)
-    if lro is None or not 200 <= response.status_code < 300:
-        return
+    if not 200 <= response.status_code < 300:
+        raise NotApplicable("submit was not accepted (not a success response)")
     location = response.header("operation-location")
     if not location:
         raise MissingOperationLocation(
@@ -74,18 +78,20 @@ def lro_operation_location_present(ctx: CheckContext, response: ResponseRecord) 
         )
 
 
-@check
+@response_rule(severity="error")
 def operation_id_header_present(ctx: CheckContext, response: ResponseRecord) -> None:
     """A Custom Voice create returns an Operation-Id header equal to the id in its Operation-Location.
 
-    Source: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (Personal Voices - Post, sample response: Operation-Location …/operations/1321a2c0-…
-    and Operation-Id: 1321a2c0-…); https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json.
+    Source: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post (sample
+    response: Operation-Location …/operations/1321a2c0-… and Operation-Id: 1321a2c0-…).
     """
-    if ctx.operation is None or not 200 <= response.status_code < 300:
-        return
+    if ctx.operation is None:
+        raise NotApplicable("request matches no operation of the spec")
+    if not 200 <= response.status_code < 300:
+        raise NotApplicable("not a success response")
     headers = ctx.spec.response_headers(ctx.operation.operation_id, response.status_code)
     if "operation-id" not in headers:
-        return
+        raise NotApplicable(f"no Operation-Id header documented for {response.status_code}")
     op_id = response.header("operation-id")
     if not op_id:
         raise MissingOperationId(
@@ -104,23 +110,30 @@ def operation_id_header_present(ctx: CheckContext, response: ResponseRecord) -> 
             )
 
 
-def _header_required(ctx: CheckContext, response: ResponseRecord) -> bool:
+def _require_error_code_header(ctx: CheckContext, response: ResponseRecord) -> None:
     if ctx.operation is None:
-        return False
+        raise NotApplicable("request matches no operation of the spec")
     header = ctx.spec.response_headers(ctx.operation.operation_id, response.status_code).get("x-ms-error-code")
-    return bool(header and header.get("required"))
+    if not (header and header.get("required")):
+        raise NotApplicable(f"x-ms-error-code is not required for {response.status_code} in this profile")
 
 
-@check
+@response_rule(severity="error")
 def error_code_header_present(ctx: CheckContext, response: ResponseRecord) -> None:
     """An error response carries the x-ms-error-code header where the spec requires it.
 
-    Source: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 ("Other Status Codes: FaceErrorResponse, Headers x-ms-error-code"); https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment ("Failure Headers", example `x-ms-error-code: Error Code`); https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview ("An error
-    occurred. Headers x-ms-error-code"); https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json. The lenient profile follows the
-    swaggers that do not declare it.
+    Source: Face
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group ("Other
+    Status Codes: FaceErrorResponse, Headers x-ms-error-code"); Speaker
+    https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/text-independent/create-enrollment
+    ("Failure Headers x-ms-error-code"); Custom Voice
+    https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post ("An error
+    occurred. Headers x-ms-error-code"). The lenient profile follows the swaggers that do not declare
+    it.
     """
-    if not is_error(response) or not _header_required(ctx, response):
-        return
+    if not is_error(response):
+        raise NotApplicable("not an error response")
+    _require_error_code_header(ctx, response)
     if not response.header("x-ms-error-code"):
         err = error_body(response)
         raise MissingErrorCodeHeader(
@@ -130,19 +143,25 @@ def error_code_header_present(ctx: CheckContext, response: ResponseRecord) -> No
         )
 
 
-@check
+@response_rule(severity="error")
 def error_code_header_matches_body(ctx: CheckContext, response: ResponseRecord) -> None:
     """When an error carries both, x-ms-error-code equals the body's error.code.
 
-    Source: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 and https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (x-ms-error-code is "String error code indicating what went
-    wrong", the same code as the FaceErrorResponse/SpeakerErrorInfo body); https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json.
+    Source: Face
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group and
+    Speaker
+    https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/text-independent/create-enrollment:
+    x-ms-error-code is the error code of the FaceErrorResponse / SpeakerErrorInfo body (Speaker's
+    sample: `x-ms-error-code: Error Code` with `"code": "Error Code"`).
     """
     if not is_error(response):
-        return
+        raise NotApplicable("not an error response")
     header = response.header("x-ms-error-code")
+    if header is None:
+        raise NotApplicable("no x-ms-error-code header")
     err = error_body(response)
-    if header is None or err is None or "code" not in err:
-        return
+    if err is None or "code" not in err:
+        raise NotApplicable("error body has no error.code")
     if str(err["code"]) != header:
         raise ErrorCodeHeaderMismatch(
             "x-ms-error-code does not match error.code",

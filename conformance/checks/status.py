@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from conformance.checks._util import error_body
-from conformance.checks.registry import check
+from conformance.checks.registry import NotApplicable, check, response_rule
 from conformance.context import CheckContext
 from conformance.failures import UnexpectedErrorCode, UndocumentedStatusCode, UnexpectedStatusForSituation
 from conformance.transport import ResponseRecord
@@ -22,18 +22,21 @@ __all__ = [
 ]
 
 
-@check
+@response_rule(severity="error")
 def status_code_documented(ctx: CheckContext, response: ResponseRecord) -> None:
     """The response status is one the spec documents for this operation; a `default` response covers errors only.
 
-    Source: specs/<service>.yaml responses of the operation (Face: https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1 "202 Accepted" for
-    Train, https://westus.dev.cognitive.microsoft.com/docs/services/563879b61984550e40cbbe8d/operations/563879b61984550f30395247 200/401/403/404/409/429 for Get Training Status; Speaker: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment "201
-    Created"; Custom Voice: https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview "201 Created"). In the Azure swaggers `default` is the
-    error response (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json,
-    https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json and https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json declare only `default`), so a success status must be listed explicitly.
+    Source: specs/<service>.yaml responses of the operation (Face
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group: 202
+    Accepted; Speaker
+    https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/text-independent/create-enrollment:
+    201 Created; Custom Voice
+    https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post: 201 Created).
+    In the Azure swaggers `default` is the error response ("Other Status Codes" on each page above), so
+    a success status must be listed explicitly.
     """
     if ctx.operation is None:
-        return
+        raise NotApplicable("request matches no operation of the spec")
     documented = ctx.spec.documented_statuses(ctx.operation.operation_id)
     status = str(response.status_code)
     if status in documented or f"{status[0]}XX" in documented:

@@ -1,5 +1,18 @@
-"""``junit.xml``: one test suite per (service, API version, phase); one test case per
-operation (stateless) or scenario (stateful); a failure per finding."""
+"""``junit.xml``: one test case per rule × operation × API version (× scenario).
+
+* one ``<testsuite>`` per (service, API version, phase);
+* one ``<testcase>`` per rule and operation (stateless), or per rule, operation and scenario
+  (stateful), named ``<rule>[<operationId>]`` with classname
+  ``<service>.<version>.<phase>[.<scenario>]``: names are stable across runs with the same
+  seed and never repeat within a suite;
+* a case with an **error** finding holds exactly one ``<failure>`` listing every occurrence;
+  a **warning** finding does not fail its case (the run is still conformant): it is written
+  to the case's ``<system-out>`` and property ``severity=warning``;
+* a case whose rule never applied is ``<skipped>`` with the n/a reason;
+* a scenario that could not run to its end, and a run that failed, are ``<error>`` cases.
+
+So ``failures`` (summed over the file) equals the report's error findings.
+"""
 
 from __future__ import annotations
 
@@ -8,58 +21,117 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
-__all__ = ["write"]
+__all__ = ["write", "render", "case_name"]
 
 
-def write(data: dict[str, Any], path: Path) -> Path:
-    suites: dict[tuple[str, str, str], dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    # cases come from findings, scenarios and phases
-    for f in data["findings"]:
-        name = f["scenario"] or f["operationId"] or "(unknown operation)"
-        suites[(f["service"], f["apiVersion"], f["phase"])][name].append(f)
-    for s in data["scenarios"]:
-        suites[(s["service"], s["apiVersion"], "stateful")].setdefault(s["scenario"], [])
+def case_name(outcome: dict[str, Any]) -> tuple[str, str]:
+    """(classname, name) of the test case for one rule × operation × version (× scenario)."""
+    classname = f"{outcome['service']}.{outcome['apiVersion']}.{outcome['phase']}"
+    if outcome.get("scenario"):
+        classname += f".{outcome['scenario']}"
+    return classname, f"{outcome['rule']}[{outcome['operationId'] or '-'}]"
+
+
+def _occurrences_text(f: dict[str, Any]) -> str:
+    lines = [
+        f"Rule: {f['rule']}",
+        f"Source: {f['source']}",
+        f"Severity: {f['severity']}",
+        f"Operation: {f['operationId']} ({f['service']} {f['apiVersion']}, {f['phase']}"
+        + (f", scenario {f['scenario']}" if f["scenario"] else "") + ")",
+        f"Occurrences: {f['occurrences']}",
+    ]
+    for i, d in enumerate(f["details"], 1):
+        lines += [
+            "",
+            f"--- occurrence {i}" + (f" (seen {d['count']}x)" if d["count"] > 1 else "") + f": {d['title']}"
+            + (f", status {d['statusCode']}" if d["statusCode"] is not None else ""),
+            d["message"],
+        ]
+        if d["repro"]:
+            lines.append(f"Repro: {d['repro']}")
+    shown = sum(d["count"] for d in f["details"])
+    if shown < f["occurrences"]:
+        lines += ["", f"... {f['occurrences'] - shown} more occurrence(s) not listed"]
+    return "\n".join(lines)
+
+
+def render(data: dict[str, Any]) -> ET.Element:
+    findings = {
+        (f["check"], f["service"], f["apiVersion"], f["phase"], f["operationId"], f["scenario"]): f for f in data["findings"]
+    }
+    suites: dict[tuple[str, str, str], list[ET.Element]] = defaultdict(list)
+    counts: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: {"failures": 0, "errors": 0, "skipped": 0})
     for p in data["phases"]:
         suites[(p["service"], p["apiVersion"], p["phase"])]
     durations = {(p["service"], p["apiVersion"], p["phase"]): p["durationSeconds"] for p in data["phases"]}
-    scenario_time = {(s["service"], s["apiVersion"], s["scenario"]): s["durationSeconds"] for s in data["scenarios"]}
-    scenario_error = {(s["service"], s["apiVersion"], s["scenario"]): s.get("error") for s in data["scenarios"]}
+
+    for o in data["outcomes"]:
+        suite_key = (o["service"], o["apiVersion"], o["phase"])
+        classname, name = case_name(o)
+        case = ET.Element("testcase", classname=classname, name=name, time="0.000")
+        f = findings.get((o["rule"], o["service"], o["apiVersion"], o["phase"], o["operationId"], o["scenario"]))
+        if f is not None and f["severity"] != "warning":
+            failure = ET.SubElement(
+                case,
+                "failure",
+                message=f"[{f['check']}] {f['title']} ({f['occurrences']} occurrence{'s' if f['occurrences'] != 1 else ''})",
+                type=f["check"],
+            )
+            failure.text = _occurrences_text(f)
+            counts[suite_key]["failures"] += 1
+        elif f is not None:
+            props = ET.SubElement(case, "properties")
+            ET.SubElement(props, "property", name="severity", value="warning")
+            ET.SubElement(props, "property", name="occurrences", value=str(f["occurrences"]))
+            out = ET.SubElement(case, "system-out")
+            out.text = f"warning: [{f['check']}] {f['title']}\n" + _occurrences_text(f)
+        elif o["applied"] == 0:
+            ET.SubElement(case, "skipped", message=f"not applicable: {o['reason'] or 'no reason given'}")
+            counts[suite_key]["skipped"] += 1
+        suites[suite_key].append(case)
+
+    for s in data["scenarios"]:
+        if s.get("error"):
+            suite_key = (s["service"], s["apiVersion"], "stateful")
+            case = ET.Element(
+                "testcase",
+                classname=f"{s['service']}.{s['apiVersion']}.stateful.{s['scenario']}",
+                name="scenario",
+                time=f"{s['durationSeconds']:.3f}",
+            )
+            error = ET.SubElement(case, "error", message=s["error"], type="scenario")
+            error.text = s["error"]
+            counts[suite_key]["errors"] += 1
+            suites[suite_key].append(case)
+
     root = ET.Element("testsuites", name="cognitive-conformance")
-    total_tests = total_failures = 0
-    for (service, version, phase), cases in sorted(suites.items()):
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for key in sorted(suites):
+        service, version, phase = key
+        cases = suites[key]
         suite = ET.SubElement(root, "testsuite", name=f"{service} {version} {phase}")
-        failures = 0
-        if phase == "stateless" and not cases:
-            cases = {"all operations": []}
-        for name, found in sorted(cases.items()):
-            t = scenario_time.get((service, version, name), 0.0)
-            case = ET.SubElement(suite, "testcase", classname=f"{service}.{version}.{phase}", name=name, time=f"{t:.3f}")
-            for f in found:
-                failure = ET.SubElement(case, "failure", message=f"[{f['check']}] {f['title']}", type=f["check"])
-                failure.text = (
-                    f"{f['message']}\nRule: {f['rule']}\nSource: {f['source']}\nOperation: {f['operationId']}\n"
-                    f"Occurrences: {f['occurrences']}\nRepro: {f['repro']}"
-                )
-            err = scenario_error.get((service, version, name))
-            if err and not found:
-                failure = ET.SubElement(case, "failure", message=err, type="scenario")
-                failure.text = err
-                found = [err]
-            if found:
-                failures += 1
         suite.set("tests", str(len(cases)))
-        suite.set("failures", str(failures))
-        suite.set("errors", "0")
-        suite.set("time", f"{durations.get((service, version, phase), 0.0):.3f}")
-        total_tests += len(cases)
-        total_failures += failures
-    root.set("tests", str(total_tests))
-    root.set("failures", str(total_failures))
-    if data["result"].get("error"):
-        err_suite = ET.SubElement(root, "testsuite", name="run", tests="1", failures="0", errors="1")
+        for field in ("failures", "errors", "skipped"):
+            suite.set(field, str(counts[key][field]))
+            totals[field] += counts[key][field]
+        suite.set("time", f"{durations.get(key, 0.0):.3f}")
+        suite.extend(cases)
+        totals["tests"] += len(cases)
+    error = data["result"].get("error")
+    if error:
+        err_suite = ET.SubElement(root, "testsuite", name="run", tests="1", failures="0", errors="1", skipped="0")
         case = ET.SubElement(err_suite, "testcase", classname="run", name="run")
-        error = ET.SubElement(case, "error", message=data["result"]["error"])
-        error.text = data["result"]["error"]
+        ET.SubElement(case, "error", message=error).text = error
+        totals["tests"] += 1
+        totals["errors"] += 1
+    for field, value in totals.items():
+        root.set(field, str(value))
+    return root
+
+
+def write(data: dict[str, Any], path: Path) -> Path:
+    root = render(data)
     ET.indent(root)
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
     return path

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from conformance.reports.model import headline
+
 __all__ = ["write", "render"]
 
 
@@ -21,28 +23,50 @@ def render(data: dict[str, Any]) -> str:
         f"- Target: `{data['target']['url']}`" + (" (embedded emulator)" if data["target"]["embeddedEmulator"] else ""),
         f"- Profile: `{data['profile']}`, seed {data['seed']}, max examples {data['maxExamples']}",
         f"- Run id: `{data['runId']}` (resources created carry the prefix `cc-{data['runId']}-`)",
-        f"- Duration: {r['durationSeconds']} s; requests: {r['requests']}; polls: {r['polls']}; findings: {r['findings']}",
+        f"- Findings: {headline(data)}",
+        f"- Duration: {r['durationSeconds']} s; requests: {r['requests']}; polls: {r['polls']}",
+        "",
+        "A finding is one rule broken on one operation of one API version (in one scenario); each time it was seen"
+        " is an occurrence. Only error findings make a run nonconformant; warnings are listed and do not.",
     ]
     if r.get("error"):
         lines.append(f"- Error: {r['error']}")
-    lines += ["", "## Services", "", "| service | API versions | requests | polls | findings |", "|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Services",
+        "",
+        "| service | API versions | requests | polls | findings | errors | warnings | occurrences |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for s in data["services"]:
-        lines.append(f"| {s['service']} | {', '.join(s['apiVersions'])} | {s['requests']} | {s['polls']} | {s['findings']} |")
-    lines += ["", "## Checks", "", "| check | status | passed | failed | rule | source |", "|---|---|---|---|---|---|"]
-    for c in data["checks"]:
         lines.append(
-            f"| `{c['check']}` | {c['status']} | {c['passed']} | {c['failed']} | {_cell(c['rule'])} | {_cell(c['source'])} |"
+            f"| {s['service']} | {', '.join(s['apiVersions'])} | {s['requests']} | {s['polls']} | {s['findings']} | "
+            f"{s['errors']} | {s['warnings']} | {s['occurrences']} |"
+        )
+    lines += [
+        "",
+        "## Rules",
+        "",
+        "Applied = passed + failed; n/a = offered but not applicable. A rule applied 0 times is *not exercised*.",
+        "",
+        "| rule | kind | severity | status | applied | passed | failed | n/a | statement | source |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for c in data["rules"]:
+        lines.append(
+            f"| `{c['id']}` | {c['kind']} | {c['severity']} | {c['status']} | {c['applied']} | {c['passed']} | "
+            f"{c['failed']} | {c['notApplicable']} | {_cell(c['statement'])} | {_cell(c['source'])} |"
         )
     lines += ["", "## Findings", ""]
     if not data["findings"]:
         lines.append("None.")
     for i, f in enumerate(data["findings"], 1):
         lines += [
-            f"### {i}. `{f['check']}`: {f['title']}",
+            f"### {i}. {f['severity']}: `{f['check']}`: {f['title']}",
             "",
             f"- {f['service']} {f['apiVersion']} · {f['phase']}"
             + (f" · scenario `{f['scenario']}`" if f["scenario"] else "")
-            + f" · operation `{f['operationId']}` · status {f['statusCode']} · seen {f['occurrences']}×",
+            + f" · operation `{f['operationId']}` · status {f['statusCode']} · {f['occurrences']} occurrence(s)",
             f"- Rule: {f['rule']}",
             f"- Source: {f['source']}",
             "",
@@ -50,6 +74,14 @@ def render(data: dict[str, Any]) -> str:
             f["message"],
             "```",
             "",
+        ]
+        if len(f["details"]) > 1:
+            lines += [
+                f"{len(f['details'])} distinct messages over {f['occurrences']} occurrences; junit.xml and"
+                " conformance.json list each.",
+                "",
+            ]
+        lines += [
             "Reproduce:",
             "",
             "```sh",

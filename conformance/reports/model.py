@@ -1,57 +1,154 @@
 """Fold the event stream of one run into the report model (``conformance.json``).
 
 The model is versioned (``schemaVersion``) and described by ``report.schema.json`` beside
-this file; every writer (JSON, JUnit, Markdown) renders this model and nothing else.
+this file; every writer (JSON, JUnit, Markdown) and the CLI's closing line render this model
+and nothing else. It is built from events only: what the report says about a rule (its
+statement, severity, source, kind, versions) comes from the ``RulesDeclared`` event.
+
+Counts:
+
+* per rule: ``applied`` = ``passed`` + ``failed``; ``notApplicable`` beside it; status
+  ``failed`` (a finding or a failed evaluation), ``passed`` (applied at least once, never
+  failed) or ``not exercised`` (applied 0 times: never ``passed``);
+* headline: distinct findings (rule × service × API version × phase × operation ×
+  scenario), split into ``errors`` and ``warnings``, with every ``occurrence`` beside them.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from conformance.events import (
-    RuleEvaluated,
     Event,
-    FindingRaised,
     LroCompleted,
     PhaseFinished,
+    RuleEvaluated,
+    RuleInfo,
+    RulesDeclared,
     RunFinished,
     RunStarted,
     ScenarioFinished,
+    tally_findings,
 )
 
-__all__ = ["SCHEMA_VERSION", "build"]
+__all__ = ["SCHEMA_VERSION", "build", "headline", "outcome_key"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+NOT_EXERCISED = "not exercised"
+#: How many distinct occurrences (title, message, status) a finding keeps in the model.
+MAX_DETAILS = 50
+_VERDICT_FIELD = {"pass": "passed", "fail": "failed", "n/a": "notApplicable"}
+
+
+def outcome_key(check: str, service: str, version: str, phase: str, operation_id: str | None, scenario: str | None) -> tuple:
+    """The unit a finding, a JUnit test case and an ``outcomes`` entry are counted by."""
+    return (check, service, version, phase, operation_id, scenario)
+
+
+def _fallback_info(name: str, finding: dict[str, Any] | None) -> RuleInfo:
+    """Metadata for a rule that was not declared (it can still appear through a finding)."""
+    if finding is not None:
+        return RuleInfo(
+            name=name,
+            statement=finding["rule"],
+            source=finding["source"],
+            family="scenario",
+            kind="flow",
+            severity=finding["severity"],
+        )
+    return RuleInfo(name=name, statement=f"(undeclared rule {name})", source="(unknown)", family="unknown", kind="response")
+
+
+def _details(occurrences: tuple) -> list[dict[str, Any]]:
+    grouped: dict[tuple, dict[str, Any]] = {}
+    for f in occurrences:
+        key = (f.title, f.message, f.status_code)
+        if key in grouped:
+            grouped[key]["count"] += 1
+        elif len(grouped) < MAX_DETAILS:
+            grouped[key] = {"title": f.title, "message": f.message, "statusCode": f.status_code, "repro": f.repro, "count": 1}
+    return list(grouped.values())
 
 
 def build(events: list[Event]) -> dict[str, Any]:
     start = next((e for e in events if isinstance(e, RunStarted)), None)
     finish = next((e for e in reversed(events) if isinstance(e, RunFinished)), None)
-    from conformance.checks.registry import all_checks
+    declared: dict[str, RuleInfo] = {}
+    for e in events:
+        if isinstance(e, RulesDeclared):
+            for info in e.rules:
+                declared.setdefault(info.name, info)
 
-    registry = {c.name: c for c in all_checks()}
-    checks: dict[str, dict[str, Any]] = {}
+    tally = tally_findings(events)
+    findings: list[dict[str, Any]] = []
+    for first, occurrences in tally.groups:
+        entry = first.to_dict()
+        entry["occurrences"] = len(occurrences)
+        entry["details"] = _details(occurrences)
+        findings.append(entry)
+    finding_at = {outcome_key(f["check"], f["service"], f["apiVersion"], f["phase"], f["operationId"], f["scenario"]): f
+                  for f in findings}
+
+    # per (rule, service, version, phase, operation, scenario): verdict counts and the n/a reasons
+    outcomes: dict[tuple, dict[str, Any]] = {}
+    per_rule: dict[str, Counter] = defaultdict(Counter)
+    reasons: dict[str, Counter] = defaultdict(Counter)
     for e in events:
-        if isinstance(e, RuleEvaluated):
-            entry = checks.setdefault(e.check, {"check": e.check, "passed": 0, "failed": 0, "notApplicable": 0})
-            entry[{"pass": "passed", "fail": "failed"}.get(e.verdict, "notApplicable")] += 1
-    findings: dict[tuple, dict[str, Any]] = {}
-    for e in events:
-        if isinstance(e, FindingRaised):
-            k = e.finding.key()
-            if k in findings:
-                findings[k]["occurrences"] += 1
-            else:
-                findings[k] = e.finding.to_dict()
-            checks.setdefault(e.finding.check, {"check": e.finding.check, "passed": 0, "failed": 0, "notApplicable": 0})
-    for name, entry in checks.items():
-        c = registry.get(name)
-        entry["rule"] = c.rule if c else f"Schemathesis built-in check `{name}`" if name != "documented_flow" else "The documented request sequence can be followed"
-        entry["source"] = c.source if c else "Schemathesis over specs/<service>.yaml"
-        entry["family"] = c.family if c else "schemathesis"
-        failed = entry["failed"] or any(f["check"] == name for f in findings.values())
-        entry["status"] = "failed" if failed else ("passed" if entry["passed"] else "not exercised")
+        if not isinstance(e, RuleEvaluated):
+            continue
+        field = _VERDICT_FIELD.get(e.verdict, "notApplicable")
+        per_rule[e.check][field] += 1
+        key = outcome_key(e.check, e.service, e.version, e.phase, e.operation_id, e.scenario)
+        entry = outcomes.get(key)
+        if entry is None:
+            entry = outcomes[key] = {
+                "rule": e.check, "service": e.service, "apiVersion": e.version, "phase": e.phase,
+                "operationId": e.operation_id, "scenario": e.scenario,
+                "passed": 0, "failed": 0, "notApplicable": 0, "reason": None,
+            }
+        entry[field] += 1
+        if e.verdict == "n/a" and e.reason:
+            reasons[e.check][e.reason] += 1
+            entry["reason"] = entry["reason"] or e.reason
+    for key, f in finding_at.items():
+        if key not in outcomes:  # a finding without an evaluation (e.g. a broken documented flow)
+            outcomes[key] = {
+                "rule": f["check"], "service": f["service"], "apiVersion": f["apiVersion"], "phase": f["phase"],
+                "operationId": f["operationId"], "scenario": f["scenario"],
+                "passed": 0, "failed": f["occurrences"], "notApplicable": 0, "reason": None,
+            }
+            per_rule[f["check"]]["failed"] += f["occurrences"]
+    for key, entry in outcomes.items():
+        f = finding_at.get(key)
+        entry["applied"] = entry["passed"] + entry["failed"]
+        entry["finding"] = None if f is None else {"severity": f["severity"], "occurrences": f["occurrences"]}
+
+    names = list(declared) + [n for n in per_rule if n not in declared]
+    first_finding = {}
+    for f in findings:
+        first_finding.setdefault(f["check"], f)
+    rules = []
+    for name in names:
+        info = declared.get(name) or _fallback_info(name, first_finding.get(name))
+        counts = per_rule.get(name, Counter())
+        passed, failed, na = counts["passed"], counts["failed"], counts["notApplicable"]
+        distinct = [f for f in findings if f["check"] == name]
+        status = "failed" if failed or distinct else ("passed" if passed else NOT_EXERCISED)
+        rules.append(
+            {
+                **info.to_dict(),
+                "applied": passed + failed,
+                "passed": passed,
+                "failed": failed,
+                "notApplicable": na,
+                "findings": len(distinct),
+                "status": status,
+                "notApplicableReasons": [{"reason": r, "count": n} for r, n in reasons[name].most_common(5)],
+            }
+        )
+    rules.sort(key=lambda r: (r["family"], r["id"]))
+
     phases = [
         {
             "service": e.service,
@@ -76,9 +173,13 @@ def build(events: list[Event]) -> dict[str, Any]:
         if isinstance(e, ScenarioFinished)
     ]
     lros = [e.timeline.to_dict() for e in events if isinstance(e, LroCompleted)]
-    by_service: dict[str, dict[str, Any]] = defaultdict(lambda: {"findings": 0, "requests": 0, "polls": 0})
-    for f in findings.values():
-        by_service[f["service"]]["findings"] += 1
+    empty = {"findings": 0, "errors": 0, "warnings": 0, "occurrences": 0, "requests": 0, "polls": 0}
+    by_service: dict[str, dict[str, Any]] = defaultdict(lambda: dict(empty))
+    for f in findings:
+        s = by_service[f["service"]]
+        s["findings"] += 1
+        s["warnings" if f["severity"] == "warning" else "errors"] += 1
+        s["occurrences"] += f["occurrences"]
     for p in phases:
         by_service[p["service"]]["requests"] += p["requests"]
     for t in lros:
@@ -90,7 +191,7 @@ def build(events: list[Event]) -> dict[str, Any]:
         "startedAt": start.started_at if start else None,
         "target": {"url": start.target if start else None, "embeddedEmulator": bool(start and start.embedded)},
         "services": [
-            {"service": s, "apiVersions": list(v), **by_service.get(s, {"findings": 0, "requests": 0, "polls": 0})}
+            {"service": s, "apiVersions": list(v), **by_service.get(s, dict(empty))}
             for s, v in (start.versions.items() if start else [])
         ],
         "profile": start.profile if start else None,
@@ -102,12 +203,33 @@ def build(events: list[Event]) -> dict[str, Any]:
             "durationSeconds": round(finish.duration_s, 3) if finish else None,
             "requests": finish.requests if finish else 0,
             "polls": finish.polls if finish else 0,
-            "findings": len(findings),
+            "findings": tally.findings,
+            "errors": tally.errors,
+            "warnings": tally.warnings,
+            "occurrences": tally.occurrences,
             "error": finish.error if finish else "run did not finish",
         },
         "phases": phases,
-        "checks": sorted(checks.values(), key=lambda c: (c["family"], c["check"])),
+        "rules": rules,
+        "outcomes": sorted(outcomes.values(), key=_outcome_order),
         "scenarios": scenarios,
-        "findings": list(findings.values()),
+        "findings": findings,
         "lros": lros,
     }
+
+
+def _outcome_order(o: dict[str, Any]) -> tuple:
+    return (o["service"], o["apiVersion"], o["phase"], o["scenario"] or "", o["operationId"] or "", o["rule"])
+
+
+def headline(data: dict[str, Any]) -> str:
+    """The counts every output prints: ``3 findings (2 errors, 1 warning), 84 occurrences``."""
+    r = data["result"]
+
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}" + ("" if n == 1 else "s")
+
+    return (
+        f"{plural(r['findings'], 'finding')} ({plural(r['errors'], 'error')}, {plural(r['warnings'], 'warning')}), "
+        f"{plural(r['occurrences'], 'occurrence')}"
+    )

@@ -42,11 +42,14 @@ def test_run_against_faithful_emulator_exits_0_with_clean_reports(tmp_path: Path
         proc = _cli("run", "--target", url, "--key", KEY, "--service", "face", "--api-version", "v1.2",
                     "--max-examples", "2", "--report-dir", str(tmp_path), "--quiet")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout.startswith("conformant: 0 finding(s)")
+    assert proc.stdout.startswith("conformant: 0 findings (0 errors, 0 warnings), 0 occurrences;")
     data = _assert_reports(tmp_path, secret=KEY)
     assert data["result"]["conformant"] is True and data["findings"] == []
     assert {p["phase"] for p in data["phases"]} == {"stateless", "stateful"}
-    assert all(c["failed"] == 0 for c in data["checks"])
+    assert all(r["failed"] == 0 for r in data["rules"])
+    # a rule that applied 0 times is never listed as passed
+    assert all(r["status"] == "not exercised" for r in data["rules"] if r["applied"] == 0)
+    assert all(r["status"] == "passed" for r in data["rules"] if r["applied"] > 0)
     lro = [t for t in data["lros"] if t["resource"].startswith("persongroups/") and t["resource"].endswith("-v12-pg")]
     assert lro and lro[0]["terminalStatus"] == "succeeded" and lro[0]["pollsAfterTerminal"] == 0
     assert [s["status"] for s in lro[0]["statusesSeen"]][0] in {"notStarted", "running"}
@@ -63,7 +66,7 @@ def test_run_against_faulty_target_exits_1_naming_the_rule(tmp_path: Path) -> No
     data = _assert_reports(tmp_path, secret=KEY)
     finding = next(f for f in data["findings"] if f["check"] == "lro_operation_location_present")
     assert finding["operationId"] == "PersonGroupOperations_TrainPersonGroup"
-    assert "train-person-group" in finding["source"]  # the Train Person Group reference page
+    assert "https://learn.microsoft.com/" in finding["source"]
     assert finding["rule"].startswith("A successful long-running submit returns an absolute Operation-Location")
     assert "Ocp-Apim-Subscription-Key: ***" in finding["repro"] or "ocp-apim-subscription-key: ***" in finding["repro"]
     junit = (tmp_path / "junit.xml").read_text()
@@ -118,7 +121,43 @@ def test_unreachable_target_exits_3_without_leaking_the_key(tmp_path: Path) -> N
 def test_checks_command_lists_rules_and_sources() -> None:
     proc = _cli("checks")
     assert proc.returncode == 0
-    assert "lro_legal_status_path" in proc.stdout and "source: https://westus.dev.cognitive.microsoft.com/" in proc.stdout
+    assert "status_code_documented  [response, error, status]" in proc.stdout
+    assert "lro_legal_status_path" in proc.stdout and "    source: " in proc.stdout
+
+
+def test_cli_summary_junit_and_json_print_the_same_counts(tmp_path: Path) -> None:
+    """One real run with one fault: every output names the same distinct findings and occurrences."""
+    import re
+
+    from junitparser import Failure, JUnitXml
+
+    proc = _cli("run", "--service", "face", "--api-version", "v1.2", "--max-examples", "1",
+                "--emulator-fault", "plaintext-errors", "--report-dir", str(tmp_path), "--quiet")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    data = json.loads((tmp_path / "conformance.json").read_text())
+    r = data["result"]
+    assert r["errors"] >= 1 and r["occurrences"] > r["findings"], r  # distinct findings, each seen several times
+    assert any(f["check"] == "error_envelope_valid" and f["operationId"] == "PersonGroupOperations_TrainPersonGroup"
+               for f in data["findings"])
+    headline = (f"{r['findings']} finding{'s' if r['findings'] != 1 else ''} "
+                f"({r['errors']} error{'s' if r['errors'] != 1 else ''}, "
+                f"{r['warnings']} warning{'s' if r['warnings'] != 1 else ''}), "
+                f"{r['occurrences']} occurrence{'s' if r['occurrences'] != 1 else ''}")
+    assert proc.stdout.startswith(f"NONCONFORMANT: {headline};"), proc.stdout
+    summary = (tmp_path / "summary.md").read_text()
+    assert f"- Findings: {headline}" in summary
+    assert len(re.findall(r"^### \d+\. ", summary, flags=re.M)) == r["findings"]
+    assert sum(f["occurrences"] for f in data["findings"]) == r["occurrences"]
+    xml = JUnitXml.fromfile(str(tmp_path / "junit.xml"))
+    cases = [c for suite in xml for c in suite]
+    failed = [c for c in cases if any(isinstance(x, Failure) for x in c.result)]
+    assert len(failed) == xml.failures == r["errors"]
+    assert all(sum(isinstance(x, Failure) for x in c.result) == 1 for c in failed)
+    names = [(c.classname, c.name) for c in cases]
+    assert len(names) == len(set(names))
+    shown = sum(int(re.search(r"\((\d+) occurrences?\)", next(x for x in c.result if isinstance(x, Failure)).message)
+                    .group(1)) for c in failed)
+    assert shown == sum(f["occurrences"] for f in data["findings"] if f["severity"] == "error")
 
 
 def test_voice_is_an_alias_of_customvoice(tmp_path: Path) -> None:
@@ -127,3 +166,18 @@ def test_voice_is_an_alias_of_customvoice(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     data = json.loads((tmp_path / "conformance.json").read_text())
     assert [s["service"] for s in data["services"]] == ["customvoice"]
+
+
+def test_warning_findings_are_listed_but_do_not_fail_the_run(tmp_path: Path) -> None:
+    proc = _cli("run", "--service", "face", "--api-version", "v1.2", "--phase", "stateful",
+                "--check", "error_code_documented", "--emulator-fault", "generic-not-found-code",
+                "--report-dir", str(tmp_path), "--quiet")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads((tmp_path / "conformance.json").read_text())
+    r = data["result"]
+    assert r["conformant"] is True and r["errors"] == 0 and r["warnings"] == r["findings"] >= 1
+    assert {f["severity"] for f in data["findings"]} == {"warning"}
+    assert proc.stdout.startswith(f"conformant: {r['findings']} findings (0 errors, {r['warnings']} warnings)")
+    summary = (tmp_path / "summary.md").read_text()
+    assert summary.startswith("# Conformance summary: CONFORMANT") and "warning: `error_code_documented`" in summary
+    assert 'failures="0"' in (tmp_path / "junit.xml").read_text()

@@ -1,11 +1,12 @@
-"""Property: whatever a target answers, every registered check returns None or raises a Failure, nothing else.
+"""Property: whatever a target answers, every registered check passes, raises a Failure or answers n/a, nothing else.
 
 A check that raises anything else (KeyError, TypeError, RecursionError, ...) is a bug in the checker, not a finding
 about the target, and ``run_checks`` lets it propagate and abort the run. So for every operation of every rendered
 spec (every service with a spec file, every API version, both profiles) and arbitrary responses (status 100..599,
 header sets with odd casing and duplicates, random bytes, random JSON, error-like and status-like bodies) in
 arbitrary scenario contexts (situations, expectations, LRO histories, earlier responses), each check must only
-ever pass or raise a ``conformance.failures.Failure``, and must do so deterministically.
+ever pass, raise a ``conformance.failures.Failure`` or raise ``NotApplicable`` with a reason, and must do so
+deterministically.
 
 Responses go through the real ``conformance.transport.Transport`` over ``httpx.MockTransport`` so header names
 and values are decoded and lower-cased exactly as for a live target (no sockets: the checks are pure functions).
@@ -26,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance.checks.registry import Check, all_checks
+from conformance.checks.registry import Check, NotApplicable, all_checks
 from conformance.context import CheckContext, Expected, LroView
 from conformance.failures import Failure
 from conformance.spec import PROFILES, Spec, api_versions, services
@@ -244,6 +245,9 @@ def _outcome(chk: Check, ctx: CheckContext, record: ResponseRecord) -> tuple[str
         text = str(failure)  # rendering the Received/Documented lines must not crash either
         assert failure.message and text.startswith(failure.message)
         return type(failure).__name__, text
+    except NotApplicable as skipped:
+        assert isinstance(skipped.reason, str) and skipped.reason.strip(), f"{chk.name} gave no n/a reason"
+        return "n/a", skipped.reason
     return None
 
 

@@ -13,6 +13,7 @@ from conformance.checks.errors import error_code_documented, error_envelope_vali
 from conformance.failures import InvalidErrorEnvelope, UndocumentedErrorCode
 
 from ._helpers import context, expect_failure, response
+from ._outcomes import expect_na
 
 TRAINING = "PersonGroupOperations_GetPersonGroupTrainingStatus"
 CV = "2024-02-01-preview"
@@ -115,8 +116,9 @@ def test_error_envelope_missing_or_non_string_fields_fail(inner: dict, problem: 
 
 def test_error_envelope_does_not_apply_to_success() -> None:
     ctx = context("face", "v1.2", TRAINING)
-    assert error_envelope_valid(ctx, response(200, "not json at all", content_type="text/plain")) is None
-    assert error_envelope_valid(ctx, response(302, b"")) is None
+    expect_na(error_envelope_valid, ctx, response(200, "not json at all", content_type="text/plain"),
+              "not an error response")
+    expect_na(error_envelope_valid, ctx, response(302, b""), "not an error response")
 
 
 # -- error_code_documented -------------------------------------------------------------------------------
@@ -150,15 +152,24 @@ def test_error_code_custom_voice_uses_its_error_code_enum() -> None:
     assert "BadArgument" in failure.documented
 
 
-@pytest.mark.parametrize("record", [
-    response(200, envelope("Anything")),  # not an error
-    response(429, GATEWAY_429),  # no code: error_envelope_valid's finding
-    response(404, "plain", content_type="text/plain"),
-    response(500, envelope("Weird")),  # Face training documents no 500 and so no codes for it
+@pytest.mark.parametrize(("record", "reason"), [
+    (response(200, envelope("Anything")), "not an error response"),
+    (response(429, GATEWAY_429), "no error.code"),  # error_envelope_valid's finding
+    (response(404, "plain", content_type="text/plain"), "no error.code"),
+    (response(500, envelope("Weird")), "no error codes documented for 500"),  # Face training documents no 500
 ])
-def test_error_code_documented_does_not_apply(record) -> None:
-    assert error_code_documented(context("face", "v1.2", TRAINING), record) is None
+def test_error_code_documented_does_not_apply(record, reason: str) -> None:
+    expect_na(error_code_documented, context("face", "v1.2", TRAINING), record, reason)
 
 
 def test_error_code_documented_needs_an_operation() -> None:
-    assert error_code_documented(context("face", "v1.2", None), response(404, envelope("Nope"))) is None
+    expect_na(error_code_documented, context("face", "v1.2", None), response(404, envelope("Nope")),
+              "request matches no operation")
+
+
+def test_error_rule_severities() -> None:
+    from conformance.checks.registry import get
+
+    assert get("error_envelope_valid").severity == "error"
+    # An undocumented code is reported, but the status decides: clients must handle unknown codes.
+    assert get("error_code_documented").severity == "warning"

@@ -26,6 +26,7 @@ from conformance.failures import (
 from conformance.transport import Transport
 
 from ._helpers import OP_UUID, context, expect_failure, response
+from ._outcomes import expect_na
 
 TRAIN = "PersonGroupOperations_TrainPersonGroup"
 TRAIN_LARGE = "PersonGroupOperations_TrainLargePersonGroup"
@@ -93,17 +94,19 @@ def test_operation_location_to_another_resource_or_version_fails(location: str) 
 
 def test_operation_location_does_not_apply_to_v10_train() -> None:
     """v1.0 train answers 202 with no headers; clients poll /training (API-DIGEST §1.3)."""
-    assert lro_operation_location_present(context("face", "v1.0", TRAIN), response(202)) is None
+    expect_na(lro_operation_location_present, context("face", "v1.0", TRAIN), response(202), "polled through its resource")
 
 
 @pytest.mark.parametrize("status", [401, 404, 409, 429])
 def test_operation_location_does_not_apply_to_errors(status: int) -> None:
-    assert lro_operation_location_present(context("face", "v1.2", TRAIN), response(status, envelope("x"))) is None
+    expect_na(lro_operation_location_present, context("face", "v1.2", TRAIN), response(status, envelope("x")),
+              "submit was not accepted")
 
 
 def test_operation_location_does_not_apply_to_non_lro_operations() -> None:
-    assert lro_operation_location_present(context("face", "v1.2", TRAINING), response(200, {})) is None
-    assert lro_operation_location_present(context("face", "v1.2", None), response(202)) is None
+    expect_na(lro_operation_location_present, context("face", "v1.2", TRAINING), response(200, {}),
+              "not a long-running submit")
+    expect_na(lro_operation_location_present, context("face", "v1.2", None), response(202), "matches no operation")
 
 
 def test_operation_location_documented_spelling_survives_the_transport() -> None:
@@ -133,7 +136,8 @@ def test_custom_voice_operation_location_to_the_voice_itself_fails() -> None:
 
 
 def test_custom_voice_project_create_is_not_long_running() -> None:
-    assert lro_operation_location_present(context("customvoice", CV, "Projects_Create"), response(201, {})) is None
+    expect_na(lro_operation_location_present, context("customvoice", CV, "Projects_Create"), response(201, {}),
+              "not a long-running submit")
 
 
 # -- operation_id_header_present ----------------------------------------------------------------------
@@ -161,13 +165,16 @@ def test_operation_id_different_from_the_location_id_fails() -> None:
 
 
 def test_operation_id_does_not_apply_where_not_documented() -> None:
-    assert operation_id_header_present(context("face", "v1.2", TRAIN), response(202)) is None
-    assert operation_id_header_present(context("customvoice", CV, "Projects_Create"), response(201, {})) is None
+    expect_na(operation_id_header_present, context("face", "v1.2", TRAIN), response(202),
+              "no Operation-Id header documented for 202")
+    expect_na(operation_id_header_present, context("customvoice", CV, "Projects_Create"), response(201, {}),
+              "no Operation-Id header documented for 201")
+    expect_na(operation_id_header_present, context("face", "v1.2", None), response(201, {}), "matches no operation")
 
 
 def test_operation_id_does_not_apply_to_errors() -> None:
     ctx = context("customvoice", CV, "PersonalVoices_Post")
-    assert operation_id_header_present(ctx, response(400, envelope("BadArgument"))) is None
+    expect_na(operation_id_header_present, ctx, response(400, envelope("BadArgument")), "not a success response")
 
 
 # -- error_code_header_present -------------------------------------------------------------------------
@@ -199,18 +206,20 @@ def test_error_code_header_missing_with_non_envelope_body_still_fails() -> None:
 
 def test_error_code_header_optional_in_lenient() -> None:
     """The swaggers (and the Custom Voice one) declare no error header: lenient does not require it."""
-    assert error_code_header_present(context("face", "v1.2", TRAINING, profile="lenient"),
-                                     response(404, envelope("PersonGroupNotFound"))) is None
-    assert error_code_header_present(context("customvoice", CV, "PersonalVoices_Post", profile="lenient"),
-                                     response(400, envelope("BadArgument"))) is None
+    expect_na(error_code_header_present, context("face", "v1.2", TRAINING, profile="lenient"),
+              response(404, envelope("PersonGroupNotFound")), "not required for 404 in this profile")
+    expect_na(error_code_header_present, context("customvoice", CV, "PersonalVoices_Post", profile="lenient"),
+              response(400, envelope("BadArgument")), "not required for 400 in this profile")
 
 
 def test_error_code_header_does_not_apply_to_success_or_undocumented_status() -> None:
-    assert error_code_header_present(context("face", "v1.2", TRAINING), response(200, {"status": "running"})) is None
+    expect_na(error_code_header_present, context("face", "v1.2", TRAINING), response(200, {"status": "running"}),
+              "not an error response")
     # PersonalVoices_Create documents no 404 at all: status_code_documented's finding, not this one's.
-    assert error_code_header_present(context("customvoice", CV, "PersonalVoices_Create"),
-                                     response(404, envelope("NotFound"))) is None
-    assert error_code_header_present(context("face", "v1.2", None), response(404, envelope("x"))) is None
+    expect_na(error_code_header_present, context("customvoice", CV, "PersonalVoices_Create"),
+              response(404, envelope("NotFound")), "not required for 404")
+    expect_na(error_code_header_present, context("face", "v1.2", None), response(404, envelope("x")),
+              "matches no operation")
 
 
 # -- error_code_header_matches_body --------------------------------------------------------------------
@@ -242,11 +251,24 @@ def test_error_code_header_numeric_body_code_compares_as_text() -> None:
     assert error_code_header_matches_body(context("face", "v1.2", TRAINING), record) is None
 
 
-@pytest.mark.parametrize("record", [
-    response(200, {"status": "running"}, headers=[("x-ms-error-code", "Whatever")]),  # not an error
-    response(404, envelope("PersonGroupNotFound")),  # no header: error_code_header_present's finding
-    response(429, {"error": {"statusCode": 429, "message": "Rate limit"}}, headers=[("x-ms-error-code", "429")]),
-    response(404, "Not Found", headers=[("x-ms-error-code", "NotFound")], content_type="text/plain"),
+@pytest.mark.parametrize(("record", "reason"), [
+    (response(200, {"status": "running"}, headers=[("x-ms-error-code", "Whatever")]), "not an error response"),
+    # no header: error_code_header_present's finding
+    (response(404, envelope("PersonGroupNotFound")), "no x-ms-error-code header"),
+    (response(429, {"error": {"statusCode": 429, "message": "Rate limit"}}, headers=[("x-ms-error-code", "429")]),
+     "no error.code"),
+    (response(404, "Not Found", headers=[("x-ms-error-code", "NotFound")], content_type="text/plain"),
+     "no error.code"),
 ])
-def test_error_code_header_match_does_not_apply(record) -> None:
-    assert error_code_header_matches_body(context("face", "v1.2", TRAINING), record) is None
+def test_error_code_header_match_does_not_apply(record, reason: str) -> None:
+    expect_na(error_code_header_matches_body, context("face", "v1.2", TRAINING), record, reason)
+
+
+def test_header_rule_severities() -> None:
+    from conformance.checks.registry import get
+
+    assert get("lro_operation_location_present").severity == "error"
+    assert get("operation_id_header_present").severity == "error"
+    assert get("error_code_header_matches_body").severity == "error"
+    # Required by the strict profile (as Schemathesis' response_headers_conformance also judges); lenient: n/a.
+    assert get("error_code_header_present").severity == "error"

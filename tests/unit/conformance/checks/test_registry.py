@@ -190,7 +190,9 @@ def test_run_checks_reports_one_outcome_per_check_with_the_failure() -> None:
     outcomes = run_checks(ctx, response(500, {"error": {"code": "X", "message": "m"}}), selected)
     assert [o.rule.name for o in outcomes] == ["status_code_documented", "error_code_header_matches_body"]
     assert not outcomes[0].passed and isinstance(outcomes[0].failure, UndocumentedStatusCode)
-    assert outcomes[1].passed and outcomes[1].failure is None
+    # 500 carries no x-ms-error-code: the match rule had nothing to compare, so it did not apply.
+    assert outcomes[1].verdict == "n/a" and outcomes[1].failure is None
+    assert outcomes[1].reason == "no x-ms-error-code header"
 
 
 def test_run_checks_defaults_to_every_check() -> None:

@@ -23,6 +23,7 @@ from conformance.failures import UndocumentedStatusCode, UnexpectedErrorCode, Un
 from conformance.transport import ResponseRecord
 
 from ._helpers import context, expect_failure, response
+from ._outcomes import expect_na
 
 TRAIN = "PersonGroupOperations_TrainPersonGroup"
 TRAINING = "PersonGroupOperations_GetPersonGroupTrainingStatus"
@@ -70,7 +71,13 @@ def test_status_code_documented_fails_custom_voice_create_answering_202() -> Non
 
 
 def test_status_code_documented_does_not_apply_without_an_operation() -> None:
-    assert status_code_documented(context("face", "v1.2", None), response(599)) is None
+    expect_na(status_code_documented, context("face", "v1.2", None), response(599), "request matches no operation")
+
+
+def test_status_code_documented_is_an_error() -> None:
+    from conformance.checks.registry import get
+
+    assert get("status_code_documented").severity == "error"
 
 
 # -- the situational checks ----------------------------------------------------------------------
