@@ -1,25 +1,17 @@
 """Rule family: status codes.
 
-* every status a target answers must be documented for the operation;
-* in a provoked situation (missing resource, invalid id, wrong key, deleted resource,
-  never-trained group) the status and error code must be the documented ones.
+* every status a target answers must be documented for the operation (the documented
+  outcome of provoked situations is :mod:`conformance.checks.provoked`'s).
 """
 
 from __future__ import annotations
 
-from conformance.checks._util import error_body
 from conformance.checks.registry import check
 from conformance.context import CheckContext
-from conformance.failures import UnexpectedErrorCode, UndocumentedStatusCode, UnexpectedStatusForSituation
+from conformance.failures import UndocumentedStatusCode
 from conformance.transport import ResponseRecord
 
-__all__ = [
-    "status_code_documented",
-    "documented_outcome_for_situation",
-    "auth_rejects_bad_key",
-    "deleted_resource_not_found",
-    "lro_not_trained_before_train",
-]
+__all__ = ["status_code_documented"]
 
 
 @check
@@ -45,80 +37,3 @@ def status_code_documented(ctx: CheckContext, response: ResponseRecord) -> None:
         received=response.status_code,
         documented=", ".join(sorted(documented)),
     )
-
-
-def _expect(ctx: CheckContext, response: ResponseRecord) -> None:
-    expected = ctx.expected
-    assert expected is not None
-    where = f" ({expected.source})" if expected.source else ""
-    if response.status_code != expected.status:
-        raise UnexpectedStatusForSituation(
-            f"{ctx.situation}: {ctx.operation_id} answered {response.status_code}{where}",
-            received=response.status_code,
-            documented=expected.status,
-        )
-    if expected.codes:
-        err = error_body(response)
-        code = err.get("code") if err else None
-        if code not in expected.codes:
-            raise UnexpectedErrorCode(
-                f"{ctx.situation}: error code is not the one documented for this situation{where}",
-                received=code,
-                documented=" or ".join(expected.codes),
-            )
-
-
-_SPECIFIC = {"bad-key", "no-key", "after-delete", "never-trained"}
-
-
-@check(stateful_only=True)
-def documented_outcome_for_situation(ctx: CheckContext, response: ResponseRecord) -> None:
-    """A provoked situation answers the documented status and the specific error code.
-
-    Source: Face error codes (API-DIGEST §1.9, FERR): a missing or invalid group is 404
-    PersonGroupNotFound (seed 001), a missing person 404 PersonNotFound, an existing group 409
-    PersonGroupExists, a bad image 400 InvalidImage/InvalidImageSize; Speaker (API-DIGEST §2.5)
-    and Custom Voice (API-DIGEST §3.6) likewise. A generic code where a specific one is
-    documented is a finding.
-    """
-    if ctx.expected is None or ctx.situation in _SPECIFIC:
-        return
-    _expect(ctx, response)
-
-
-@check(stateful_only=True)
-def auth_rejects_bad_key(ctx: CheckContext, response: ResponseRecord) -> None:
-    """A request with a wrong or missing subscription key is rejected with 401 and the documented body.
-
-    Source: seed 001 Response 401 (code Unspecified, "Access denied due to invalid subscription
-    key"); API-DIGEST §1.9 (FERR: 401), §2.5 (Speaker 401 Unauthorized), §3.6 (Custom Voice
-    Unauthorized).
-    """
-    if ctx.situation not in {"bad-key", "no-key"} or ctx.expected is None:
-        return
-    _expect(ctx, response)
-
-
-@check(stateful_only=True)
-def deleted_resource_not_found(ctx: CheckContext, response: ResponseRecord) -> None:
-    """After a successful delete, reading the resource answers 404 with the resource's not-found code.
-
-    Source: seed 001 Response 404 PersonGroupNotFound ("the group does not exist"); API-DIGEST
-    §1.9 (PersonNotFound, PersistedFaceNotFound), §2.5 (Speaker 404), §3.2 (Custom Voice delete
-    204, NotFound afterwards).
-    """
-    if ctx.situation != "after-delete" or ctx.expected is None:
-        return
-    _expect(ctx, response)
-
-
-@check(stateful_only=True)
-def lro_not_trained_before_train(ctx: CheckContext, response: ResponseRecord) -> None:
-    """Training status of a group that was never trained is 404 PersonGroupNotTrained.
-
-    Source: seed 001 Response 404 "PersonGroupNotTrained: the group was never trained";
-    API-DIGEST §1.9 (FERR, Get Training Status).
-    """
-    if ctx.situation != "never-trained" or ctx.expected is None:
-        return
-    _expect(ctx, response)

@@ -5,6 +5,6 @@ from conformance.packs import Pack
 PACK = Pack(
     service="face",
     title="Face PersonGroup / LargePersonGroup training",
-    rule_modules=(),
+    rule_modules=("conformance.packs.face.rules",),
     scenario_module="conformance.packs.face.scenarios",
 )
