@@ -178,6 +178,8 @@ def lro_operations_agree(spec: Spec, trace: LroTrace) -> None:
         if read.via != OPERATION or read.status is None:
             continue
         after = next((r.status for r in trace.reads[i + 1 :] if r.via == RESOURCE and r.status is not None), None)
+        if after is None and model.is_terminal(before):
+            after = before  # a terminal resource status is final (lro_terminal_sticky), so it still holds
         lo, mid, hi = model.rank(before), model.rank(read.status), model.rank(after)
         if None in (lo, mid, hi):
             continue

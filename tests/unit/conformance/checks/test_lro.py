@@ -263,3 +263,11 @@ def test_every_lro_rule_answers_fail_on_a_broken_trace() -> None:
     for name in ("lro_legal_status_path", "lro_terminal_sticky", "lro_timestamps_ordered",
                  "lro_operation_location_resolvable", "lro_polling_cost"):
         assert verdict(name, broken) == FAIL, name
+
+
+def test_an_operation_still_running_after_the_resource_finished_disagrees() -> None:
+    # the resource is no longer polled once terminal; later operation reads are judged against its final status
+    t = trace(read(O, "running", 1), read(R, "succeeded", 1.1), read(O, "running", 2), read(O, "running", 3))
+    expect_failure(OperationsDisagree, lro_operations_agree, SPEC, t)
+    done = trace(read(O, "running", 1), read(R, "succeeded", 1.1), read(O, "succeeded", 2))
+    assert lro_operations_agree(SPEC, done) is None
