@@ -59,10 +59,6 @@ _ORDERED_FIELDS = (
 _ALL_TIME_FIELDS = sorted({f for pair in _ORDERED_FIELDS for f in pair})
 _INSTANT_WINDOW_S = 0.1
 
-_FACE_TRAINING = "https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status"
-_AZURE_LRO = "https://github.com/microsoft/api-guidelines/blob/vNext/azure/Guidelines.md#long-running-operations-with-status-monitor"
-_CV_OPERATIONS = "https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/operations/get"
-_SPEAKER = "https://learn.microsoft.com/en-us/azure/ai-services/speech-service/get-started-speaker-recognition"
 
 
 class OperationLocationUnresolvable(HeaderFailure):
@@ -81,9 +77,12 @@ def _statuses(reads: tuple[LroRead, ...]) -> list[str]:
 def lro_legal_status_path(spec: Spec, trace: LroTrace) -> None:
     """Statuses only move forward along the documented path; none goes back.
 
-    Source: Get Training Status (notstarted/running/succeeded/failed), https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status;
-    Custom Voice Status (NotStarted, Running, Succeeded, Failed), https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/operations/get;
-    Speaker enrollmentStatus (Enrolling, Training, Enrolled), https://learn.microsoft.com/en-us/azure/ai-services/speech-service/get-started-speaker-recognition.
+    Source: Get Training Status (notstarted/running/succeeded/failed),
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status;
+    Custom Voice Status (NotStarted, Running, Succeeded, Failed),
+    https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/operations/get;
+    Speaker enrollmentStatus (Enrolling, Training, Enrolled),
+    https://learn.microsoft.com/en-us/azure/ai-services/speech-service/get-started-speaker-recognition.
     """
     judged = False
     for via in trace.vias:
@@ -114,8 +113,10 @@ def lro_legal_status_path(spec: Spec, trace: LroTrace) -> None:
 def lro_terminal_sticky(spec: Spec, trace: LroTrace) -> None:
     """Once a terminal status has been read, every later read returns the same terminal status.
 
-    Source: Azure REST API guidelines, long-running operations (a terminal status is final), https://github.com/microsoft/api-guidelines/blob/vNext/azure/Guidelines.md#long-running-operations-with-status-monitor;
-    Get Training Status (succeeded: the group is ready for Identify), https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status.
+    Source: Azure REST API guidelines, long-running operations (a terminal status is final),
+    https://github.com/microsoft/api-guidelines/blob/vNext/azure/Guidelines.md#long-running-operations-with-status-monitor;
+    Get Training Status (succeeded: the group is ready for Identify),
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status.
     """
     judged = False
     for via in trace.vias:
@@ -139,8 +140,10 @@ def lro_terminal_sticky(spec: Spec, trace: LroTrace) -> None:
 def lro_reaches_terminal(spec: Spec, trace: LroTrace) -> None:
     """A submitted operation reaches a terminal status within the poll budget.
 
-    Source: Train Person Group (training is asynchronous, "several seconds to minutes"), https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group;
-    Azure REST API guidelines, long-running operations, https://github.com/microsoft/api-guidelines/blob/vNext/azure/Guidelines.md#long-running-operations-with-status-monitor.
+    Source: Train Person Group (training is asynchronous, "several seconds to minutes"),
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group;
+    Azure REST API guidelines, long-running operations,
+    https://github.com/microsoft/api-guidelines/blob/vNext/azure/Guidelines.md#long-running-operations-with-status-monitor.
     The budget is the run's --poll-timeout.
     """
     if trace.terminal_read is not None:
@@ -163,8 +166,10 @@ def lro_reaches_terminal(spec: Spec, trace: LroTrace) -> None:
 def lro_operations_agree(spec: Spec, trace: LroTrace) -> None:
     """The operation status resource agrees with the resource's own status read just before and after it.
 
-    Source: Train Person Group (v1.1+: operation-Location leads to Get Operation Result for the same training), https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group;
-    Custom Voice Operations - Get (the status of the resource the operation created), https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/operations/get.
+    Source: Train Person Group (v1.1+: operation-Location leads to Get Operation Result for the same training),
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group;
+    Custom Voice Operations - Get (the status of the resource the operation created),
+    https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/operations/get.
     """
     model = trace.model
     if not trace.via(OPERATION) or not trace.via(RESOURCE):
@@ -184,7 +189,8 @@ def lro_operations_agree(spec: Spec, trace: LroTrace) -> None:
         if None in (lo, mid, hi):
             continue
         judged = True
-        other_terminal = model.is_terminal(read.status) and model.is_terminal(after) and not model.same(read.status, after)
+        both_terminal = model.is_terminal(read.status) and model.is_terminal(after)
+        other_terminal = both_terminal and not model.same(read.status, after)
         if not lo <= mid <= hi or other_terminal:  # type: ignore[operator]
             raise OperationsDisagree(
                 f"operation status {read.status!r} while the resource read {before!r} before and {after!r} after",
@@ -199,8 +205,10 @@ def lro_operations_agree(spec: Spec, trace: LroTrace) -> None:
 def lro_timestamps_ordered(spec: Spec, trace: LroTrace) -> None:
     """Timestamps parse as date-times and are ordered: created ≤ last action ≤ finished, never moving back between reads.
 
-    Source: Get Training Status (createdDateTime, lastActionDateTime: UTC date-times), https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status;
-    Custom Voice Operations - Get (createdDateTime, lastActionDateTime), https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/operations/get.
+    Source: Get Training Status (createdDateTime, lastActionDateTime: UTC date-times),
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status;
+    Custom Voice Operations - Get (createdDateTime, lastActionDateTime),
+    https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/operations/get.
     The lenient profile also accepts the "1/3/2017 4:11:35 AM" shape the Face documents show.
     """
     lenient = spec.profile == "lenient"
@@ -253,8 +261,10 @@ def _origin(url: str) -> tuple[str, str]:
 def lro_operation_location_resolvable(spec: Spec, trace: LroTrace) -> None:
     """Operation-Location is an absolute URL on the target's own origin, and reading it answers a status.
 
-    Source: Azure REST API guidelines (Operation-Location: the absolute URL of the status monitor), https://github.com/microsoft/api-guidelines/blob/vNext/azure/Guidelines.md#long-running-operations-with-status-monitor;
-    Train Person Group (v1.1+ operation-Location), https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group.
+    Source: Azure REST API guidelines (Operation-Location: the absolute URL of the status monitor),
+    https://github.com/microsoft/api-guidelines/blob/vNext/azure/Guidelines.md#long-running-operations-with-status-monitor;
+    Train Person Group (v1.1+ operation-Location),
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group.
     A client sends its key to that URL, so it must not lead off the target's origin.
     """
     location = trace.operation_url or trace.submit.header("operation-location")
@@ -289,9 +299,12 @@ def lro_operation_location_resolvable(spec: Spec, trace: LroTrace) -> None:
 def lro_polling_cost(spec: Spec, trace: LroTrace) -> None:
     """The client polls no status resource after reading its terminal status, and waits at least as long as Retry-After asks.
 
-    Source: Azure REST API guidelines (the client waits Retry-After before polling again; a terminal status ends polling), https://github.com/microsoft/api-guidelines/blob/vNext/azure/Guidelines.md#long-running-operations-with-status-monitor;
+    Source: Azure REST API guidelines (the client waits Retry-After before polling again; a terminal status ends
+    polling),
+    https://github.com/microsoft/api-guidelines/blob/vNext/azure/Guidelines.md#long-running-operations-with-status-monitor;
     RFC 9110 §10.2.3 Retry-After, https://www.rfc-editor.org/rfc/rfc9110#field.retry-after.
-    It judges the client (this checker's poller on a live run; the recorded client on a recording); named re-reads are not polls.
+    It judges the client (this checker's poller on a live run; the recorded client on a recording); named re-reads are
+    not polls.
     """
     if trace.retry_after_seen == 0 and trace.terminal_read is None:
         raise NotApplicable("no Retry-After was given and no terminal status was read")
@@ -315,15 +328,20 @@ def lro_polling_cost(spec: Spec, trace: LroTrace) -> None:
 def lro_not_instant(spec: Spec, trace: LroTrace) -> None:
     """An accepted training is not already finished on a status read sent within 100 ms of the submission.
 
-    Source: Train Person Group (202 Accepted; training is asynchronous), https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group.
-    A warning only: the real service trains small groups in a few hundred milliseconds and often answers succeeded on the first read.
+    Source: Train Person Group (202 Accepted; training is asynchronous),
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group.
+    A warning only: the real service trains small groups in a few hundred milliseconds and often answers succeeded on
+    the first read.
     """
     first = next((r for r in trace.reads if r.status is not None), None)
     if first is None:
         raise NotApplicable("no status was read")
     delay = first.sent_at - trace.submitted_at
     if delay > _INSTANT_WINDOW_S:
-        raise NotApplicable(f"the first status read came {delay * 1000:.0f} ms after submission, outside the {_INSTANT_WINDOW_S * 1000:.0f} ms window")
+        raise NotApplicable(
+            f"the first status read came {delay * 1000:.0f} ms after submission,"
+            f" outside the {_INSTANT_WINDOW_S * 1000:.0f} ms window"
+        )
     if trace.model.is_terminal(first.status):
         raise TrainingResultUnexpected(
             f"the first status read, {delay * 1000:.0f} ms after submission, is already terminal",
@@ -347,7 +365,8 @@ def outcome_matches(trace: LroTrace, case: str) -> None:
     for read in reads:
         if not norm_status(read.status) == norm_status(expected.status):
             body = read.exchange.json_or_none()
-            detail = _reason(body) or (truncate(body.get("message")) if isinstance(body, dict) and body.get("message") else "")
+            message = body.get("message") if isinstance(body, dict) else None
+            detail = _reason(body) or (truncate(message) if message else "")
             raise TrainingResultUnexpected(
                 f"{case}: terminal status {read.status!r}; documented: {expected.status}",
                 received=f"{read.status}" + (f" ({detail})" if detail else ""),

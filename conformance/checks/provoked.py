@@ -47,7 +47,8 @@ def expect(provocation: Provocation) -> None:
 def documented_outcome_for_situation(spec: Spec, provocation: Provocation) -> None:
     """A provoked situation answers the documented status and the specific error code.
 
-    Source: Face error codes (a missing or invalid group is 404 PersonGroupNotFound, an existing one 409 PersonGroupExists, a bad image 400 InvalidImage/InvalidImageSize), https://aka.ms/face-error-codes-and-messages;
+    Source: Face error codes (a missing or invalid group is 404 PersonGroupNotFound, an existing one 409
+    PersonGroupExists, a bad image 400 InvalidImage/InvalidImageSize), https://aka.ms/face-error-codes-and-messages;
     specs/speaker.yaml and specs/customvoice.yaml (info.description: the error codes of each status).
     A generic code where a specific one is documented is a finding.
     """
@@ -60,7 +61,8 @@ def documented_outcome_for_situation(spec: Spec, provocation: Provocation) -> No
 def auth_rejects_bad_key(spec: Spec, provocation: Provocation) -> None:
     """A request with a wrong or missing subscription key is rejected with 401 and the documented body.
 
-    Source: Get Training Status, Response 401 (code Unspecified, "Access denied due to invalid subscription key"), https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status;
+    Source: Get Training Status, Response 401 (code Unspecified, "Access denied due to invalid subscription key"),
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status;
     specs/speaker.yaml and specs/customvoice.yaml (401 Unauthorized).
     """
     if provocation.kind not in (BAD_KEY, NO_KEY):
@@ -72,7 +74,8 @@ def auth_rejects_bad_key(spec: Spec, provocation: Provocation) -> None:
 def deleted_resource_not_found(spec: Spec, provocation: Provocation) -> None:
     """After a successful delete, reading the resource answers 404 with the resource's not-found code.
 
-    Source: Get Training Status, Response 404 PersonGroupNotFound, https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status;
+    Source: Get Training Status, Response 404 PersonGroupNotFound,
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status;
     specs/speaker.yaml (404 after DeleteProfile) and specs/customvoice.yaml (Delete 204, NotFound afterwards).
     """
     if provocation.kind != AFTER_DELETE:

@@ -20,7 +20,9 @@ def check_auth(session: Session, path: str, *, codes: tuple[str, ...] = (), sour
     session.provoke(NO_KEY, expected, "GET", path, key=None)
 
 
-def auth_scenario(path: Callable[[Session], str], *, codes: tuple[str, ...] = (), source: str = "") -> Callable[[Session], None]:
+def auth_scenario(
+    path: Callable[[Session], str], *, codes: tuple[str, ...] = (), source: str = ""
+) -> Callable[[Session], None]:
     """A scenario body running :func:`check_auth` on the path ``path(session)`` gives."""
 
     def run(session: Session) -> None:

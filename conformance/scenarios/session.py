@@ -190,7 +190,8 @@ class Session:
         )
         operation_id = self.context(record).operation_id if record is not None else None
         self.failed = True
-        self._finding("documented_flow", "The documented request sequence can be followed", source, failure, operation_id, record)
+        rule = "The documented request sequence can be followed"
+        self._finding("documented_flow", rule, source, failure, operation_id, record)
         raise ScenarioAborted(message)
 
     def _evaluated(self, name: str, verdict: str, operation_id: str | None, reason: str | None = None) -> RuleEvaluated:

@@ -92,7 +92,12 @@ def _add_person_with_face(session: Session, group_path: str, name: str) -> str:
         headers={"Content-Type": "application/octet-stream"},
     )
     if r.status_code != 200:
-        session.broken("could not add a persisted face", r, documented="200 {persistedFaceId}", source="API-DIGEST §1.2")
+        session.broken(
+            "could not add a persisted face",
+            r,
+            documented="200 {persistedFaceId}",
+            source="API-DIGEST §1.2",
+        )
     return person_path
 
 
@@ -153,9 +158,26 @@ def error_codes(session: Session, coll: Collection) -> None:
 
     gid = session.name(f"{coll.short}-err")
     group_path = _create_group(session, coll, gid, "errors")
-    session.provoke("group-exists", Expected(409, (coll.exists,), FERR + ": PersonGroupExists"), "PUT", group_path, json_body={"name": "again"})
-    session.provoke("name-too-long", Expected(400, ("BadArgument",), FERR + ": 'name' is too long"), "PUT", f"{base}/{coll.kind}/{session.name('long-name')}", json_body={"name": "n" * 129})
-    session.provoke("missing-person", Expected(404, ("PersonNotFound",), FERR), "GET", f"{group_path}/persons/00000000-0000-0000-0000-000000000000")
+    session.provoke(
+        "group-exists",
+        Expected(409, (coll.exists,), FERR + ": PersonGroupExists"),
+        "PUT",
+        group_path,
+        json_body={"name": "again"},
+    )
+    session.provoke(
+        "name-too-long",
+        Expected(400, ("BadArgument",), FERR + ": 'name' is too long"),
+        "PUT",
+        f"{base}/{coll.kind}/{session.name('long-name')}",
+        json_body={"name": "n" * 129},
+    )
+    session.provoke(
+        "missing-person",
+        Expected(404, ("PersonNotFound",), FERR),
+        "GET",
+        f"{group_path}/persons/00000000-0000-0000-0000-000000000000",
+    )
     r = session.call("POST", f"{group_path}/persons", json_body={"name": "image errors"})
     body = r.json_or_none()
     if r.status_code != 200 or not isinstance(body, dict) or "personId" not in body:
@@ -163,8 +185,22 @@ def error_codes(session: Session, coll: Collection) -> None:
     faces = f"{group_path}/persons/{body['personId']}/persistedfaces"
     for kind, code in (("corrupt", "InvalidImage"), ("too_small_bytes", "InvalidImageSize"), ("no_face", "InvalidImage")):
         image = session.draw(invalid_images(kind=kind))
-        session.provoke(f"image-{kind}", Expected(400, (code,), FERR + f": {code}"), "POST", faces, content=image, headers={"Content-Type": "application/octet-stream"})
-    session.provoke("wrong-media-type", Expected(415, ("BadArgument",), "example face/v1.1-preview.1 AddPersonGroupPersonFaceFromUrl 415"), "POST", faces, content=b"not an image", headers={"Content-Type": "text/plain"})
+        session.provoke(
+            f"image-{kind}",
+            Expected(400, (code,), FERR + f": {code}"),
+            "POST",
+            faces,
+            content=image,
+            headers={"Content-Type": "application/octet-stream"},
+        )
+    session.provoke(
+        "wrong-media-type",
+        Expected(415, ("BadArgument",), "example face/v1.1-preview.1 AddPersonGroupPersonFaceFromUrl 415"),
+        "POST",
+        faces,
+        content=b"not an image",
+        headers={"Content-Type": "text/plain"},
+    )
 
 
 auth = auth_scenario(

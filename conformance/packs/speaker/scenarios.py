@@ -115,7 +115,12 @@ def _enroll_until_complete(session: Session, enroller: _Enroller, speaker: Any, 
         body = r.json_or_none()
         if r.status_code != 201 or not isinstance(body, dict):
             enroller.assess()
-            session.broken("an enrollment of clean speech was rejected", r, documented="201 TiEnrollmentInfo", source="seed 003")
+            session.broken(
+                "an enrollment of clean speech was rejected",
+                r,
+                documented="201 TiEnrollmentInfo",
+                source="seed 003",
+            )
         remaining = body.get("remainingEnrollmentsSpeechLengthInSec")
         if isinstance(remaining, (int, float)) and remaining <= 0:
             enroller.assess()
@@ -178,7 +183,15 @@ def identify(session: Session) -> None:
         session.assess(Identification(r, profiles[n]))
     enrolling, _ = _create_profile(session)
     query = synthesize(speaker=voices[0], duration_s=6.0, speech_ratio=0.85, snr_db=20.0, seed=950)
-    session.provoke("identify-not-enrolled", Expected(400, ("InvalidRequest",), "API-DIGEST §2.5 (identify: Profile is not enrolled.)"), "POST", f"{PROFILES}:identifySingleSpeaker", params={"profileIds": ",".join([*profiles, enrolling.rsplit("/", 1)[-1]])}, content=query, headers=AUDIO)
+    session.provoke(
+        "identify-not-enrolled",
+        Expected(400, ("InvalidRequest",), "API-DIGEST §2.5 (identify: Profile is not enrolled.)"),
+        "POST",
+        f"{PROFILES}:identifySingleSpeaker",
+        params={"profileIds": ",".join([*profiles, enrolling.rsplit("/", 1)[-1]])},
+        content=query,
+        headers=AUDIO,
+    )
 
 
 def limits(session: Session) -> None:
@@ -196,16 +209,50 @@ def limits(session: Session) -> None:
     for situation, clip in cases:
         session.provoke(situation, bad, "POST", f"{path}/enrollments", content=clip, headers=AUDIO)
     clip = synthesize(speaker=SPEAKERS[2], duration_s=2.0, seed=4)
-    session.provoke("wrong-media-type", Expected(415, ("UnsupportedMediaType",), "API-DIGEST §2.5 (415)"), "POST", f"{path}/enrollments", content=clip, headers={"Content-Type": "text/plain"})
-    session.provoke("bad-ignore-min-length", Expected(400, ("InvalidArgument",), "API-DIGEST §2.5 (ignoreMinLength)"), "POST", f"{path}/enrollments", params={"ignoreMinLength": "maybe"}, content=clip, headers=AUDIO)
-    session.provoke("body-over-5mb", Expected(413, ("InvalidRequest",), "seed 003 (up to 5MB); specs/speaker.yaml PayloadTooLarge"), "POST", f"{path}/enrollments", content=session.draw(invalid_audio(kind="over_5mb")), headers=AUDIO)
+    session.provoke(
+        "wrong-media-type",
+        Expected(415, ("UnsupportedMediaType",), "API-DIGEST §2.5 (415)"),
+        "POST",
+        f"{path}/enrollments",
+        content=clip,
+        headers={"Content-Type": "text/plain"},
+    )
+    session.provoke(
+        "bad-ignore-min-length",
+        Expected(400, ("InvalidArgument",), "API-DIGEST §2.5 (ignoreMinLength)"),
+        "POST",
+        f"{path}/enrollments",
+        params={"ignoreMinLength": "maybe"},
+        content=clip,
+        headers=AUDIO,
+    )
+    session.provoke(
+        "body-over-5mb",
+        Expected(413, ("InvalidRequest",), "seed 003 (up to 5MB); specs/speaker.yaml PayloadTooLarge"),
+        "POST",
+        f"{path}/enrollments",
+        content=session.draw(invalid_audio(kind="over_5mb")),
+        headers=AUDIO,
+    )
     # 3 × 100 s = 300 s is allowed; one more second is over the total.
     for i in range(3):
         r = enroller.enroll(synthesize(speaker=SPEAKERS[2], duration_s=100.0, speech_ratio=0.5, seed=10 + i))
         if r.status_code != 201:
-            session.broken("a 100 s enrollment was rejected", r, documented="201 (1..120 s each, 300 s in total)", source=LIMITS)
+            session.broken(
+                "a 100 s enrollment was rejected",
+                r,
+                documented="201 (1..120 s each, 300 s in total)",
+                source=LIMITS,
+            )
     enroller.assess()
-    session.provoke("total-over-300s", Expected(403, ("InvalidRequest",), "API-DIGEST §2.5 (403 Maximum allowed length across all profile enrollments is 300 seconds.)"), "POST", f"{path}/enrollments", content=synthesize(speaker=SPEAKERS[2], duration_s=1.5, seed=20), headers=AUDIO)
+    session.provoke(
+        "total-over-300s",
+        Expected(403, ("InvalidRequest",), "API-DIGEST §2.5 (403 Maximum allowed length across all profile enrollments is 300 seconds.)"),
+        "POST",
+        f"{path}/enrollments",
+        content=synthesize(speaker=SPEAKERS[2], duration_s=1.5, seed=20),
+        headers=AUDIO,
+    )
     after = session.call("GET", path)
     body = after.json_or_none()
     if not isinstance(body, dict) or body.get("enrollmentsCount") != 3:
@@ -224,7 +271,9 @@ def limits(session: Session) -> None:
 
 def list_paging(session: Session) -> None:
     ids = [_create_profile(session)[0].rsplit("/", 1)[-1] for _ in range(3)]
-    walk_pages(session, PROFILES, max_page_size=2, expected_ids=ids, item_key="profileId", items_fields=("value", "profiles"))
+    walk_pages(
+        session, PROFILES, max_page_size=2, expected_ids=ids, item_key="profileId", items_fields=("value", "profiles")
+    )
 
 
 SCENARIOS = [

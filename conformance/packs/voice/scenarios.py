@@ -43,7 +43,10 @@ MODEL = StatusModel(ORDER, TERMINAL)
 _OUTCOMES = {
     SAME_SPEAKER: ExpectedOutcome(SAME_SPEAKER, "Succeeded", source="seed 004 (Status Succeeded)"),
     DIFFERENT_SPEAKERS: ExpectedOutcome(
-        DIFFERENT_SPEAKERS, "Failed", "SpeakerVerificationFailed", "seed 004 (ModelFailureReason SpeakerVerificationFailed)"
+        DIFFERENT_SPEAKERS,
+        "Failed",
+        "SpeakerVerificationFailed",
+        "seed 004 (ModelFailureReason SpeakerVerificationFailed)",
     ),
 }
 SPEC = "specs/customvoice.yaml info.description"
@@ -71,7 +74,12 @@ def _create_project(session: Session, suffix: str) -> str:
     )
     r = session.call("PUT", path, json_body={"description": None, "kind": "PersonalVoice"})
     if r.status_code != 201:
-        session.broken(f"could not create project {pid}", r, documented="201 Created", source=DIGEST + " Projects_Create")
+        session.broken(
+            f"could not create project {pid}",
+            r,
+            documented="201 Created",
+            source=DIGEST + " Projects_Create",
+        )
     return pid
 
 
@@ -168,7 +176,12 @@ def operation_id(session: Session) -> None:
     project_id = _create_project(session, "op")
     path, first = _consent(session, project_id, "retry", audio, operation_id=op)
     if first.status_code != 201:
-        session.broken("could not create a consent with an Operation-Id", first, documented="201 Created", source="seed 004")
+        session.broken(
+            "could not create a consent with an Operation-Id",
+            first,
+            documented="201 Created",
+            source="seed 004",
+        )
     # The identical request again (a new multipart boundary, the same parts): a safe retry.
     _, retry = _consent(session, project_id, "retry", audio, operation_id=op)
     # A different request (another consent id) with the same Operation-Id: 400.
@@ -193,13 +206,38 @@ def error_codes(session: Session) -> None:
     session.provoke("invalid-id", bad_arg("id longer than 64 characters"), "GET", f"{base}/projects/{'a' * 65}")
     session.provoke("missing-project", Expected(404, ("NotFound",), SPEC), "GET", f"{base}/projects/{missing}")
     session.provoke("missing-operation", Expected(404, ("NotFound",), SPEC), "GET", f"{base}/operations/{missing}")
-    session.provoke("unknown-api-version", bad_req("unknown api-version"), "GET", f"{base}/projects", params={"api-version": "1999-01-01"})
+    session.provoke(
+        "unknown-api-version",
+        bad_req("unknown api-version"),
+        "GET",
+        f"{base}/projects",
+        params={"api-version": "1999-01-01"},
+    )
     session.provoke("missing-api-version", bad_req("missing api-version"), "GET", f"{base}/projects?")
     session.provoke("bad-skip", bad_arg("skip below 0"), "GET", f"{base}/projects", params={"skip": -1})
     project_id = _create_project(session, "err")
-    session.provoke("project-exists", bad_req("a resource id that already exists"), "PUT", f"{base}/projects/{project_id}", json_body={"kind": "PersonalVoice"})
-    session.provoke("no-kind", bad_arg("body breaks its schema (kind is required)"), "PUT", f"{base}/projects/{session.name('nokind')}", json_body={"description": "no kind"})
-    session.provoke("wrong-media-type", Expected(415, ("UnsupportedMediaType",), SPEC), "PUT", f"{base}/projects/{session.name('text')}", content=b"kind=PersonalVoice", headers={"Content-Type": "text/plain"})
+    session.provoke(
+        "project-exists",
+        bad_req("a resource id that already exists"),
+        "PUT",
+        f"{base}/projects/{project_id}",
+        json_body={"kind": "PersonalVoice"},
+    )
+    session.provoke(
+        "no-kind",
+        bad_arg("body breaks its schema (kind is required)"),
+        "PUT",
+        f"{base}/projects/{session.name('nokind')}",
+        json_body={"description": "no kind"},
+    )
+    session.provoke(
+        "wrong-media-type",
+        Expected(415, ("UnsupportedMediaType",), SPEC),
+        "PUT",
+        f"{base}/projects/{session.name('text')}",
+        content=b"kind=PersonalVoice",
+        headers={"Content-Type": "text/plain"},
+    )
     for kind in ("missing_part", "wrong_part_type"):
         form = session.draw(invalid_forms(kind=kind, form="consent", project_id=project_id))
         data, files = form.to_httpx()
