@@ -153,9 +153,9 @@ def _cmd_emulator(args: argparse.Namespace) -> int:
 
 
 def _cmd_checks() -> int:
-    from conformance.checks.registry import all_checks
+    from conformance.checks.registry import all_rules
 
-    for c in all_checks():
+    for c in all_rules():
         scope = "stateful" if c.stateful_only else "any"
         print(f"{c.name}  [{c.family}, {scope}]\n    rule:   {c.rule}\n    source: {c.source}")
     return 0

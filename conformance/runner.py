@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from conformance import spec as spec_module
-from conformance.checks.registry import Check, all_checks
+from conformance.checks.registry import Check, all_rules
 from conformance.events import (
     Event,
     FindingRaised,
@@ -189,7 +189,7 @@ def _now() -> str:
 
 
 def _select_checks(names: tuple[str, ...]) -> list[Check]:
-    checks = all_checks()
+    checks = all_rules()
     if not names:
         return checks
     by_name = {c.name: c for c in checks}

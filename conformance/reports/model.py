@@ -28,9 +28,9 @@ SCHEMA_VERSION = 1
 def build(events: list[Event]) -> dict[str, Any]:
     start = next((e for e in events if isinstance(e, RunStarted)), None)
     finish = next((e for e in reversed(events) if isinstance(e, RunFinished)), None)
-    from conformance.checks.registry import all_checks
+    from conformance.checks.registry import all_rules
 
-    registry = {c.name: c for c in all_checks()}
+    registry = {c.name: c for c in all_rules()}
     checks: dict[str, dict[str, Any]] = {}
     for e in events:
         if isinstance(e, RuleEvaluated):

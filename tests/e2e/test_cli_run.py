@@ -118,7 +118,7 @@ def test_unreachable_target_exits_3_without_leaking_the_key(tmp_path: Path) -> N
 def test_checks_command_lists_rules_and_sources() -> None:
     proc = _cli("checks")
     assert proc.returncode == 0
-    assert "lro_legal_status_path" in proc.stdout and "source: seed 001" in proc.stdout
+    assert "lro_legal_status_path" in proc.stdout and "learn.microsoft.com/en-us/rest/api/face/" in proc.stdout
 
 
 def test_voice_is_an_alias_of_customvoice(tmp_path: Path) -> None:
