@@ -265,6 +265,13 @@ def _path_of(url: str) -> str:
     return urlsplit(url).path
 
 
+def _origin(url: str, base: str) -> tuple[str, str]:
+    from urllib.parse import urljoin, urlsplit
+
+    parts = urlsplit(urljoin(base, url))
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
 def _anchor(evidence: Any) -> tuple[str | None, ResponseRecord | None]:
     """The operation a piece of evidence is about, and the exchange a finding's repro shows."""
     if isinstance(evidence, LroTrace):
@@ -357,12 +364,16 @@ def poll_lro(
 
     Each poll reads the operation status resource (``op_url``, from ``Operation-Location``)
     when there is one, then the resource itself, each only until it has shown a terminal
-    status (so a race between the two never makes a poll after terminal). Every read is
+    status (so a race between the two never makes a poll after terminal). An Operation-Location
+    on another origin than the target's is not read (the key would go with it). Every read is
     judged by the response rules; at a terminal status each status resource is read once more
     (the named re-read :data:`TERMINAL_REREAD`, so ``lro_terminal_sticky`` can judge). The trace
     is then judged by every LRO flow rule and emitted as ``LroCompleted``; without a terminal
     status the scenario aborts.
     """
+    location = op_url
+    if op_url and _origin(op_url, submit.request.url) != _origin(submit.request.url, submit.request.url):
+        op_url = None  # never send the key off the target's origin; lro_operation_location_resolvable reports it
     reads: list[tuple[str, ResponseRecord, str]] = []
     done = {OPERATION: not op_url, RESOURCE: False}
 
@@ -405,7 +416,7 @@ def poll_lro(
         model=model,
         resource=resource,
         scenario=session.scenario,
-        operation_url=op_url,
+        operation_url=location,
         expected=expected,
         budget_exhausted=outcome.terminal is None and last is not None and not stop(last),
     )

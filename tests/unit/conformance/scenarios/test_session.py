@@ -178,3 +178,13 @@ def test_run_with_data_lets_hypothesis_control_exceptions_through() -> None:
     with pytest.raises(Unsatisfiable):
         run_with_data(scenario, session, seed=1)
     assert seen
+
+
+def test_an_operation_location_off_the_target_is_never_read_and_is_reported() -> None:
+    foreign = "https://elsewhere.example/face/v1.2/operations/1"
+    session, events = _session({f"{GROUP}/train": [(202, None, [("Operation-Location", foreign)])],
+                                f"{GROUP}/training": [_status("running"), _status("succeeded")]})
+    trace = poll_lro(session, _train(session), f"{GROUP}/training", model=MODEL, op_url=foreign, abort_message="x")
+    assert all("elsewhere" not in r.request.url for r in session.transport.sent)
+    assert trace.operation_url == foreign and not trace.via("operation")
+    assert any(isinstance(e, FindingRaised) and e.finding.check == "lro_operation_location_resolvable" for e in events)
