@@ -32,6 +32,7 @@ __all__ = ["SCENARIOS", "Collection", "PERSON_GROUP", "LARGE_PERSON_GROUP"]
 SEED_001_404 = "seed 001, Response 404"
 FERR = "API-DIGEST §1.9 (Face error codes)"
 TERMINAL = frozenset({"succeeded", "failed"})
+_TRAINING_STATUS = "https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status"
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,8 @@ def status_model(version: str) -> StatusModel:
 
 
 _OUTCOMES = {
-    EMPTY_GROUP: ExpectedOutcome(EMPTY_GROUP, "failed", source="seed 001 (failed: no persons or no persisted faces)"),
-    POPULATED_GROUP: ExpectedOutcome(POPULATED_GROUP, "succeeded", source="seed 001 (succeeded: ready for Identify)"),
+    EMPTY_GROUP: ExpectedOutcome(EMPTY_GROUP, "failed", source=_TRAINING_STATUS + " (failed: no persons or faces)"),
+    POPULATED_GROUP: ExpectedOutcome(POPULATED_GROUP, "succeeded", source=_TRAINING_STATUS + " (succeeded: ready)"),
 }
 
 
@@ -204,7 +205,7 @@ def error_codes(session: Session, coll: Collection) -> None:
 
 
 auth = auth_scenario(
-    lambda session: f"{_base(session)}/persongroups", source="seed 001 Response 401; API-DIGEST §1.9"
+    lambda session: f"{_base(session)}/persongroups", source=_TRAINING_STATUS + " (Response 401)"
 )
 
 

@@ -135,7 +135,7 @@ def _enroll_until_complete(session: Session, enroller: _Enroller, speaker: Any, 
     raise AssertionError("unreachable")
 
 
-auth = auth_scenario(lambda session: PROFILES, codes=("Unauthorized",), source="API-DIGEST §2.5 (401 Unauthorized)")
+auth = auth_scenario(lambda session: PROFILES, codes=("Unauthorized",), source="specs/speaker.yaml (401 Unauthorized)")
 
 
 def enroll_poll(session: Session) -> None:

@@ -41,12 +41,12 @@ ORDER = ("NotStarted", "Running", "Succeeded", "Failed")
 TERMINAL = frozenset({"Succeeded", "Failed"})
 MODEL = StatusModel(ORDER, TERMINAL)
 _OUTCOMES = {
-    SAME_SPEAKER: ExpectedOutcome(SAME_SPEAKER, "Succeeded", source="seed 004 (Status Succeeded)"),
+    SAME_SPEAKER: ExpectedOutcome(SAME_SPEAKER, "Succeeded", source="specs/customvoice.yaml PersonalVoice status"),
     DIFFERENT_SPEAKERS: ExpectedOutcome(
         DIFFERENT_SPEAKERS,
         "Failed",
         "SpeakerVerificationFailed",
-        "seed 004 (ModelFailureReason SpeakerVerificationFailed)",
+        "specs/customvoice.yaml ModelFailureReason (SpeakerVerificationFailed)",
     ),
 }
 SPEC = "specs/customvoice.yaml info.description"
@@ -256,7 +256,7 @@ def error_codes(session: Session) -> None:
 auth = auth_scenario(
     lambda session: f"{_base()}/projects",
     codes=("Unauthorized",),
-    source="specs/customvoice.yaml 401 Unauthorized; API-DIGEST §3.6",
+    source="specs/customvoice.yaml (401 Unauthorized)",
 )
 
 
