@@ -9,6 +9,8 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conformance.flows import (
     OPERATION,
@@ -133,3 +135,35 @@ def test_ledger_lists_accepted_enrollments_only() -> None:
     ok, rejected = response(201, {"enrollmentsCount": 1}), response(400, {})
     ledger = EnrollmentLedger(None, (Enrollment(rejected, 1.0), Enrollment(ok, 6.0, True)))
     assert ledger.accepted == (ledger.entries[1],)
+
+
+_STATUSES = st.sampled_from(["notStarted", "running", "succeeded", "failed", None])
+
+
+@st.composite
+def _reads(draw: st.DrawFn) -> list:
+    out, t = [], 0.0
+    for _ in range(draw(st.integers(0, 8))):
+        t += draw(st.floats(0.0, 3.0))
+        hint = draw(st.sampled_from([(), (("retry-after", "1"),), (("retry-after", "2"),)]))
+        out.append(read(draw(st.sampled_from([R, O])), draw(_STATUSES), t, headers=hint,
+                        purpose=draw(st.sampled_from(["poll", "poll", "terminal-reread"]))))
+    return out
+
+
+@given(_reads())
+def test_figures_are_consistent_with_the_reads(reads: list) -> None:
+    t = trace(*reads)
+    assert 0 <= t.retry_after_honoured <= t.retry_after_seen <= len(t.reads)
+    assert t.polls_after_terminal <= len(t.polls)
+    assert sum(t.verification_reads.values()) + len(t.polls) == len(t.reads)
+    # a poll after terminal exists exactly when some status resource is polled after its first terminal read
+    expected = 0
+    for via in (R, O):
+        mine = [r for r in t.reads if r.via == via]
+        first = next((i for i, r in enumerate(mine) if t.model.is_terminal(r.status)), None)
+        if first is not None:
+            expected += sum(1 for r in mine[first + 1:] if r.is_poll)
+    assert t.polls_after_terminal == expected
+    if t.terminal_read is not None:
+        assert t.time_to_terminal_s is not None and t.time_to_terminal_s >= 0

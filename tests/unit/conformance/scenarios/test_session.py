@@ -188,3 +188,19 @@ def test_an_operation_location_off_the_target_is_never_read_and_is_reported() ->
     assert all("elsewhere" not in r.request.url for r in session.transport.sent)
     assert trace.operation_url == foreign and not trace.via("operation")
     assert any(isinstance(e, FindingRaised) and e.finding.check == "lro_operation_location_resolvable" for e in events)
+
+
+def test_a_failed_walk_is_reported_on_its_last_page() -> None:
+    from conformance.flows import PageWalk
+
+    session, events = _session({})
+    pages = tuple(ResponseRecord(RequestRecord("GET", f"{BASE}/face/v1.2/persongroups?n={i}", ()), 200, (),
+                                 json.dumps({"value": [{"id": "a"}]}).encode(), 0.0, float(i),
+                                 "PersonGroupOperations_GetPersonGroups") for i in range(2))
+    # no Face rule judges page walks: nothing is evaluated, nothing fails
+    assert session.assess(PageWalk(pages)) and not events
+    speaker, events = _session({})
+    speaker.spec = Spec("speaker", "2021-09-05", "strict")
+    assert speaker.assess(PageWalk(pages)) is False
+    finding = next(e.finding for e in events if isinstance(e, FindingRaised))
+    assert finding.check == "list_pages_cover_each_once" and "n=1" in finding.repro
