@@ -193,20 +193,32 @@ class FindingRaised(Event):
 
 @dataclass(frozen=True)
 class LroTimeline:
-    """What one long-running operation looked like from the outside."""
+    """What one long-running operation looked like from the outside, with its measured figures.
+
+    Every figure is counted from the status reads (see :class:`conformance.flows.LroTrace`):
+    ``polls`` the status reads made to learn the outcome (operation and resource reads both
+    count; named verification re-reads do not); ``polls_after_terminal`` polls of a status
+    resource after its terminal status had been read; ``verification_reads`` the re-reads made
+    on purpose, by name; ``retry_after_seen`` reads a ``Retry-After`` on the previous response
+    asked to wait for, ``retry_after_honoured`` those sent no sooner than it asked (measured from
+    send times); ``throttles`` 429 answers while polling.
+    """
 
     service: str
     version: str
     scenario: str
     operation_id: str  # the submitting operation (upstream operationId)
     resource: str  # e.g. "persongroups/cc-1a2b-group"
-    statuses: tuple[tuple[float, str, str], ...]  # (seconds since submit, status, via: resource|operation)
+    statuses: tuple[tuple, ...]  # (seconds since submit, status, via: resource|operation[, purpose])
     polls: int
     terminal_status: str | None
     time_to_terminal_s: float | None
     polls_after_terminal: int = 0
     retry_after_honoured: int = 0
     retry_after_seen: int = 0
+    verification_reads: tuple[tuple[str, int], ...] = ()
+    throttles: int = 0
+    budget_exhausted: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -215,18 +227,26 @@ class LroTimeline:
             "scenario": self.scenario,
             "operationId": self.operation_id,
             "resource": self.resource,
-            "statusesSeen": [{"t": round(t, 3), "status": s, "via": via} for t, s, via in self.statuses],
+            "statusesSeen": [
+                {"t": round(s[0], 3), "status": s[1], "via": s[2], "purpose": s[3] if len(s) > 3 else "poll"}
+                for s in self.statuses
+            ],
             "polls": self.polls,
             "pollsAfterTerminal": self.polls_after_terminal,
+            "verificationReads": dict(self.verification_reads),
             "terminalStatus": self.terminal_status,
             "timeToTerminalSeconds": None if self.time_to_terminal_s is None else round(self.time_to_terminal_s, 3),
             "retryAfterSeen": self.retry_after_seen,
             "retryAfterHonoured": self.retry_after_honoured,
+            "throttles": self.throttles,
+            "budgetExhausted": self.budget_exhausted,
         }
 
 
 @dataclass(frozen=True)
 class LroCompleted(Event):
+    """One long-running operation was polled to its end (terminal, error or budget); its timeline."""
+
     timeline: LroTimeline
 
 

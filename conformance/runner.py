@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 
 from conformance import pool, preflight
 from conformance import spec as spec_module
-from conformance.checks.registry import FLOW, Check, all_checks, all_rules, rules_for
+from conformance.checks.registry import Check, all_rules, rules_for
 from conformance.config import (
     EXIT_CHECKER_ERROR,
     EXIT_FINDINGS,
@@ -93,7 +93,7 @@ def _now() -> str:
 
 
 def _select_checks(names: tuple[str, ...]) -> list[Check]:
-    checks = all_checks()
+    checks = all_rules()
     if not names:
         return checks
     by_name = {c.name: c for c in checks}
@@ -257,9 +257,7 @@ def _declared_rules(config: RunConfig, plan: dict[str, tuple[str, ...]]) -> tupl
     """Every rule this run offers an exchange or evidence to (selected, and covering a planned version)."""
     jobs = plan_jobs(plan)
     stateful = "stateful" in config.phases
-    rules = _select_checks(config.checks)
-    if stateful:  # flow rules judge the scenarios' evidence
-        rules += [r for r in all_rules(FLOW) if not config.checks or r.name in config.checks]
+    rules = _select_checks(config.checks)  # response and flow rules; flow rules judge the scenarios' evidence
     offered = [
         RuleInfo.of(rule)
         for rule in rules

@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
+from conformance.flows.status import norm_status
 from conformance.transport import ResponseRecord
 
 __all__ = ["error_body", "is_error", "norm_status", "parse_timestamp", "truncate"]
@@ -25,12 +26,6 @@ def error_body(response: ResponseRecord) -> dict | None:
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         return body["error"]
     return None
-
-
-def norm_status(value: Any) -> str:
-    """Normalise a status for ordering: case-folded, ``nonstarted`` read as ``notstarted``."""
-    text = str(value).lower()
-    return "notstarted" if text == "nonstarted" else text
 
 
 def parse_timestamp(value: Any, *, lenient: bool) -> datetime | None:

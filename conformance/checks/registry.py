@@ -60,6 +60,7 @@ _CORE_RULE_MODULES = (
     "conformance.checks.errors",
     "conformance.checks.headers",
     "conformance.checks.lro",
+    "conformance.checks.provoked",
     "conformance.checks.status",
 )
 

@@ -2,9 +2,15 @@
 
 Schemathesis has no notion of long-running operations; this is ours. :class:`Poller`
 re-reads a status until a terminal status or the deadline, waiting with exponential
-backoff between reads. A ``Retry-After`` header (delta-seconds or HTTP-date) on a poll
-response replaces the backoff for the next wait (capped by the deadline), as the Azure LRO
-guidelines ask. Time comes from a :class:`Clock`, so tests drive it without sleeping.
+backoff between reads. A ``Retry-After`` header (delta-seconds, or an HTTP-date read against
+the response's ``Date``) on a poll response replaces the backoff for the next wait (capped by
+the deadline), as the Azure LRO guidelines ask; a 429 is waited out the same way, never taken
+as the end. Time comes from a :class:`Clock`, so tests drive it without sleeping.
+
+The poller does not count what it did: the figures (polls, polls after terminal, Retry-After
+honoured) are measured from the reads' send times in :class:`conformance.flows.LroTrace`.
+Two policy switches exist to show that those figures can move: ``honour_retry_after=False``
+and ``reads_after_terminal=N`` (N more polls after a terminal status).
 """
 
 from __future__ import annotations
@@ -12,10 +18,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
-from datetime import datetime, timezone
 from typing import Protocol
 
+from conformance.flows.evidence import retry_after_of, retry_after_seconds
 from conformance.transport import ResponseRecord
 
 __all__ = ["Clock", "SystemClock", "FakeClock", "PollPolicy", "PollOutcome", "Poller", "retry_after_seconds"]
@@ -58,6 +63,7 @@ class PollPolicy:
     max_interval_s: float = 1.0
     factor: float = 1.6
     honour_retry_after: bool = True
+    reads_after_terminal: int = 0  # polls made after a terminal status (0: none, as the guidelines ask)
 
     def __post_init__(self) -> None:
         if self.timeout_s <= 0:
@@ -66,6 +72,8 @@ class PollPolicy:
             raise ValueError("poll intervals must satisfy 0 <= initial <= max")
         if self.factor < 1:
             raise ValueError("backoff factor must be >= 1")
+        if self.reads_after_terminal < 0:
+            raise ValueError("reads after terminal must be >= 0")
 
 
 @dataclass(frozen=True)
@@ -73,31 +81,10 @@ class PollOutcome:
     records: tuple[ResponseRecord, ...]
     terminal: ResponseRecord | None
     elapsed_s: float
-    retry_after_seen: int
-    retry_after_honoured: int
 
     @property
     def polls(self) -> int:
         return len(self.records)
-
-
-def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Parse ``Retry-After``: delta-seconds or an HTTP-date. ``None`` if absent or invalid."""
-    if value is None:
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    reference = now or datetime.now(timezone.utc)
-    return max(0.0, (when - reference).total_seconds())
 
 
 class Poller:
@@ -114,32 +101,35 @@ class Poller:
     ) -> PollOutcome:
         """Call ``read`` until ``is_terminal`` (or ``stop``, e.g. an error status) or the deadline.
 
-        Never reads again after a terminal status.
+        After a terminal status it reads again only ``policy.reads_after_terminal`` times (0 by default).
         """
         policy = self.policy
         start = self.clock.monotonic()
         deadline = start + policy.timeout_s
         interval = policy.initial_interval_s
         records: list[ResponseRecord] = []
-        seen = honoured = 0
+        terminal: ResponseRecord | None = None
+        extra = policy.reads_after_terminal
         while True:
             record = read()
             records.append(record)
-            if is_terminal(record):
-                return PollOutcome(tuple(records), record, self.clock.monotonic() - start, seen, honoured)
-            if stop is not None and stop(record):
+            if terminal is None and is_terminal(record):
+                terminal = record
+            if terminal is not None:
+                if extra <= 0:
+                    break
+                extra -= 1
+            elif stop is not None and stop(record):
                 break
             now = self.clock.monotonic()
-            if now >= deadline:
+            if terminal is None and now >= deadline:
                 break
             wait = interval
-            hinted = retry_after_seconds(record.header("retry-after"))
-            if hinted is not None:
-                seen += 1
-                if policy.honour_retry_after:
-                    wait = hinted
-                    honoured += 1
-            wait = min(wait, max(0.0, deadline - now))
+            hinted = retry_after_of(record)
+            if hinted is not None and policy.honour_retry_after:
+                wait = hinted
+            if terminal is None:
+                wait = min(wait, max(0.0, deadline - now))
             self.clock.sleep(wait)
             interval = min(policy.max_interval_s, max(interval * policy.factor, policy.initial_interval_s))
-        return PollOutcome(tuple(records), None, self.clock.monotonic() - start, seen, honoured)
+        return PollOutcome(tuple(records), terminal, self.clock.monotonic() - start)

@@ -1,9 +1,11 @@
 """The machinery every stateful scenario uses.
 
 A :class:`Session` sends requests by method and concrete path, finds the operation in the
-rendered spec, runs every applicable check on the response (with the scenario's situation,
-expectation and LRO history), emits events, and keeps a cleanup stack so that everything a
-scenario creates is deleted at the end, also when the scenario fails. Resources it creates
+rendered spec, judges every response rule on each exchange (:meth:`Session.evaluate`), judges
+every flow rule on the evidence a scenario assembles (:meth:`Session.assess`: an LRO trace, a
+page walk, an enrollment ledger, an idempotency record, a provocation), emits events, and
+keeps a cleanup stack so that everything a scenario creates is deleted at the end, also when
+the scenario fails. Resources it creates
 carry the run's prefix (``cc-<run id>-<version tag>-``, see :mod:`conformance.naming`) so a
 human can recognise and remove leftovers.
 
@@ -13,88 +15,46 @@ request and poll itself (through :class:`~conformance.transport.Transport`).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, seed as hyp_seed, settings
 from hypothesis import strategies as st
 
-from conformance.checks.registry import FAIL, Check, all_checks, get, judge
-from conformance.context import CheckContext, Expected, LroView
-from conformance.events import (
-    RuleEvaluated,
-    Event,
-    Finding,
-    FindingRaised,
-    LroCompleted,
-    LroTimeline,
-)
+from conformance.checks.registry import FAIL, FLOW, RESPONSE, Rule, all_rules, judge, rules_for
+from conformance.context import CheckContext
+from conformance.events import Event, Finding, FindingRaised, LroCompleted, RuleEvaluated
 from conformance.failures import Failure, FlowBroken
+from conformance.flows.evidence import (
+    OPERATION,
+    POLL,
+    RESOURCE,
+    EnrollmentLedger,
+    Expected,
+    ExpectedOutcome,
+    IdempotencyRecord,
+    LroTrace,
+    PageWalk,
+    Provocation,
+    build_trace,
+)
+from conformance.flows.status import StatusModel, status_of
+from conformance.flows.timeline import timeline_of
 from conformance.naming import resource_prefix
 from conformance.scenarios.polling import Poller
 from conformance.spec import Spec
 from conformance.transport import ResponseRecord, Transport, redact
 
-__all__ = ["Session", "ScenarioAborted", "MISSING", "run_with_data", "Lro"]
+__all__ = ["MISSING", "ScenarioAborted", "Session", "TERMINAL_REREAD", "poll_lro", "run_with_data"]
 
 MISSING: Any = object()
+
+#: The name of the verification re-read made after a terminal status (to see that it sticks).
+TERMINAL_REREAD = "terminal-reread"
 
 
 class ScenarioAborted(Exception):
     """The documented flow cannot continue (a finding has been raised already)."""
-
-
-@dataclass
-class Lro:
-    """Book-keeping for one long-running operation while it is polled."""
-
-    service: str
-    version: str
-    scenario: str
-    operation_id: str
-    resource: str
-    submitted_at: float
-    order: tuple[str, ...]
-    terminal: frozenset[str]
-    statuses: list[tuple[float, str, str]] = field(default_factory=list)
-    polls: int = 0
-    polls_after_terminal: int = 0
-    retry_after_seen: int = 0
-    retry_after_honoured: int = 0
-    terminal_status: str | None = None
-    terminal_at: float | None = None
-
-    def view(self, via: str) -> LroView:
-        return LroView(
-            kind=via,
-            statuses=tuple(s for _, s, v in self.statuses if v == via),
-            terminal=self.terminal,
-            order=self.order,
-            submitted_at=self.submitted_at,
-        )
-
-    def saw(self, status: str | None, via: str, at: float) -> None:
-        if status is None:
-            return
-        self.statuses.append((at - self.submitted_at, status, via))
-
-    def timeline(self) -> LroTimeline:
-        return LroTimeline(
-            service=self.service,
-            version=self.version,
-            scenario=self.scenario,
-            operation_id=self.operation_id,
-            resource=self.resource,
-            statuses=tuple(self.statuses),
-            polls=self.polls,
-            terminal_status=self.terminal_status,
-            time_to_terminal_s=None if self.terminal_at is None else self.terminal_at - self.submitted_at,
-            polls_after_terminal=self.polls_after_terminal,
-            retry_after_honoured=self.retry_after_honoured,
-            retry_after_seen=self.retry_after_seen,
-        )
 
 
 class Session:
@@ -107,15 +67,24 @@ class Session:
         run_id: str,
         poller: Poller,
         phase: str = "stateful",
-        checks: list[Check] | None = None,
+        checks: list[Rule] | None = None,
     ) -> None:
+        """``checks``: the rules selected (default every rule). Response rules among them judge
+        each exchange; flow rules judge evidence. A selection of response rules only runs no
+        flow rule, unless it is every response rule."""
         self.transport = transport
         self.spec = spec
         self.emit = emit
         self.run_id = run_id
         self.poller = poller
         self.phase = phase
-        self.checks = checks if checks is not None else all_checks()
+        if checks is None:
+            self.checks, self.flow_rules = all_rules(RESPONSE), all_rules(FLOW)
+        else:
+            self.checks = [c for c in checks if c.kind == RESPONSE]
+            self.flow_rules = [c for c in checks if c.kind == FLOW]
+            if not self.flow_rules and {c.name for c in self.checks} == {c.name for c in all_rules(RESPONSE)}:
+                self.flow_rules = all_rules(FLOW)
         self.scenario: str | None = None
         self._cleanup: list[tuple[str, Callable[[], None]]] = []
         self._draw: Callable[[st.SearchStrategy], Any] | None = None
@@ -148,11 +117,7 @@ class Session:
         data: dict[str, Any] | None = None,
         files: Any = None,
         key: Any = MISSING,
-        situation: str | None = None,
-        expected: Expected | None = None,
-        lro: LroView | None = None,
         history: tuple[ResponseRecord, ...] = (),
-        extra: dict | None = None,
         check: bool = True,
     ) -> ResponseRecord:
         operation = self.spec.match(method, _path_of(path))
@@ -175,32 +140,42 @@ class Session:
             method, path, operation_id=operation.operation_id if operation else None, **kwargs
         )
         if check:
-            ctx = CheckContext(
-                spec=self.spec,
-                operation=operation,
-                history=history,
-                situation=situation,
-                expected=expected,
-                lro=lro,
-                extra=extra or {},
-            )
-            self.evaluate(ctx, record)
+            self.evaluate(CheckContext(spec=self.spec, operation=operation, history=history), record)
         return record
 
-    def evaluate(self, ctx: CheckContext, record: ResponseRecord, checks: list[Check] | None = None) -> bool:
-        """Judge ``record`` by ``checks``; emit one RuleEvaluated per rule and a finding per failure."""
+    def provoke(self, kind: str, expected: Expected, method: str, path: str, **kwargs: Any) -> ResponseRecord:
+        """Send a request that provokes a documented situation; judge the exchange and the :class:`Provocation`."""
+        record = self.call(method, path, **kwargs)
+        self.assess(Provocation(kind, record, expected))
+        return record
+
+    def evaluate(self, ctx: CheckContext, record: ResponseRecord, checks: list[Rule] | None = None) -> bool:
+        """Judge ``record`` by the response rules; emit one RuleEvaluated per rule and a finding per failure."""
         ok = True
         for c in checks if checks is not None else self.checks:
+            if not c.covers(self.spec.service, self.spec.version):
+                continue
             outcome = judge(c, ctx, record)
             if outcome.verdict == FAIL:
                 ok = False
                 self.failed = True
-                self._finding(c.name, c.rule, c.source, outcome.failure, ctx, record)
-            self.emit(self._evaluated(c.name, outcome.verdict, ctx, outcome.reason))
+                self._finding(c.name, c.rule, c.source, outcome.failure, ctx.operation_id, record)
+            self.emit(self._evaluated(c.name, outcome.verdict, ctx.operation_id, outcome.reason))
         return ok
 
-    def evaluate_one(self, name: str, ctx: CheckContext, record: ResponseRecord) -> bool:
-        return self.evaluate(ctx, record, [get(name)])
+    def assess(self, evidence: Any) -> bool:
+        """Judge ``evidence`` by every selected flow rule for its type; emit verdicts and findings like :meth:`evaluate`."""
+        operation_id, record = _anchor(evidence)
+        ok = True
+        for rule in rules_for(self.spec.service, self.spec.version, evidence=type(evidence), selected=self.flow_rules):
+            outcome = judge(rule, self.spec, evidence)
+            if outcome.verdict == FAIL:
+                ok = False
+                if rule.severity == "error":
+                    self.failed = True
+                self._finding(rule.name, rule.rule, rule.source, outcome.failure, operation_id, record)
+            self.emit(self._evaluated(rule.name, outcome.verdict, operation_id, outcome.reason))
+        return ok
 
     def context(self, record: ResponseRecord, **kwargs: Any) -> CheckContext:
         operation = self.spec.match(record.request.method, _path_of(record.request.url))
@@ -213,12 +188,13 @@ class Session:
             received=None if record is None else f"{record.status_code} {record.body[:200]!r}",
             documented=documented,
         )
-        ctx = self.context(record) if record is not None else CheckContext(spec=self.spec, operation=None)
+        operation_id = self.context(record).operation_id if record is not None else None
         self.failed = True
-        self._finding("documented_flow", "The documented request sequence can be followed", source, failure, ctx, record)
+        rule = "The documented request sequence can be followed"
+        self._finding("documented_flow", rule, source, failure, operation_id, record)
         raise ScenarioAborted(message)
 
-    def _evaluated(self, name: str, verdict: str, ctx: CheckContext, reason: str | None = None) -> RuleEvaluated:
+    def _evaluated(self, name: str, verdict: str, operation_id: str | None, reason: str | None = None) -> RuleEvaluated:
         return RuleEvaluated(
             check=name,
             verdict=verdict,
@@ -226,7 +202,7 @@ class Session:
             service=self.spec.service,
             version=self.spec.version,
             phase=self.phase,
-            operation_id=ctx.operation_id,
+            operation_id=operation_id,
             scenario=self.scenario,
         )
 
@@ -236,7 +212,7 @@ class Session:
         rule: str,
         source: str,
         failure: Failure,
-        ctx: CheckContext,
+        operation_id: str | None,
         record: ResponseRecord | None,
     ) -> None:
         secrets = self.transport.secrets
@@ -251,17 +227,13 @@ class Session:
                     service=self.spec.service,
                     version=self.spec.version,
                     phase=self.phase,
-                    operation_id=ctx.operation_id,
+                    operation_id=operation_id,
                     status_code=None if record is None else record.status_code,
                     repro="" if record is None else redact(record.curl(), secrets),
                     scenario=self.scenario,
                 )
             )
         )
-
-    # -- long-running operations -----------------------------------------------------------
-    def lro_done(self, lro: Lro) -> None:
-        self.emit(LroCompleted(lro.timeline()))
 
     # -- cleanup ---------------------------------------------------------------------------
     def on_cleanup(self, label: str, fn: Callable[[], None]) -> None:
@@ -293,11 +265,50 @@ def _path_of(url: str) -> str:
     return urlsplit(url).path
 
 
+def _origin(url: str, base: str) -> tuple[str, str]:
+    from urllib.parse import urljoin, urlsplit
+
+    parts = urlsplit(urljoin(base, url))
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
+def _anchor(evidence: Any) -> tuple[str | None, ResponseRecord | None]:
+    """The operation a piece of evidence is about, and the exchange a finding's repro shows."""
+    if isinstance(evidence, LroTrace):
+        last = evidence.reads[-1].exchange if evidence.reads else evidence.submit
+        return evidence.operation_id or None, last
+    if isinstance(evidence, Provocation):
+        return evidence.operation_id, evidence.exchange
+    if isinstance(evidence, PageWalk):
+        return (evidence.pages[-1].operation_id, evidence.pages[-1]) if evidence.pages else (None, None)
+    if isinstance(evidence, EnrollmentLedger):
+        last = evidence.entries[-1].exchange if evidence.entries else evidence.start
+        return (None if last is None else last.operation_id), last
+    if isinstance(evidence, IdempotencyRecord):
+        last = evidence.reuse or evidence.retry or evidence.first
+        return last.operation_id, last
+    exchange = getattr(evidence, "exchange", None)
+    if isinstance(exchange, ResponseRecord):
+        return exchange.operation_id, exchange
+    return None, None
+
+
+class _Raised(Exception):
+    """Carries an exception the scenario raised out of Hypothesis' ``@given``."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(repr(original))
+        self.original = original
+
+
 def run_with_data(fn: Callable[[], None], session: Session, *, seed: int) -> None:
     """Run ``fn`` once with ``session.draw`` bound to a seeded Hypothesis data source.
 
     Scenarios draw their payloads (images, audio, names) from ``strategies/`` so the same
     generators serve the stateless and stateful phases; one example, no shrinking, seeded.
+    Only the scenario's own exceptions (``Exception`` subclasses) are captured inside
+    ``@given`` and re-raised outside it; Hypothesis' control exceptions, ``KeyboardInterrupt``
+    and ``SystemExit`` pass through untouched.
     """
 
     @hyp_seed(seed)
@@ -314,7 +325,9 @@ def run_with_data(fn: Callable[[], None], session: Session, *, seed: int) -> Non
         session._draw = data.draw
         try:
             fn()
-        except BaseException as exc:  # noqa: BLE001 - re-raised below, outside Hypothesis
+        except Exception as exc:
+            if _is_hypothesis_control(exc):
+                raise
             raised.append(exc)
         finally:
             session._draw = None
@@ -325,93 +338,100 @@ def run_with_data(fn: Callable[[], None], session: Session, *, seed: int) -> Non
         raise raised[0]
 
 
-def monotonic() -> float:
-    return time.monotonic()
+def _is_hypothesis_control(exc: BaseException) -> bool:
+    """Hypothesis' own flow-control exceptions (``StopTest``, ``UnsatisfiedAssumption``, ``Frozen``, ...)."""
+    from hypothesis.errors import Frozen, UnsatisfiedAssumption
+
+    try:
+        from hypothesis.errors import StopTest
+    except ImportError:  # pragma: no cover - older layouts
+        from hypothesis.internal.conjecture.data import StopTest  # type: ignore[no-redef]
+    return isinstance(exc, (StopTest, UnsatisfiedAssumption, Frozen))
+
+
+def _same_resource(op_url: str, resource_path: str, base: str) -> bool:
+    from urllib.parse import urljoin, urlsplit
+
+    return urlsplit(urljoin(base, op_url)).path.rstrip("/") == urlsplit(urljoin(base, resource_path)).path.rstrip("/")
 
 
 def poll_lro(
     session: Session,
-    lro: Lro,
+    submit: ResponseRecord,
     resource_path: str,
     *,
+    model: StatusModel,
+    resource: str = "",
     op_url: str | None = None,
-    situation: str | None = None,
-    history: tuple[ResponseRecord, ...] = (),
+    expected: ExpectedOutcome | None = None,
     abort_message: str,
-) -> ResponseRecord:
-    """Poll a long-running operation to a terminal status; return the terminal resource read.
+) -> LroTrace:
+    """Poll a long-running operation to a terminal status; judge and return its :class:`LroTrace`.
 
-    Every poll reads the operation status resource (``op_url``, from ``Operation-Location``)
-    when there is one, then the resource itself, and checks that the two agree
-    (``lro_operations_agree``: the operation's status lies between the resource statuses read
-    just before and after it). Each read runs every check with ``lro`` views of what was seen
-    so far. At the deadline ``lro_reaches_terminal`` fires and the scenario aborts; at a
-    terminal status one verification read (not a poll) checks that it sticks. The timeline is
-    emitted as an ``LroCompleted`` event either way.
+    Each poll reads the operation status resource (``op_url``, from ``Operation-Location``)
+    when there is one, then the resource itself, each only until it has shown a terminal
+    status (so a race between the two never makes a poll after terminal). An Operation-Location
+    on another origin than the target's is not read (the key would go with it). Every read is
+    judged by the response rules; at a terminal status each status resource is read once more
+    (the named re-read :data:`TERMINAL_REREAD`, so ``lro_terminal_sticky`` can judge). The trace
+    is then judged by every LRO flow rule and emitted as ``LroCompleted``; without a terminal
+    status the scenario aborts.
     """
-    from conformance.checks._util import norm_status
-    from conformance.checks.lro import status_of
+    location = op_url
+    if op_url and _origin(op_url, submit.request.url) != _origin(submit.request.url, submit.request.url):
+        op_url = None  # never send the key off the target's origin; lro_operation_location_resolvable reports it
+    if op_url and _same_resource(op_url, resource_path, submit.request.url):
+        # The real service points Operation-Location at the resource's own status (train → /training):
+        # one status resource, read once per poll, not twice.
+        op_url = None
+    reads: list[tuple[str, ResponseRecord, str]] = []
+    done = {OPERATION: not op_url, RESOURCE: False}
 
-    terminal = {norm_status(t) for t in lro.terminal}
-    res_hist: list[ResponseRecord] = list(history)
-    op_hist: list[ResponseRecord] = []
-    state: dict[str, Any] = {"prev": lro.order[0], "op": None}
-
-    def read_operation() -> ResponseRecord:
-        record = session.call("GET", op_url, lro=lro.view("operation"), history=tuple(op_hist), situation=situation)
-        lro.saw(status_of(record), "operation", record.sent_at)
-        op_hist.append(record)
-        return record
-
-    def read_resource() -> ResponseRecord:
-        record = session.call("GET", resource_path, lro=lro.view("resource"), history=tuple(res_hist), situation=situation)
-        lro.saw(status_of(record), "resource", record.sent_at)
-        res_hist.append(record)
+    def read_once(via: str, url: str, purpose: str = POLL) -> ResponseRecord:
+        record = session.call("GET", url)
+        reads.append((via, record, purpose))
         return record
 
     def read() -> ResponseRecord:
-        op_record = read_operation() if op_url else None
-        record = read_resource()
-        lro.polls += 1
-        after = status_of(record)
-        if op_record is not None and status_of(op_record) is not None and after is not None:
-            ctx = session.context(
-                op_record,
-                situation="operation-vs-resource",
-                lro=lro.view("operation"),
-                extra={"resource_before": state["prev"], "resource_after": after},
-            )
-            session.evaluate_one("lro_operations_agree", ctx, op_record)
-        if after is not None:
-            state["prev"] = after
-        state["op"] = op_record
-        return record
+        # A status resource that has shown its terminal status is not polled again.
+        latest: ResponseRecord | None = None
+        for via, url in ((OPERATION, op_url), (RESOURCE, resource_path)):
+            if url and not done[via]:
+                latest = read_once(via, url)
+                done[via] = model.is_terminal(status_of(latest))
+        if latest is None:  # every status is terminal: only a poller configured to over-poll comes here
+            if op_url:
+                read_once(OPERATION, op_url)
+            latest = read_once(RESOURCE, resource_path)
+        return latest
 
     def is_terminal(record: ResponseRecord) -> bool:
-        done = norm_status(status_of(record) or "") in terminal
-        if op_url and state["op"] is not None:
-            done = done and norm_status(status_of(state["op"]) or "") in terminal
-        return done
+        return all(done.values())
 
-    outcome = session.poller.poll(read, is_terminal, stop=lambda r: r.status_code >= 400)
-    lro.retry_after_seen, lro.retry_after_honoured = outcome.retry_after_seen, outcome.retry_after_honoured
+    def stop(record: ResponseRecord) -> bool:
+        return record.status_code >= 400 and record.status_code != 429
+
+    outcome = session.poller.poll(read, is_terminal, stop=stop)
+    if outcome.terminal is not None:
+        session.poller.clock.sleep(min(0.05, session.poller.policy.max_interval_s))
+        if op_url:
+            read_once(OPERATION, op_url, TERMINAL_REREAD)
+        read_once(RESOURCE, resource_path, TERMINAL_REREAD)
+    last = outcome.records[-1] if outcome.records else None
+    trace = build_trace(
+        service=session.spec.service,
+        version=session.spec.version,
+        submit=submit,
+        reads=reads,
+        model=model,
+        resource=resource,
+        scenario=session.scenario,
+        operation_url=location,
+        expected=expected,
+        budget_exhausted=outcome.terminal is None and last is not None and not stop(last),
+    )
+    session.assess(trace)
+    session.emit(LroCompleted(timeline_of(trace)))
     if outcome.terminal is None:
-        last = outcome.records[-1]
-        if last.status_code < 400:
-            ctx = session.context(
-                last,
-                situation="poll-budget-exhausted",
-                lro=lro.view("resource"),
-                extra={"polls": outcome.polls, "elapsed_s": outcome.elapsed_s},
-            )
-            session.evaluate_one("lro_reaches_terminal", ctx, last)
-        session.lro_done(lro)
         raise ScenarioAborted(abort_message)
-    lro.terminal_status = status_of(outcome.terminal)
-    lro.terminal_at = outcome.terminal.sent_at
-    session.poller.clock.sleep(min(0.05, session.poller.policy.max_interval_s))
-    if op_url:
-        read_operation()
-    read_resource()
-    session.lro_done(lro)
-    return outcome.terminal
+    return trace

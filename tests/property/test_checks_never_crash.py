@@ -1,12 +1,12 @@
-"""Property: whatever a target answers, every registered check passes, raises a Failure or answers n/a, nothing else.
+"""Property: whatever a target answers, every registered check returns None or raises a Failure, nothing else.
 
 A check that raises anything else (KeyError, TypeError, RecursionError, ...) is a bug in the checker, not a finding
 about the target, and ``run_checks`` lets it propagate and abort the run. So for every operation of every rendered
 spec (every service with a spec file, every API version, both profiles) and arbitrary responses (status 100..599,
 header sets with odd casing and duplicates, random bytes, random JSON, error-like and status-like bodies) in
-arbitrary scenario contexts (situations, expectations, LRO histories, earlier responses), each check must only
-ever pass, raise a ``conformance.failures.Failure`` or raise ``NotApplicable`` with a reason, and must do so
-deterministically.
+arbitrary earlier responses, each response rule must only ever pass or raise a ``conformance.failures.Failure``
+(or ``NotApplicable``), and must do so deterministically. The flow rules get the same treatment on arbitrary LRO
+traces, provocations and page walks assembled from such responses.
 
 Responses go through the real ``conformance.transport.Transport`` over ``httpx.MockTransport`` so header names
 and values are decoded and lower-cased exactly as for a live target (no sockets: the checks are pure functions).
@@ -27,8 +27,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance.checks.registry import Check, NotApplicable, all_checks
-from conformance.context import CheckContext, Expected, LroView
+from conformance.checks.registry import FLOW, Check, NotApplicable, all_checks, all_rules
+from conformance.context import CheckContext
+from conformance.flows import Expected, LroTrace, PageWalk, Provocation, StatusModel, build_trace
 from conformance.failures import Failure
 from conformance.spec import PROFILES, Spec, api_versions, services
 from conformance.transport import ResponseRecord, Transport
@@ -176,43 +177,22 @@ def cases(draw: st.DrawFn) -> tuple[CheckContext, ResponseRecord]:
     key = draw(st.sampled_from(SPEC_KEYS))
     operation_id = draw(st.sampled_from(_operation_ids(key)))
     spec = _spec(*key)
-    lro = None
-    if draw(st.booleans()):
-        order, terminal = draw(st.sampled_from(ORDERS))
-        lro = LroView(
-            kind=draw(st.sampled_from(["resource", "operation"])),
-            statuses=tuple(draw(st.lists(words, max_size=5))),
-            terminal=terminal,
-            order=order,
-            submitted_at=draw(st.none() | st.floats(0, 1e6)),
-        )
-    expected = draw(st.none() | st.builds(Expected, st.integers(100, 599),
-                                          st.lists(st.sampled_from(CODES), max_size=3).map(tuple), st.text(max_size=20)))
-    extra = draw(st.fixed_dictionaries({}, optional={
-        "resource_before": words, "resource_after": words,
-        "polls": st.integers(0, 10_000), "elapsed_s": st.floats(0, 1e6),
-    }))
     ctx = CheckContext(
         spec=spec,
         operation=spec.operation(operation_id) if operation_id else None,
         history=tuple(draw(st.lists(responses(key, operation_id), max_size=3))),
-        situation=draw(st.sampled_from(SITUATIONS) | st.text(max_size=10)),
-        expected=expected,
-        lro=lro,
-        extra=extra,
     )
     return ctx, draw(responses(key, operation_id))
 
 
 @st.composite
-def lro_cases(draw: st.DrawFn) -> tuple[CheckContext, ResponseRecord]:
-    """Polling reads: a 2xx status body in an LRO view, so the lro_* rules get past their guards."""
+def lro_traces(draw: st.DrawFn) -> tuple[Spec, LroTrace]:
+    """Polling reads: 2xx status bodies (and some errors) on both status resources, at increasing times."""
     key = draw(st.sampled_from(SPEC_KEYS))
     spec = _spec(*key)
     operation_id = draw(st.sampled_from(_operation_ids(key)))
-    order, terminal = draw(st.sampled_from(ORDERS))
-    vocab = st.sampled_from(order) if order else words
-    statuses = st.one_of(vocab, words)
+    order, terminal = draw(st.sampled_from([o for o in ORDERS if o[0]]))
+    statuses = st.one_of(st.sampled_from(order), words)
 
     def read(status: str | None) -> bytes:
         body = draw(status_bodies)
@@ -220,22 +200,30 @@ def lro_cases(draw: st.DrawFn) -> tuple[CheckContext, ResponseRecord]:
             body["status"] = status
         return _encode(body)
 
-    history = tuple(
-        _record(draw(st.sampled_from([200, 201, 202, 404])), [], read(draw(statuses)), operation_id)
-        for _ in range(draw(st.integers(0, 3)))
-    )
-    ctx = CheckContext(
-        spec=spec,
-        operation=spec.operation(operation_id) if operation_id else None,
-        history=history,
-        situation=draw(st.sampled_from(["operation-vs-resource", "poll-budget-exhausted", "empty-group-terminal",
-                                        "populated-group-terminal", None])),
-        lro=LroView(kind="resource", statuses=tuple(draw(st.lists(statuses, max_size=5))), terminal=terminal,
-                    order=order),
-        extra={"resource_before": draw(statuses), "resource_after": draw(statuses), "polls": 3, "elapsed_s": 1.5},
-    )
-    return ctx, _record(draw(st.sampled_from([200, 201, 202])), draw(header_sets(key)), read(draw(statuses)),
-                        operation_id)
+    reads = []
+    for _ in range(draw(st.integers(0, 6))):
+        record = _record(draw(st.sampled_from([200, 200, 201, 404, 429])), draw(header_sets(key)), read(draw(statuses)),
+                         operation_id)
+        reads.append((draw(st.sampled_from(["resource", "operation"])), record,
+                      draw(st.sampled_from(["poll", "poll", "terminal-reread"]))))
+    submit = _record(draw(st.sampled_from([201, 202])), draw(header_sets(key)), b"", operation_id)
+    trace = build_trace(service=key[0], version=key[1], submit=submit, reads=reads,
+                        model=StatusModel(tuple(order), frozenset(terminal)), budget_exhausted=draw(st.booleans()))
+    return spec, trace
+
+
+@st.composite
+def other_evidence(draw: st.DrawFn) -> tuple[Spec, object]:
+    key = draw(st.sampled_from(SPEC_KEYS))
+    spec = _spec(*key)
+    operation_id = draw(st.sampled_from(_operation_ids(key)))
+    record = draw(responses(key, operation_id))
+    if draw(st.booleans()):
+        expected = Expected(draw(st.integers(100, 599)), tuple(draw(st.lists(st.sampled_from(CODES), max_size=3))))
+        return spec, Provocation(draw(st.sampled_from(SITUATIONS) | st.text(max_size=10)), record, expected)
+    pages = tuple(draw(st.lists(responses(key, operation_id), max_size=3))) + (record,)
+    return spec, PageWalk(pages, frozenset(draw(st.lists(st.text(max_size=5), max_size=3))),
+                          max_page_size=draw(st.none() | st.integers(0, 3)), complete=draw(st.booleans()))
 
 
 def _outcome(chk: Check, ctx: CheckContext, record: ResponseRecord) -> tuple[str, str] | None:
@@ -245,19 +233,42 @@ def _outcome(chk: Check, ctx: CheckContext, record: ResponseRecord) -> tuple[str
         text = str(failure)  # rendering the Received/Documented lines must not crash either
         assert failure.message and text.startswith(failure.message)
         return type(failure).__name__, text
+    return None
+
+
+def _flow_outcome(rule: Check, spec: Spec, evidence: object) -> tuple[str, str] | None:
+    try:
+        rule.fn(spec, evidence)
     except NotApplicable as skipped:
-        assert isinstance(skipped.reason, str) and skipped.reason.strip(), f"{chk.name} gave no n/a reason"
+        assert skipped.reason
         return "n/a", skipped.reason
+    except Failure as failure:
+        text = str(failure)
+        assert failure.message and text.startswith(failure.message)
+        return type(failure).__name__, text
     return None
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(cases(), lro_cases()))
+@given(cases())
 def test_every_check_returns_none_or_raises_failure(case: tuple[CheckContext, ResponseRecord]) -> None:
     ctx, record = case
     for chk in CHECKS:
         first = _outcome(chk, ctx, record)
         assert _outcome(chk, ctx, record) == first, f"{chk.name} is not deterministic"
+        if first is not None:
+            assert "test-key-never-logged" not in first[1]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(lro_traces(), other_evidence()))
+def test_every_flow_rule_passes_fails_or_is_not_applicable(case: tuple[Spec, object]) -> None:
+    spec, evidence = case
+    for rule in all_rules(FLOW):
+        if not isinstance(evidence, rule.evidence):
+            continue
+        first = _flow_outcome(rule, spec, evidence)
+        assert _flow_outcome(rule, spec, evidence) == first, f"{rule.name} is not deterministic"
         if first is not None:
             assert "test-key-never-logged" not in first[1]
 
@@ -286,9 +297,7 @@ def test_checks_survive_deeply_nested_json(depth: int, status: int) -> None:
     """A hostile target's deeply nested JSON body is a finding at most, never a RecursionError in the checker."""
     spec = _spec("face", "v1.2", "strict")
     op = spec.operation("PersonGroupOperations_GetPersonGroupTrainingStatus")
-    lro = LroView(kind="resource", statuses=("running",), terminal=frozenset({"succeeded", "failed"}),
-                  order=("notStarted", "running", "succeeded", "failed"))
-    ctx = CheckContext(spec=spec, operation=op, lro=lro)
+    ctx = CheckContext(spec=spec, operation=op)
     for body in (b"[" * depth + b"]" * depth, b'{"error": ' * depth + b"1" + b"}" * depth):
         record = _record(status, [(b"Content-Type", b"application/json")], body, op.operation_id)
         for chk in CHECKS:

@@ -19,7 +19,8 @@ Sources: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0
 
 from __future__ import annotations
 
-from conformance.context import Expected
+from conformance.flows.evidence import AFTER_DELETE, NEVER_TRAINED, Expected
+from conformance.packs.face.rules import EMPTY_GROUP, POPULATED_GROUP
 from conformance.scenarios import Scenario
 from conformance.scenarios.session import Session
 
@@ -64,25 +65,23 @@ def large_face_list_train_poll(session: Session) -> None:
     kind = "largefacelists"
     coll = Collection(kind, "lfl", "LargeFaceListNotFound", "LargeFaceListNotTrained", "LargeFaceListExists")
     list_path = _create_list(session, kind, session.name("lfl"), "conformance large face list")
-    session.call(
+    session.provoke(
+        NEVER_TRAINED,
+        Expected(404, (coll.not_trained,), FACE_ERROR_CODES + " (LargeFaceListNotTrained)"),
         "GET",
         f"{list_path}/training",
-        situation="never-trained",
-        expected=Expected(404, (coll.not_trained,), FACE_ERROR_CODES + " (LargeFaceListNotTrained)"),
     )
     empty_path = _create_list(session, kind, session.name("lfl-empty"), "empty large face list")
-    train_and_poll(session, coll, empty_path, "empty-group-terminal")
+    train_and_poll(session, coll, empty_path, EMPTY_GROUP)
     faces = [_add_face(session, list_path) for _ in range(2)]
-    train_and_poll(session, coll, list_path, "populated-group-terminal")
+    train_and_poll(session, coll, list_path, POPULATED_GROUP)
     face_path = f"{list_path}/persistedfaces/{faces[0]}"
     session.call("DELETE", face_path)
-    session.call(
-        "GET", face_path, situation="after-delete", expected=Expected(404, ("PersistedFaceNotFound",), FACE_ERROR_CODES)
-    )
+    session.provoke(AFTER_DELETE, Expected(404, ("PersistedFaceNotFound",), FACE_ERROR_CODES), "GET", face_path)
     session.call("DELETE", list_path)
     not_found = Expected(404, (coll.not_found,), FACE_ERROR_CODES + " (LargeFaceListNotFound)")
-    session.call("GET", list_path, situation="after-delete", expected=not_found)
-    session.call("GET", f"{list_path}/training", situation="after-delete", expected=not_found)
+    session.provoke(AFTER_DELETE, not_found, "GET", list_path)
+    session.provoke(AFTER_DELETE, not_found, "GET", f"{list_path}/training")
     session.call("GET", f"{_base(session)}/{kind}", params={"top": 1000})
 
 
@@ -91,20 +90,20 @@ def face_list(session: Session) -> None:
     base = _base(session)
     list_id = session.name("fl")
     list_path = _create_list(session, kind, list_id, "conformance face list")
-    session.call(
+    session.provoke(
+        "list-exists",
+        Expected(409, ("FaceListExists",), FACE_ERROR_CODES + " (FaceListExists)"),
         "PUT",
         list_path,
         json_body={"name": "again"},
-        situation="list-exists",
-        expected=Expected(409, ("FaceListExists",), FACE_ERROR_CODES + " (FaceListExists)"),
     )
     not_found = Expected(404, ("FaceListNotFound",), FACE_ERROR_CODES + " (FaceListNotFound)")
     from conformance.packs.face.list_strategies import invalid_face_list_ids
 
     for bad_kind in ("upper_case", "too_long"):
         bad_id = session.draw(invalid_face_list_ids(kinds=(bad_kind,)))
-        session.call("GET", f"{base}/{kind}/{bad_id}", situation="invalid-id", expected=not_found)
-    session.call("GET", f"{base}/{kind}/{session.name('fl-missing')}", situation="missing-list", expected=not_found)
+        session.provoke("invalid-id", not_found, "GET", f"{base}/{kind}/{bad_id}")
+    session.provoke("missing-list", not_found, "GET", f"{base}/{kind}/{session.name('fl-missing')}")
     face_id = _add_face(session, list_path)
     r = session.call("GET", list_path)
     body = r.json_or_none()
@@ -122,14 +121,9 @@ def face_list(session: Session) -> None:
     if not isinstance(listed, list) or list_id not in [i.get("faceListId") for i in listed if isinstance(i, dict)]:
         session.broken("the face list is not listed", listing, documented=f"an entry with faceListId {list_id}", source=F12)
     session.call("DELETE", f"{list_path}/persistedfaces/{face_id}")
-    session.call(
-        "DELETE",
-        f"{list_path}/persistedfaces/{face_id}",
-        situation="after-delete",
-        expected=Expected(404, ("PersistedFaceNotFound",), FACE_ERROR_CODES),
-    )
+    session.provoke(AFTER_DELETE, Expected(404, ("PersistedFaceNotFound",), FACE_ERROR_CODES), "DELETE", f"{list_path}/persistedfaces/{face_id}")
     session.call("DELETE", list_path)
-    session.call("GET", list_path, situation="after-delete", expected=not_found)
+    session.provoke(AFTER_DELETE, not_found, "GET", list_path)
 
 
 SCENARIOS = [

@@ -27,15 +27,20 @@ import wave
 from io import BytesIO
 from typing import Any
 
-from conformance.context import Expected
+from conformance.flows.evidence import AFTER_DELETE, Enrollment, EnrollmentLedger, Expected, LroTrace
+from conformance.flows.status import StatusModel
+from conformance.packs.speaker.rules import Identification
 from conformance.scenarios import Scenario
-from conformance.scenarios.session import Lro, Session, poll_lro
+from conformance.scenarios.auth import auth_scenario
+from conformance.scenarios.paging import walk_pages
+from conformance.scenarios.session import Session, poll_lro
 from conformance.transport import ResponseRecord
 
 __all__ = ["SCENARIOS", "ORDER", "TERMINAL", "PROFILES", "audio_seconds"]
 
 ORDER = ("Enrolling", "Training", "Enrolled")
 TERMINAL = frozenset({"Enrolled"})
+MODEL = StatusModel(ORDER, TERMINAL)
 PROFILES = "/speaker-recognition/identification/text-independent/profiles"
 PHRASES = "/speaker-recognition/identification/text-independent/phrases"
 AUDIO = {"Content-Type": "audio/wav; codecs=audio/pcm"}
@@ -62,46 +67,41 @@ def _create_profile(session: Session, *, trailing_slash: bool = False) -> tuple[
 
 
 class _Enroller:
-    """Enrolls clips into one profile and gives each 201 its accounting context."""
+    """Enrolls clips into one profile and keeps its :class:`EnrollmentLedger` since ``start``."""
 
     def __init__(self, session: Session, path: str, start: ResponseRecord) -> None:
         self.session = session
         self.path = path
-        self.history: list[ResponseRecord] = [start]
-        self.waived = False
+        self.start = start
+        self.entries: list[Enrollment] = []
+
+    @property
+    def last(self) -> ResponseRecord:
+        return self.entries[-1].exchange if self.entries else self.start
 
     def enroll(self, clip: bytes, *, ignore_min_length: str | None = None, headers: dict | None = None) -> ResponseRecord:
         params = {"ignoreMinLength": ignore_min_length} if ignore_min_length is not None else None
-        waived = self.waived or (ignore_min_length or "").lower() == "true"
-        r = self.session.call(
-            "POST",
-            f"{self.path}/enrollments",
-            params=params,
-            content=clip,
-            headers=headers or AUDIO,
-            situation="enrollment",
-            history=tuple(self.history),
-            extra={"sent_audio_s": audio_seconds(clip), "min_length_waived": waived},
-        )
-        if r.status_code == 201:
-            self.history.append(r)
-            self.waived = waived
+        r = self.session.call("POST", f"{self.path}/enrollments", params=params, content=clip, headers=headers or AUDIO)
+        waived = (ignore_min_length or "").lower() == "true"
+        self.entries.append(Enrollment(r, audio_seconds(clip), waived))
         return r
 
+    def assess(self) -> EnrollmentLedger:
+        """Judge the ledger so far by the enrollment rules."""
+        ledger = EnrollmentLedger(self.start, tuple(self.entries))
+        self.session.assess(ledger)
+        return ledger
 
-def _poll_until_enrolled(session: Session, path: str, submitted: ResponseRecord) -> Lro:
-    lro = Lro(
-        service="speaker",
-        version=session.spec.version,
-        scenario=session.scenario or "",
-        operation_id="TextIndependent_CreateEnrollment",
+
+def _poll_until_enrolled(session: Session, path: str, submitted: ResponseRecord) -> LroTrace:
+    return poll_lro(
+        session,
+        submitted,
+        path,
+        model=MODEL,
         resource=path.rsplit("/", 1)[-1],
-        submitted_at=submitted.sent_at,
-        order=ORDER,
-        terminal=TERMINAL,
+        abort_message="the profile did not reach Enrolled",
     )
-    poll_lro(session, lro, path, abort_message="the profile did not reach Enrolled")
-    return lro
 
 
 def _enroll_until_complete(session: Session, enroller: _Enroller, speaker: Any, *, seed: int, container: str = "wav") -> ResponseRecord:
@@ -114,23 +114,28 @@ def _enroll_until_complete(session: Session, enroller: _Enroller, speaker: Any, 
         r = enroller.enroll(clip, headers=headers)
         body = r.json_or_none()
         if r.status_code != 201 or not isinstance(body, dict):
-            session.broken("an enrollment of clean speech was rejected", r, documented="201 TiEnrollmentInfo", source="https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment")
+            enroller.assess()
+            session.broken(
+                "an enrollment of clean speech was rejected",
+                r,
+                documented="201 TiEnrollmentInfo",
+                source="https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment",
+            )
         remaining = body.get("remainingEnrollmentsSpeechLengthInSec")
         if isinstance(remaining, (int, float)) and remaining <= 0:
+            enroller.assess()
             return r
+    enroller.assess()
     session.broken(
         f"{_MAX_ENROLLMENTS} enrollments of 6 s did not complete the 20 s of speech",
-        enroller.history[-1],
+        enroller.last,
         documented="remainingEnrollmentsSpeechLengthInSec reaches 0 after 20 s of speech",
         source="https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment",
     )
     raise AssertionError("unreachable")
 
 
-def auth(session: Session) -> None:
-    doc = "https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (401 Unauthorized)"
-    session.call("GET", PROFILES, key="not-a-valid-key-0000", situation="bad-key", expected=Expected(401, ("Unauthorized",), doc))
-    session.call("GET", PROFILES, key=None, situation="no-key", expected=Expected(401, ("Unauthorized",), doc))
+auth = auth_scenario(lambda session: PROFILES, codes=("Unauthorized",), source="specs/speaker.yaml (401 Unauthorized)")
 
 
 def enroll_poll(session: Session) -> None:
@@ -151,8 +156,8 @@ def enroll_poll(session: Session) -> None:
         )
     session.call("DELETE", path)
     gone = Expected(404, ("NotFound", "Not Found"), "https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (404 Requested profile doesn't exist)")
-    session.call("GET", path, situation="after-delete", expected=gone)
-    session.call("POST", f"{path}:reset", situation="after-delete", expected=gone)
+    session.provoke(AFTER_DELETE, gone, "GET", path)
+    session.provoke(AFTER_DELETE, gone, "POST", f"{path}:reset")
 
 
 def identify(session: Session) -> None:
@@ -168,25 +173,24 @@ def identify(session: Session) -> None:
         profiles.append(path.rsplit("/", 1)[-1])
     for n, voice in enumerate(voices):
         query = synthesize(speaker=voice, duration_s=6.0, speech_ratio=0.85, snr_db=20.0, seed=900 + n)
-        session.call(
+        r = session.call(
             "POST",
             f"{PROFILES}:identifySingleSpeaker",
             params={"profileIds": ",".join(profiles) + ","},
             content=query,
             headers=AUDIO,
-            situation="identify-enrolled-speaker",
-            extra={"speaker_profile": profiles[n]},
         )
+        session.assess(Identification(r, profiles[n]))
     enrolling, _ = _create_profile(session)
     query = synthesize(speaker=voices[0], duration_s=6.0, speech_ratio=0.85, snr_db=20.0, seed=950)
-    session.call(
+    session.provoke(
+        "identify-not-enrolled",
+        Expected(400, ("InvalidRequest",), "https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (identify: Profile is not enrolled.)"),
         "POST",
         f"{PROFILES}:identifySingleSpeaker",
         params={"profileIds": ",".join([*profiles, enrolling.rsplit("/", 1)[-1]])},
         content=query,
         headers=AUDIO,
-        situation="identify-not-enrolled",
-        expected=Expected(400, ("InvalidRequest",), "https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (identify: Profile is not enrolled.)"),
     )
 
 
@@ -203,45 +207,51 @@ def limits(session: Session) -> None:
         ("audio-too-noisy", session.draw(invalid_audio(kind="too_noisy"))),
     )
     for situation, clip in cases:
-        session.call("POST", f"{path}/enrollments", content=clip, headers=AUDIO, situation=situation, expected=bad)
+        session.provoke(situation, bad, "POST", f"{path}/enrollments", content=clip, headers=AUDIO)
     clip = synthesize(speaker=SPEAKERS[2], duration_s=2.0, seed=4)
-    session.call(
+    session.provoke(
+        "wrong-media-type",
+        Expected(415, ("UnsupportedMediaType",), "https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (415)"),
         "POST",
         f"{path}/enrollments",
         content=clip,
         headers={"Content-Type": "text/plain"},
-        situation="wrong-media-type",
-        expected=Expected(415, ("UnsupportedMediaType",), "https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (415)"),
     )
-    session.call(
+    session.provoke(
+        "bad-ignore-min-length",
+        Expected(400, ("InvalidArgument",), "https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (ignoreMinLength)"),
         "POST",
         f"{path}/enrollments",
         params={"ignoreMinLength": "maybe"},
         content=clip,
         headers=AUDIO,
-        situation="bad-ignore-min-length",
-        expected=Expected(400, ("InvalidArgument",), "https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (ignoreMinLength)"),
     )
-    session.call(
+    session.provoke(
+        "body-over-5mb",
+        Expected(413, ("InvalidRequest",), "https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (up to 5MB); specs/speaker.yaml PayloadTooLarge"),
         "POST",
         f"{path}/enrollments",
         content=session.draw(invalid_audio(kind="over_5mb")),
         headers=AUDIO,
-        situation="body-over-5mb",
-        expected=Expected(413, ("InvalidRequest",), "https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (up to 5MB); specs/speaker.yaml PayloadTooLarge"),
     )
     # 3 × 100 s = 300 s is allowed; one more second is over the total.
     for i in range(3):
         r = enroller.enroll(synthesize(speaker=SPEAKERS[2], duration_s=100.0, speech_ratio=0.5, seed=10 + i))
         if r.status_code != 201:
-            session.broken("a 100 s enrollment was rejected", r, documented="201 (1..120 s each, 300 s in total)", source=LIMITS)
-    session.call(
+            session.broken(
+                "a 100 s enrollment was rejected",
+                r,
+                documented="201 (1..120 s each, 300 s in total)",
+                source=LIMITS,
+            )
+    enroller.assess()
+    session.provoke(
+        "total-over-300s",
+        Expected(403, ("InvalidRequest",), "https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (403 Maximum allowed length across all profile enrollments is 300 seconds.)"),
         "POST",
         f"{path}/enrollments",
         content=synthesize(speaker=SPEAKERS[2], duration_s=1.5, seed=20),
         headers=AUDIO,
-        situation="total-over-300s",
-        expected=Expected(403, ("InvalidRequest",), "https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (403 Maximum allowed length across all profile enrollments is 300 seconds.)"),
     )
     after = session.call("GET", path)
     body = after.json_or_none()
@@ -255,29 +265,15 @@ def limits(session: Session) -> None:
     r = quick_enroller.enroll(synthesize(speaker=SPEAKERS[4], duration_s=3.0, seed=30), ignore_min_length="True")
     if r.status_code != 201:
         session.broken("ignoreMinLength=True was rejected", r, documented="201", source="https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (ignoreMinLength)")
+    quick_enroller.assess()
     _poll_until_enrolled(session, quick, r)
 
 
 def list_paging(session: Session) -> None:
     ids = [_create_profile(session)[0].rsplit("/", 1)[-1] for _ in range(3)]
-    pages: list[ResponseRecord] = []
-    url: str | None = PROFILES
-    params: dict[str, Any] | None = {"maxpagesize": 2}
-    for _ in range(1000):
-        if url is None:
-            break
-        record = session.call("GET", url, params=params, check=False)
-        params = None
-        body = record.json_or_none()
-        next_link = body.get("nextLink") if isinstance(body, dict) else None
-        if record.status_code != 200 or not next_link:
-            ctx = session.context(record, situation="profile-list-walk", history=tuple(pages), extra={"expected_ids": ids})
-            session.evaluate(ctx, record)
-            return
-        ctx = session.context(record)
-        session.evaluate(ctx, record)
-        pages.append(record)
-        url = next_link
+    walk_pages(
+        session, PROFILES, max_page_size=2, expected_ids=ids, item_key="profileId", items_fields=("value", "profiles")
+    )
 
 
 SCENARIOS = [

@@ -24,19 +24,31 @@ and a live service face the same kind of input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from conformance.checks.lro import status_of
-from conformance.context import Expected
+from conformance.flows.evidence import AFTER_DELETE, Expected, ExpectedOutcome, IdempotencyRecord, LroTrace
+from conformance.flows.status import StatusModel, norm_status
+from conformance.packs.voice.rules import DIFFERENT_SPEAKERS, SAME_SPEAKER
 from conformance.scenarios import Scenario
-from conformance.scenarios.session import Lro, Session, poll_lro
+from conformance.scenarios.auth import auth_scenario
+from conformance.scenarios.paging import walk_pages
+from conformance.scenarios.session import Session, poll_lro
 from conformance.transport import ResponseRecord
 
 __all__ = ["SCENARIOS", "ORDER", "TERMINAL", "create_and_poll"]
 
 ORDER = ("NotStarted", "Running", "Succeeded", "Failed")
 TERMINAL = frozenset({"Succeeded", "Failed"})
+MODEL = StatusModel(ORDER, TERMINAL)
+_OUTCOMES = {
+    SAME_SPEAKER: ExpectedOutcome(SAME_SPEAKER, "Succeeded", source="specs/customvoice.yaml PersonalVoice status"),
+    DIFFERENT_SPEAKERS: ExpectedOutcome(
+        DIFFERENT_SPEAKERS,
+        "Failed",
+        "SpeakerVerificationFailed",
+        "specs/customvoice.yaml ModelFailureReason (SpeakerVerificationFailed)",
+    ),
+}
 SPEC = "specs/customvoice.yaml info.description"
 CV_SOURCE = "https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json"
 
@@ -62,41 +74,27 @@ def _create_project(session: Session, suffix: str) -> str:
     )
     r = session.call("PUT", path, json_body={"description": None, "kind": "PersonalVoice"})
     if r.status_code != 201:
-        session.broken(f"could not create project {pid}", r, documented="201 Created", source=CV_SOURCE + " Projects_Create")
+        session.broken(
+            f"could not create project {pid}",
+            r,
+            documented="201 Created",
+            source=CV_SOURCE + " Projects_Create",
+        )
     return pid
 
 
-@dataclass
-class _Created:
-    record: ResponseRecord
-    path: str
-    lro: Lro | None = None
-    terminal: ResponseRecord | None = None
-
-
-def create_and_poll(session: Session, create: ResponseRecord, path: str, terminal_situation: str | None) -> _Created:
-    """Poll a 201 create through Operation-Location and the resource to a terminal status; return both records."""
-    version = session.spec.version
-    lro = Lro(
-        service="customvoice",
-        version=version,
-        scenario=session.scenario or "",
-        operation_id=create.operation_id or "create",
-        resource=path.split("/customvoice/", 1)[-1],
-        submitted_at=create.sent_at,
-        order=ORDER,
-        terminal=TERMINAL,
-    )
-    terminal_record = poll_lro(
+def create_and_poll(session: Session, create: ResponseRecord, path: str, case: str | None) -> LroTrace:
+    """Poll a 201 create through Operation-Location and the resource to a terminal status; return the judged trace."""
+    return poll_lro(
         session,
-        lro,
+        create,
         path,
+        model=MODEL,
+        resource=path.split("/customvoice/", 1)[-1],
         op_url=create.header("operation-location"),
-        situation=terminal_situation,
-        history=(create,),
+        expected=_OUTCOMES.get(case) if case else None,
         abort_message=f"{path} did not reach a terminal status",
     )
-    return _Created(create, path, lro, terminal_record)
 
 
 def _consent(
@@ -118,10 +116,11 @@ def _ready_consent(session: Session, project_id: str, audio: bytes) -> str:
     path, r = _consent(session, project_id, "consent", audio)
     if r.status_code != 201:
         session.broken("could not create a consent", r, documented="201 Created", source=CV_SOURCE + " Consents_Post")
-    created = create_and_poll(session, r, path, None)
-    if created.terminal is None or status_of(created.terminal) != "Succeeded":
+    trace = create_and_poll(session, r, path, None)
+    if norm_status(trace.terminal_status) != "succeeded":
+        read = trace.terminal_read
         session.broken(
-            "the consent did not succeed", created.terminal, documented="Succeeded", source="https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (Status)"
+            "the consent did not succeed", read.exchange if read else r, documented="Succeeded", source="https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview (Status)"
         )
     return path.rsplit("/", 1)[-1]
 
@@ -140,8 +139,8 @@ def _personal_voice(session: Session, project_id: str, consent_id: str, suffix: 
 
 
 def _delete_then_missing(session: Session, path: str, source: str) -> None:
-    session.call("DELETE", path, situation="delete", expected=Expected(204, (), source))
-    session.call("GET", path, situation="after-delete", expected=Expected(404, ("NotFound",), source))
+    session.provoke("delete", Expected(204, (), source), "DELETE", path)
+    session.provoke(AFTER_DELETE, Expected(404, ("NotFound",), source), "GET", path)
 
 
 def train_poll(session: Session) -> None:
@@ -151,7 +150,7 @@ def train_poll(session: Session) -> None:
     project_id = _create_project(session, "pv")
     consent_id = _ready_consent(session, project_id, consent_audio)
     path, create = _personal_voice(session, project_id, consent_id, "voice", training_audio)
-    create_and_poll(session, create, path, "same-speaker-terminal")
+    create_and_poll(session, create, path, SAME_SPEAKER)
     session.call("GET", f"{_base()}/personalvoices", params={"filter": f"projectId eq '{project_id}'"})
     _delete_then_missing(session, path, CV_SOURCE + " PersonalVoices_Delete 204; NotFound afterwards")
     _delete_then_missing(session, f"{_base()}/consents/{consent_id}", CV_SOURCE + " Consents_Delete 204")
@@ -165,7 +164,7 @@ def speaker_verification(session: Session) -> None:
     project_id = _create_project(session, "sv")
     consent_id = _ready_consent(session, project_id, consent_audio)
     path, create = _personal_voice(session, project_id, consent_id, "other", training_audio)
-    create_and_poll(session, create, path, "different-speakers-terminal")
+    create_and_poll(session, create, path, DIFFERENT_SPEAKERS)
 
 
 def operation_id(session: Session) -> None:
@@ -177,34 +176,23 @@ def operation_id(session: Session) -> None:
     project_id = _create_project(session, "op")
     path, first = _consent(session, project_id, "retry", audio, operation_id=op)
     if first.status_code != 201:
-        session.broken("could not create a consent with an Operation-Id", first, documented="201 Created", source="https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview")
+        session.broken(
+            "could not create a consent with an Operation-Id",
+            first,
+            documented="201 Created",
+            source="https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview",
+        )
     # The identical request again (a new multipart boundary, the same parts): a safe retry.
     _, retry = _consent(session, project_id, "retry", audio, operation_id=op)
-    ctx = session.context(retry, situation="operation-id-retry", history=(first,))
-    session.evaluate_one("voice_operation_id_retry_idempotent", ctx, retry)
     # A different request (another consent id) with the same Operation-Id: 400.
     _, reused = _consent(session, project_id, "reuse", audio, operation_id=op)
-    ctx = session.context(reused, situation="operation-id-reused")
-    session.evaluate_one("voice_operation_id_reuse_rejected", ctx, reused)
+    session.assess(IdempotencyRecord(op, first, retry, reused))
     create_and_poll(session, first, path, None)
 
 
 def list_pagination(session: Session) -> None:
     created = [_create_project(session, f"page{i}") for i in range(3)]
-    pages: list[ResponseRecord] = []
-    url: str | None = f"{_base()}/projects"
-    params: dict[str, Any] | None = {"maxpagesize": 2}
-    while url and len(pages) < 200:
-        record = session.call("GET", url, params=params)
-        if record.status_code != 200:
-            session.broken("a list page could not be read", record, documented="200", source=CV_SOURCE + " Projects_List")
-        pages.append(record)
-        body = record.json_or_none() or {}
-        url, params = body.get("nextLink") if isinstance(body, dict) else None, None
-    ctx = session.context(
-        pages[-1], situation="list-walk", history=tuple(pages[:-1]), extra={"maxpagesize": 2, "expected_ids": created}
-    )
-    session.evaluate_one("voice_list_pages_complete", ctx, pages[-1])
+    walk_pages(session, f"{_base()}/projects", max_page_size=2, expected_ids=created)
 
 
 def error_codes(session: Session) -> None:
@@ -214,56 +202,62 @@ def error_codes(session: Session) -> None:
     bad_arg = lambda why: Expected(400, ("BadArgument",), f"{SPEC}: {why}")  # noqa: E731
     bad_req = lambda why: Expected(400, ("BadRequest",), f"{SPEC}: {why}")  # noqa: E731
     missing = session.name("missing")
-    session.call("GET", f"{base}/projects/-bad-id-", situation="invalid-id", expected=bad_arg("id breaks the ResourceId pattern"))
-    session.call("GET", f"{base}/projects/{'a' * 65}", situation="invalid-id", expected=bad_arg("id longer than 64 characters"))
-    session.call("GET", f"{base}/projects/{missing}", situation="missing-project", expected=Expected(404, ("NotFound",), SPEC))
-    session.call("GET", f"{base}/operations/{missing}", situation="missing-operation", expected=Expected(404, ("NotFound",), SPEC))
-    session.call(
-        "GET", f"{base}/projects", params={"api-version": "1999-01-01"}, situation="unknown-api-version",
-        expected=bad_req("unknown api-version"),
+    session.provoke("invalid-id", bad_arg("id breaks the ResourceId pattern"), "GET", f"{base}/projects/-bad-id-")
+    session.provoke("invalid-id", bad_arg("id longer than 64 characters"), "GET", f"{base}/projects/{'a' * 65}")
+    session.provoke("missing-project", Expected(404, ("NotFound",), SPEC), "GET", f"{base}/projects/{missing}")
+    session.provoke("missing-operation", Expected(404, ("NotFound",), SPEC), "GET", f"{base}/operations/{missing}")
+    session.provoke(
+        "unknown-api-version",
+        bad_req("unknown api-version"),
+        "GET",
+        f"{base}/projects",
+        params={"api-version": "1999-01-01"},
     )
-    session.call("GET", f"{base}/projects?", situation="missing-api-version", expected=bad_req("missing api-version"))
-    session.call(
-        "GET", f"{base}/projects", params={"skip": -1}, situation="bad-skip", expected=bad_arg("skip below 0")
-    )
+    session.provoke("missing-api-version", bad_req("missing api-version"), "GET", f"{base}/projects?")
+    session.provoke("bad-skip", bad_arg("skip below 0"), "GET", f"{base}/projects", params={"skip": -1})
     project_id = _create_project(session, "err")
-    session.call(
-        "PUT", f"{base}/projects/{project_id}", json_body={"kind": "PersonalVoice"}, situation="project-exists",
-        expected=bad_req("a resource id that already exists"),
+    session.provoke(
+        "project-exists",
+        bad_req("a resource id that already exists"),
+        "PUT",
+        f"{base}/projects/{project_id}",
+        json_body={"kind": "PersonalVoice"},
     )
-    session.call(
-        "PUT", f"{base}/projects/{session.name('nokind')}", json_body={"description": "no kind"}, situation="no-kind",
-        expected=bad_arg("body breaks its schema (kind is required)"),
+    session.provoke(
+        "no-kind",
+        bad_arg("body breaks its schema (kind is required)"),
+        "PUT",
+        f"{base}/projects/{session.name('nokind')}",
+        json_body={"description": "no kind"},
     )
-    session.call(
-        "PUT", f"{base}/projects/{session.name('text')}", content=b"kind=PersonalVoice",
-        headers={"Content-Type": "text/plain"}, situation="wrong-media-type",
-        expected=Expected(415, ("UnsupportedMediaType",), SPEC),
+    session.provoke(
+        "wrong-media-type",
+        Expected(415, ("UnsupportedMediaType",), SPEC),
+        "PUT",
+        f"{base}/projects/{session.name('text')}",
+        content=b"kind=PersonalVoice",
+        headers={"Content-Type": "text/plain"},
     )
     for kind in ("missing_part", "wrong_part_type"):
         form = session.draw(invalid_forms(kind=kind, form="consent", project_id=project_id))
         data, files = form.to_httpx()
         path = f"{base}/consents/{session.name('bad-' + kind.replace('_', '-'))}"
         session.delete_later(path)
-        session.call(
-            "POST", path, data=data, files=files, situation=f"form-{kind}", expected=bad_arg(f"form {form.defect}")
-        )
+        session.provoke(f"form-{kind}", bad_arg(f"form {form.defect}"), "POST", path, data=data, files=files)
     from strategies.voice import voice_pairs
 
     _, training = session.draw(voice_pairs(same_speaker=True, min_duration_s=3.0, max_duration_s=3.5))
     path = f"{base}/personalvoices/{session.name('noconsent')}"
     session.delete_later(path)
     data, files = _form_audio({"projectId": project_id, "consentId": missing}, [("audiodata", "a.wav", training)])
-    session.call(
-        "POST", path, data=data, files=files, situation="unknown-consent", expected=bad_req("a consent that does not exist")
-    )
+    session.provoke("unknown-consent", bad_req("a consent that does not exist"), "POST", path, data=data, files=files)
 
 
-def auth(session: Session) -> None:
-    path = f"{_base()}/projects"
-    doc = "specs/customvoice.yaml 401 Unauthorized; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json"
-    session.call("GET", path, key="not-a-valid-key-0000", situation="bad-key", expected=Expected(401, ("Unauthorized",), doc))
-    session.call("GET", path, key=None, situation="no-key", expected=Expected(401, ("Unauthorized",), doc))
+auth = auth_scenario(
+    lambda session: f"{_base()}/projects",
+    codes=("Unauthorized",),
+    source="specs/customvoice.yaml (401 Unauthorized)",
+)
 
 
 SCENARIOS = [

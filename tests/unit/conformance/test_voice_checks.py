@@ -1,18 +1,21 @@
-"""The Custom Voice check family on hand-built responses: pass, fail and not applicable for each rule.
+"""The Custom Voice rules on hand-built evidence: pass, fail and not applicable for each rule.
 
-Source: STYLE.md "Writing a check" (hand-built ResponseRecords); conformance/checks/voice.py docstrings.
+Source: STYLE.md "Writing a check" (hand-built exchanges); conformance/packs/voice/rules.py docstrings.
 """
 
 from __future__ import annotations
 
-from conformance.packs.voice import rules as voice
-from conformance.context import LroView
+from conformance.checks.pagination import PagingViolation
+from conformance.checks.registry import NA, PASS, get, judge
 from conformance.failures import ResourceFieldChanged, TrainingResultUnexpected
-from tests.unit.conformance.checks._helpers import CV_ORDER, CV_TERMINAL, context, expect_failure, response
+from conformance.flows import ExpectedOutcome, IdempotencyRecord, PageWalk
+from conformance.packs.voice import rules as voice
+from tests.unit.conformance.checks._helpers import CV_ORDER, CV_TERMINAL, expect_failure, response, spec, trace
 
 V = "2024-02-01-preview"
+SPEC = spec("customvoice", V)
 PROFILE = "3059912f-a3dc-49e3-bdd0-02e449df1fe3"
-LRO = LroView(kind="resource", statuses=("NotStarted",), terminal=CV_TERMINAL, order=CV_ORDER, submitted_at=0.0)
+OTHER_PROFILE = "11111111-2222-3333-4444-555555555555"
 
 
 def pv(status: str = "Running", profile: str = PROFILE, **extra: object) -> dict:
@@ -26,62 +29,69 @@ def created(body: dict, op: str = "op-1") -> object:
     return response(201, body, [("Operation-Id", op), ("Operation-Location", loc)], method="POST")
 
 
+def cv_trace(*reads, first=None, expected=None):
+    return trace(*reads, service="customvoice", version=V, order=CV_ORDER, terminal=CV_TERMINAL,
+                 first=first if first is not None else created(pv("NotStarted")), expected=expected)
+
+
+def res(body: dict, at: float, code: int = 200):
+    return "resource", response(code, body, sent_at=at), "poll"
+
+
+def op(status: str, at: float):
+    return "operation", response(200, {"id": "op-1", "status": status}, sent_at=at), "poll"
+
+
 def test_speaker_profile_id_stable_pass_fail_and_not_applicable() -> None:
-    first = response(200, pv())
-    ctx = context("customvoice", V, "PersonalVoices_Get", history=(first,))
-    voice.voice_speaker_profile_id_stable(ctx, response(200, pv()))
-    failure = expect_failure(ResourceFieldChanged, voice.voice_speaker_profile_id_stable, ctx,
-                             response(200, pv(profile="11111111-2222-3333-4444-555555555555")))
+    rule = voice.voice_speaker_profile_id_stable
+    assert rule(SPEC, cv_trace(res(pv(), 1), res(pv("Succeeded"), 2))) is None
+    failure = expect_failure(ResourceFieldChanged, rule, SPEC, cv_trace(res(pv(), 1), res(pv(profile=OTHER_PROFILE), 2)))
     assert "changed" in failure.message
-    expect_failure(ResourceFieldChanged, voice.voice_speaker_profile_id_stable,
-                   context("customvoice", V, "PersonalVoices_Get"), response(200, pv(profile="not-a-guid")))
-    voice.voice_speaker_profile_id_stable(ctx, response(404, {"error": {"code": "NotFound", "message": "x"}}))
-    # Another personal voice in the history is not compared.
-    other = response(200, {**pv(profile="11111111-2222-3333-4444-555555555555"), "id": "other"})
-    voice.voice_speaker_profile_id_stable(context("customvoice", V, "PersonalVoices_List", history=(other,)), response(200, pv()))
-    voice.voice_speaker_profile_id_stable(context("face", "v1.2", None), response(200, pv(profile="x")))
+    # the create response counts as the first read
+    expect_failure(ResourceFieldChanged, rule, SPEC, cv_trace(res(pv(profile=OTHER_PROFILE), 1)))
+    expect_failure(ResourceFieldChanged, rule, SPEC, cv_trace(res(pv(profile="not-a-guid"), 1), first=response(201, {})))
+    assert judge(get("voice_speaker_profile_id_stable"), SPEC, cv_trace(op("Running", 1), first=response(201, {}))).verdict == NA
+
+
+FAILED = pv("Failed", properties={"failureReason": "SpeakerVerificationFailed"})
+DIFFERENT = ExpectedOutcome(voice.DIFFERENT_SPEAKERS, "Failed", "SpeakerVerificationFailed")
+SAME = ExpectedOutcome(voice.SAME_SPEAKER, "Succeeded")
 
 
 def test_speaker_verification_outcomes() -> None:
-    failed = pv("Failed", properties={"failureReason": "SpeakerVerificationFailed"})
-    ctx = context("customvoice", V, "PersonalVoices_Get", situation="different-speakers-terminal", lro=LRO)
-    voice.voice_speaker_verification_fails(ctx, response(200, failed))
-    voice.voice_speaker_verification_fails(ctx, response(200, pv("Running")))  # not terminal yet
-    expect_failure(TrainingResultUnexpected, voice.voice_speaker_verification_fails, ctx, response(200, pv("Succeeded")))
-    expect_failure(TrainingResultUnexpected, voice.voice_speaker_verification_fails, ctx,
-                   response(200, pv("Failed", properties={"failureReason": "Internal"})))
-    op_ctx = context("customvoice", V, "Operations_Get", situation="different-speakers-terminal", lro=LRO)
-    voice.voice_speaker_verification_fails(op_ctx, response(200, {"id": "op-1", "status": "Failed"}))
-    expect_failure(TrainingResultUnexpected, voice.voice_speaker_verification_fails, op_ctx,
-                   response(200, {"id": "op-1", "status": "Succeeded"}))
-    same = context("customvoice", V, "PersonalVoices_Get", situation="same-speaker-terminal", lro=LRO)
-    voice.voice_speaker_verification_fails(same, response(200, pv("Succeeded")))
-    expect_failure(TrainingResultUnexpected, voice.voice_speaker_verification_fails, same, response(200, failed))
-    voice.voice_speaker_verification_fails(context("customvoice", V, "PersonalVoices_Get", lro=LRO), response(200, pv("Succeeded")))
+    rule = voice.voice_speaker_verification_fails
+    assert rule(SPEC, cv_trace(res(pv(), 1), op("Failed", 2), res(FAILED, 2.1), expected=DIFFERENT)) is None
+    expect_failure(TrainingResultUnexpected, rule, SPEC, cv_trace(op("Succeeded", 2), res(pv("Succeeded"), 2.1), expected=DIFFERENT))
+    wrong_reason = pv("Failed", properties={"failureReason": "Internal"})
+    expect_failure(TrainingResultUnexpected, rule, SPEC, cv_trace(op("Failed", 2), res(wrong_reason, 2.1), expected=DIFFERENT))
+    # the operation carries no failureReason: only its status is judged
+    expect_failure(TrainingResultUnexpected, rule, SPEC, cv_trace(op("Succeeded", 2), res(FAILED, 2.1), expected=DIFFERENT))
+    assert rule(SPEC, cv_trace(op("Succeeded", 2), res(pv("Succeeded"), 2.1), expected=SAME)) is None
+    expect_failure(TrainingResultUnexpected, rule, SPEC, cv_trace(res(FAILED, 2), expected=SAME))
+    assert judge(get("voice_speaker_verification_fails"), SPEC, cv_trace(res(pv("Succeeded"), 2))).verdict == NA
+    assert judge(get("voice_speaker_verification_fails"), SPEC, cv_trace(res(pv("Running"), 2), expected=SAME)).verdict == NA
 
 
 def test_operation_id_retry_idempotent() -> None:
+    rule = voice.voice_operation_id_retry_idempotent
     first = created(pv("NotStarted"))
-    ctx = context("customvoice", V, "PersonalVoices_Post", situation="operation-id-retry", history=(first,))
-    voice.voice_operation_id_retry_idempotent(ctx, created(pv("Running")))  # status may move on
-    expect_failure(voice.OperationIdNotIdempotent, voice.voice_operation_id_retry_idempotent, ctx,
-                   response(400, {"error": {"code": "BadRequest", "message": "already exists"}}))
-    expect_failure(voice.OperationIdNotIdempotent, voice.voice_operation_id_retry_idempotent, ctx,
-                   created(pv("NotStarted"), op="op-2"))
-    expect_failure(voice.OperationIdNotIdempotent, voice.voice_operation_id_retry_idempotent, ctx,
-                   created(pv("NotStarted", profile="11111111-2222-3333-4444-555555555555")))
-    voice.voice_operation_id_retry_idempotent(context("customvoice", V, "PersonalVoices_Post"), response(400, {}))
+    assert rule(SPEC, IdempotencyRecord("op-1", first, created(pv("Running")))) is None  # status may move on
+    for retry in (response(400, {"error": {"code": "BadRequest", "message": "already exists"}}),
+                  created(pv("NotStarted"), op="op-2"), created(pv("NotStarted", profile=OTHER_PROFILE))):
+        expect_failure(voice.OperationIdNotIdempotent, rule, SPEC, IdempotencyRecord("op-1", first, retry))
+    assert judge(get("voice_operation_id_retry_idempotent"), SPEC, IdempotencyRecord("op-1", first)).verdict == NA
 
 
 def test_operation_id_reuse_rejected() -> None:
-    ctx = context("customvoice", V, "Consents_Post", situation="operation-id-reused")
-    voice.voice_operation_id_reuse_rejected(ctx, response(400, {"error": {"code": "BadRequest", "message": "reused"}}))
-    expect_failure(voice.OperationIdReuseAccepted, voice.voice_operation_id_reuse_rejected, ctx, created(pv()))
-    expect_failure(voice.OperationIdReuseAccepted, voice.voice_operation_id_reuse_rejected, ctx,
-                   response(400, {"error": {"code": "BadArgument", "message": "x"}}))
-    lenient = context("customvoice", V, "Consents_Post", situation="operation-id-reused", profile="lenient")
-    voice.voice_operation_id_reuse_rejected(lenient, response(400, {"error": {"code": "BadArgument", "message": "x"}}))
-    voice.voice_operation_id_reuse_rejected(context("customvoice", V, "Consents_Post"), created(pv()))
+    rule = voice.voice_operation_id_reuse_rejected
+    first = created(pv())
+    rejected = response(400, {"error": {"code": "BadRequest", "message": "reused"}})
+    assert rule(SPEC, IdempotencyRecord("op-1", first, reuse=rejected)) is None
+    expect_failure(voice.OperationIdReuseAccepted, rule, SPEC, IdempotencyRecord("op-1", first, reuse=created(pv())))
+    bad_arg = response(400, {"error": {"code": "BadArgument", "message": "x"}})
+    expect_failure(voice.OperationIdReuseAccepted, rule, SPEC, IdempotencyRecord("op-1", first, reuse=bad_arg))
+    assert rule(spec("customvoice", V, "lenient"), IdempotencyRecord("op-1", first, reuse=bad_arg)) is None
+    assert judge(get("voice_operation_id_reuse_rejected"), SPEC, IdempotencyRecord("op-1", first)).verdict == NA
 
 
 def _page(*ids: str, link: bool = True) -> object:
@@ -91,14 +101,15 @@ def _page(*ids: str, link: bool = True) -> object:
     return response(200, body)
 
 
+def walk(*pages, complete=True):
+    return PageWalk(tuple(pages), frozenset({"a01", "b01", "c01"}), max_page_size=2, complete=complete)
+
+
 def test_list_pages_complete() -> None:
-    extra = {"maxpagesize": 2, "expected_ids": ["a01", "b01", "c01"]}
-    ok = context("customvoice", V, "Projects_List", situation="list-walk", history=(_page("a01", "b01"),), extra=extra)
-    voice.voice_list_pages_complete(ok, _page("c01", link=False))
-    overlap = context("customvoice", V, "Projects_List", situation="list-walk", history=(_page("a01", "b01"), _page("b01", "c01")), extra=extra)
-    assert "more than one page" in expect_failure(voice.PaginationBroken, voice.voice_list_pages_complete, overlap, _page("c01", link=False)).message
-    missing = context("customvoice", V, "Projects_List", situation="list-walk", history=(_page("a01", "b01"),), extra=extra)
-    assert "never appear" in expect_failure(voice.PaginationBroken, voice.voice_list_pages_complete, missing, _page(link=False)).message
-    big = context("customvoice", V, "Projects_List", situation="list-walk", extra=extra)
-    expect_failure(voice.PaginationBroken, voice.voice_list_pages_complete, big, _page("a01", "b01", "c01", link=False))
-    voice.voice_list_pages_complete(context("customvoice", V, "Projects_List"), _page("a01", "a01"))
+    rule = voice.voice_list_pages_complete
+    assert judge(get("voice_list_pages_complete"), SPEC, walk(_page("a01", "b01"), _page("c01", link=False))).verdict == PASS
+    overlap = walk(_page("a01", "b01"), _page("b01", "c01"), _page("c01", link=False))
+    assert "again on page" in expect_failure(PagingViolation, rule, SPEC, overlap).message
+    assert "on no page" in expect_failure(PagingViolation, rule, SPEC, walk(_page("a01", "b01"), _page(link=False))).message
+    expect_failure(PagingViolation, rule, SPEC, walk(_page("a01", "b01", "c01", link=False)))
+    assert judge(get("voice_list_pages_complete"), SPEC, walk(_page("a01", "a01"), complete=False)).verdict == NA

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from conformance.context import CheckContext, Expected, LroView
+from conformance.context import CheckContext
 from conformance.failures import Failure
 from conformance.spec import Spec
 from conformance.transport import RequestRecord, ResponseRecord
@@ -28,14 +28,13 @@ __all__ = [
     "OP_UUID",
     "context",
     "expect_failure",
-    "face_lro",
     "response",
     "spec",
 ]
 
 OP_UUID = "4b8b8a5e-5a0b-4c3e-9f7e-1f2e3d4c5b6a"
 
-# The legal orders and terminal sets the scenarios hand to the LRO checks (conformance/packs/face/scenarios.py).
+# The legal orders and terminal sets the packs' scenarios give their LRO traces.
 FACE_TERMINAL = frozenset({"succeeded", "failed"})
 FACE_ORDER_V10 = ("nonstarted", "running", "succeeded", "failed")
 FACE_ORDER_V12 = ("notStarted", "running", "succeeded", "failed")
@@ -58,6 +57,8 @@ def response(
     method: str = "GET",
     url: str = "http://127.0.0.1/",
     sent_at: float = 0.0,
+    operation_id: str | None = None,
+    elapsed_s: float = 0.01,
 ) -> ResponseRecord:
     """A ResponseRecord; dict/list bodies are JSON-encoded and labelled application/json unless told otherwise."""
     if isinstance(body, (dict, list)):
@@ -76,8 +77,9 @@ def response(
         status_code=status,
         headers=tuple(all_headers),
         body=raw,
-        elapsed_s=0.01,
+        elapsed_s=elapsed_s,
         sent_at=sent_at,
+        operation_id=operation_id,
     )
 
 
@@ -88,37 +90,50 @@ def context(
     *,
     profile: str = "strict",
     history: tuple[ResponseRecord, ...] = (),
-    situation: str | None = None,
-    expected: Expected | None = None,
-    lro: LroView | None = None,
-    extra: dict | None = None,
 ) -> CheckContext:
     """A CheckContext for ``operation_id`` of the rendered spec (``None``: a request the spec does not know)."""
     rendered = spec(service, version, profile)
     operation = rendered.operation(operation_id) if operation_id is not None else None
-    return CheckContext(
-        spec=rendered,
-        operation=operation,
-        history=history,
-        situation=situation,
-        expected=expected,
-        lro=lro,
-        extra=extra or {},
-    )
+    return CheckContext(spec=rendered, operation=operation, history=history)
 
 
-def face_lro(
-    *statuses: str, version: str = "v1.2", kind: str = "resource", submitted_at: float | None = 0.0
-) -> LroView:
-    """The LroView the Face scenario builds: statuses read so far, Face order and terminal set."""
-    order = FACE_ORDER_V10 if version == "v1.0" else FACE_ORDER_V12
-    return LroView(kind=kind, statuses=tuple(statuses), terminal=FACE_TERMINAL, order=order,
-                   submitted_at=submitted_at)
-
-
-def expect_failure(kind: type[Failure], check: Any, ctx: CheckContext, record: ResponseRecord) -> Failure:
-    """Run ``check`` and return the failure, asserting it is exactly ``kind`` (not a sibling or the base class)."""
+def expect_failure(kind: type[Failure], check: Any, *args: Any) -> Failure:
+    """Run ``check(*args)`` and return the failure, asserting it is exactly ``kind`` (not a sibling or the base class)."""
     with pytest.raises(Failure) as info:
-        check(ctx, record)
+        check(*args)
     assert type(info.value) is kind, f"expected {kind.__name__}, got {type(info.value).__name__}: {info.value}"
     return info.value
+
+
+# -- LRO traces ---------------------------------------------------------------------------------
+FACE_URL = "http://127.0.0.1:5000/face/v1.2/persongroups/g"
+OP_URL = f"http://127.0.0.1:5000/face/v1.2/operations/{OP_UUID}"
+
+
+def submit(*, sent_at: float = 0.0, headers: Iterable[tuple[str, str]] = (), url: str = f"{FACE_URL}/train",
+           operation_id: str = "PersonGroupOperations_TrainPersonGroup", status: int = 202) -> ResponseRecord:
+    """A train submission (202, empty body) sent at ``sent_at``."""
+    return response(status, b"", headers, method="POST", url=url, sent_at=sent_at, operation_id=operation_id)
+
+
+def read(via: str, status: str | None, at: float, *, purpose: str = "poll", headers: Iterable[tuple[str, str]] = (),
+         code: int = 200, **fields: Any) -> tuple[str, ResponseRecord, str]:
+    """One status read for :func:`trace`: ``status`` at time ``at`` (``None``: no status field), extra body ``fields``."""
+    body: dict[str, Any] = dict(fields)
+    if status is not None:
+        body["status"] = status
+    url = OP_URL if via == "operation" else f"{FACE_URL}/training"
+    return via, response(code, body, headers, url=url, sent_at=at), purpose
+
+
+def trace(*reads: tuple[str, ResponseRecord, str], version: str = "v1.2", service: str = "face",
+          first: ResponseRecord | None = None, order: tuple[str, ...] | None = None,
+          terminal: frozenset[str] | None = None, **kwargs: Any):
+    """An LroTrace of ``reads`` after the submission ``first`` (default: a 202 at t=0)."""
+    from conformance.flows import StatusModel, build_trace
+
+    if order is None:
+        order = FACE_ORDER_V10 if version == "v1.0" else FACE_ORDER_V12
+    model = StatusModel(order, terminal if terminal is not None else FACE_TERMINAL)
+    return build_trace(service=service, version=version, submit=first if first is not None else submit(),
+                       reads=reads, model=model, **kwargs)

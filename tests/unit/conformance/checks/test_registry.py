@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conformance.checks import registry
-from conformance.checks.registry import Check, all_checks, check, get, run_checks
+from conformance.checks.registry import FLOW, Check, all_checks, all_rules, check, get, run_checks
 from conformance.context import CheckContext
 from conformance.failures import Failure, UndocumentedStatusCode
 from conformance.transport import ResponseRecord
@@ -67,7 +67,7 @@ def scratch_registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, Check]:
 
 
 def test_registry_holds_every_named_check() -> None:
-    names = {c.name for c in all_checks()}
+    names = {c.name for c in all_rules()}
     assert NAMED_CHECKS <= names, f"missing: {sorted(NAMED_CHECKS - names)}"
 
 
@@ -78,7 +78,7 @@ def test_all_checks_are_sorted_by_family_then_name_and_unique() -> None:
     assert len({c.name for c in checks}) == len(checks)
 
 
-@pytest.mark.parametrize("chk", all_checks(), ids=lambda c: c.name)
+@pytest.mark.parametrize("chk", all_rules(), ids=lambda c: c.name)
 def test_every_check_states_a_rule_and_cites_a_source(chk: Check) -> None:
     doc = inspect.getdoc(chk.fn) or ""
     assert chk.rule == doc.splitlines()[0].strip()
@@ -91,7 +91,11 @@ def test_every_check_states_a_rule_and_cites_a_source(chk: Check) -> None:
         assert chk.fn.__module__ in packs[chk.family].rule_modules
     else:
         assert chk.fn.__module__ == f"conformance.checks.{chk.family}"
-    assert list(inspect.signature(chk.fn).parameters) == ["ctx", "response"]
+    params = list(inspect.signature(chk.fn).parameters)
+    if chk.kind == FLOW:
+        assert params[0] == "spec" and len(params) == 2 and chk.evidence is not None
+    else:
+        assert params == ["ctx", "response"]
 
 
 @pytest.mark.parametrize("chk", all_checks(), ids=lambda c: c.name)
@@ -106,11 +110,11 @@ def test_get_unknown_name_lists_known_checks() -> None:
 
 
 def test_situational_and_lro_checks_are_stateful_only() -> None:
-    by_name = {c.name: c for c in all_checks()}
+    by_name = {c.name: c for c in all_rules()}
     for name in ("auth_rejects_bad_key", "deleted_resource_not_found", "lro_not_trained_before_train",
                  "documented_outcome_for_situation"):
         assert by_name[name].stateful_only, name
-    for c in all_checks():
+    for c in all_rules():
         if c.family == "lro":
             assert c.stateful_only, c.name
     for name in ("status_code_documented", "response_schema_conforms", "error_envelope_valid",
