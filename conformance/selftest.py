@@ -30,7 +30,6 @@ parallel worker processes.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import random
 import subprocess
@@ -40,7 +39,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from conformance import runner, spec as spec_module
+from conformance import pool, runner, spec as spec_module
 from conformance.checks.registry import all_checks
 from conformance.events import Event, FindingRaised, PhaseFinished, PhaseStarted, RunFinished
 
@@ -443,18 +442,33 @@ def _schedule(
     for e in mutant_entries:
         groups.setdefault((e["operator"], e["service"], e["operationId"]), []).append(e)
     mutant_jobs = sorted(((tuple(es), options) for es in groups.values()), key=lambda job: -len(job[0]))
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        controls = [_run_control(job) for job in control_jobs]
-        faults = [r for job in fault_jobs for r in _run_fault(job)]
-        runs = [r for job in mutant_jobs for r in _run_mutant(job)]
-    else:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pending_controls = [pool.apply_async(_run_control, (job,)) for job in control_jobs]
-            pending_faults = [pool.apply_async(_run_fault, (job,)) for job in fault_jobs]
-            pending_mutants = [pool.apply_async(_run_mutant, (job,)) for job in mutant_jobs]
-            controls = [p.get() for p in pending_controls]
-            faults = [r for p in pending_faults for r in p.get()]
-            runs = [r for p in pending_mutants for r in p.get()]
+    items = (
+        [("control", job) for job in control_jobs]
+        + [("fault", job) for job in fault_jobs]
+        + [("mutant", job) for job in mutant_jobs]
+    )
+    runners = {"control": lambda job: [_run_control(job)], "fault": _run_fault, "mutant": _run_mutant}
+    results: dict[int, list[Any]] = {}
+    failures: list[str] = []
+    index = {id(item): n for n, item in enumerate(items)}
+
+    def work(item: tuple[str, Any], emit: Any) -> list[Any]:
+        kind, job = item
+        return runners[kind](job)
+
+    def done(item: tuple[str, Any], value: list[Any] | None, error: str | None) -> None:
+        if error is not None:
+            failures.append(f"{item[0]} run failed: {error}")
+        else:
+            results[index[id(item)]] = value
+
+    pool.stream(work, items, workers=workers, on_event=lambda event: None, on_done=done)
+    if failures:
+        raise RuntimeError(failures[0])
+    ordered = [(items[n][0], r) for n in sorted(results) for r in results[n]]
+    controls = [r for kind, r in ordered if kind == "control"]
+    faults = [r for kind, r in ordered if kind == "fault"]
+    runs = [r for kind, r in ordered if kind == "mutant"]
     baselines = {(c.service, c.api_version): frozenset(_finding_key(f) for f in c.findings) for c in controls}
     return controls, faults, [run.judge(baselines[(run.entry["service"], run.entry["apiVersion"])]) for run in runs]
 

@@ -36,6 +36,8 @@ from emulator.routing import NO_BODY, Reply
 
 __all__ = [
     "AuthIgnored",
+    "OperationLocationOffOrigin",
+    "PopulatedGroupFails",
     "DeleteReturns204",
     "DeletedGroupReadable",
     "DropErrorCodeHeader",
@@ -485,3 +487,40 @@ class AuthIgnored(Fault):
 
     def adjust(self, behaviour: Behaviour) -> Behaviour:
         return replace(behaviour, enforce_auth=False)
+
+
+@register_fault
+class PopulatedGroupFails(Fault):
+    name = "populated-group-fails"
+    description = "Training a group whose persons all have persisted faces ends failed."
+    breaks = f"A group with persons and persisted faces trains to succeeded: ready for Identify ({STATUS10})."
+    expected_check = "lro_populated_group_succeeds"
+
+    def transform(self, exchange: Exchange, reply: Reply) -> Reply:
+        body = _status_body(exchange, reply)
+        if body is None or str(body.get("status", "")).lower() != "succeeded":
+            return reply
+        failed = {k: v for k, v in body.items() if k not in {"lastSuccessfulTrainingDateTime", "lastSuccessfulTrainingId"}}
+        failed["status"] = "failed"
+        if "message" in body or _is_training_status(exchange):
+            failed["message"] = "There is no persisted face in the group."
+        return replace(reply, json=failed)
+
+
+@register_fault
+class OperationLocationOffOrigin(Fault):
+    name = "operation-location-off-origin"
+    description = "Train (v1.1+) points operation-Location at another host."
+    breaks = (
+        "Train's operation-Location leads to the operation's status on the service itself "
+        f"({TRAIN}); a client following a link to another origin would send its key there."
+    )
+    expected_check = "lro_operation_location_resolvable"
+    api_versions = WITH_OPERATIONS
+
+    def transform(self, exchange: Exchange, reply: Reply) -> Reply:
+        if not _is_train(exchange) or reply.status != 202:
+            return reply
+        headers = without_header(reply.headers, "operation-location")
+        headers["operation-Location"] = f"http://elsewhere.invalid/face/{exchange.version}/operations/00000000-0000-0000-0000-000000000000"
+        return replace(reply, headers=headers)

@@ -106,6 +106,8 @@ EXPECTED_DIFF = {
         )
     },
     "train-returns-200": TRAINS,
+    "populated-group-fails": {"op_done", "op_done_again", "status_done", "status_done_again", "status_v10_done"},
+    "operation-location-off-origin": {"train", "train_empty"},
     "drop-operation-location": {"train", "train_empty"},
     "drop-error-code-header": ERRORS,
     "error-code-header-mismatch": ERRORS,
