@@ -375,6 +375,10 @@ def run_stateless(
             kwargs = case.as_transport_kwargs(base_url=transport.base_url)
             request = _to_httpx(transport, kwargs, filenames)
             record, response = transport.send_httpx(request, op_id)
+            if record.throttled:  # a 429 past the retry budget says nothing about any rule
+                for name in [*BUILTIN_CHECKS, *(c.name for c in ours)]:
+                    report(name, "n/a", op_id, "throttled: still 429 when the retry budget ran out")
+                return
             # Schemathesis' checks
             st_response = StResponse.from_any(response)
             try:

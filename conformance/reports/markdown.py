@@ -24,7 +24,8 @@ def render(data: dict[str, Any]) -> str:
         f"- Profile: `{data['profile']}`, seed {data['seed']}, max examples {data['maxExamples']}",
         f"- Run id: `{data['runId']}` (resources created carry the prefix `cc-{data['runId']}-`)",
         f"- Findings: {headline(data)}",
-        f"- Duration: {r['durationSeconds']} s; requests: {r['requests']}; polls: {r['polls']}",
+        f"- Duration: {r['durationSeconds']} s; requests: {r['requests']}; polls: {r['polls']}; "
+        f"throttled (429): {r.get('throttles', 0)}, waited {r.get('throttleWaitSeconds', 0)} s; rate-limit wait: {r.get('rateLimitWaitSeconds', 0)} s",
         "",
         "A finding is one rule broken on one operation of one API version (in one scenario); each time it was seen"
         " is an occurrence. Only error findings make a run nonconformant; warnings are listed and do not.",

@@ -156,6 +156,9 @@ def build(events: list[Event]) -> dict[str, Any]:
             "phase": e.phase,
             "durationSeconds": round(e.duration_s, 3),
             "requests": e.requests,
+            "throttles": e.throttles,
+            "throttleWaitSeconds": round(e.throttle_wait_s, 3),
+            "rateLimitWaitSeconds": round(e.rate_wait_s, 3),
         }
         for e in events
         if isinstance(e, PhaseFinished)
@@ -207,6 +210,9 @@ def build(events: list[Event]) -> dict[str, Any]:
             "errors": tally.errors,
             "warnings": tally.warnings,
             "occurrences": tally.occurrences,
+            "throttles": sum(p["throttles"] for p in phases),
+            "throttleWaitSeconds": round(sum(p["throttleWaitSeconds"] for p in phases), 3),
+            "rateLimitWaitSeconds": round(sum(p["rateLimitWaitSeconds"] for p in phases), 3),
             "error": finish.error if finish else "run did not finish",
         },
         "phases": phases,

@@ -21,7 +21,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, seed as hyp_seed, settings
 from hypothesis import strategies as st
 
-from conformance.checks.registry import FAIL, FLOW, RESPONSE, Rule, all_rules, judge, rules_for
+from conformance.checks.registry import FAIL, FLOW, NA, RESPONSE, Rule, all_rules, judge, rules_for
 from conformance.context import CheckContext
 from conformance.events import Event, Finding, FindingRaised, LroCompleted, RuleEvaluated
 from conformance.failures import Failure, FlowBroken
@@ -43,11 +43,12 @@ from conformance.flows.timeline import timeline_of
 from conformance.naming import resource_prefix
 from conformance.scenarios.polling import Poller
 from conformance.spec import Spec
-from conformance.transport import ResponseRecord, Transport, redact
+from conformance.transport import OffOriginRequest, ResponseRecord, Transport, redact
 
 __all__ = ["MISSING", "ScenarioAborted", "Session", "TERMINAL_REREAD", "poll_lro", "run_with_data"]
 
 MISSING: Any = object()
+THROTTLED = "throttled: still 429 when the retry budget ran out"
 
 #: The name of the verification re-read made after a terminal status (to see that it sticks).
 TERMINAL_REREAD = "terminal-reread"
@@ -136,9 +137,17 @@ class Session:
             kwargs["files"] = files
         if key is not MISSING:
             kwargs["key"] = key
-        record = self.transport.request(
-            method, path, operation_id=operation.operation_id if operation else None, **kwargs
-        )
+        try:
+            record = self.transport.request(
+                method, path, operation_id=operation.operation_id if operation else None, **kwargs
+            )
+        except OffOriginRequest as refused:
+            self.broken(
+                f"the flow leads to {refused.url}, outside the target's origin {refused.origin}: not followed, no key sent",
+                None,
+                documented="links (Operation-Location, nextLink, Location) on the target's own origin",
+                source="https://github.com/microsoft/api-guidelines/blob/vNext/azure/Guidelines.md#long-running-operations",
+            )
         if check:
             self.evaluate(CheckContext(spec=self.spec, operation=operation, history=history), record)
         return record
@@ -154,6 +163,9 @@ class Session:
         ok = True
         for c in checks if checks is not None else self.checks:
             if not c.covers(self.spec.service, self.spec.version):
+                continue
+            if record.throttled:  # a 429 past the retry budget says nothing about the rule
+                self.emit(self._evaluated(c.name, NA, ctx.operation_id, THROTTLED))
                 continue
             outcome = judge(c, ctx, record)
             if outcome.verdict == FAIL:
