@@ -183,8 +183,12 @@ def _cmd_emulator(args: argparse.Namespace) -> int:
 
 def _cmd_checks() -> int:
     from conformance.checks.registry import all_rules
+    from conformance.packs import all_packs
     from conformance.stateless import BUILTIN_RULES
 
+    for pack in all_packs():
+        if pack.notice:
+            print(f"note ({pack.service}): {pack.notice}\n")
     for c in all_rules():
         scope = "services: " + ", ".join(sorted(c.services)) if c.services else "every service"
         if c.versions:
@@ -231,21 +235,24 @@ def _cmd_selftest(args: argparse.Namespace) -> int:
     return runner.EXIT_OK if result.passed else runner.EXIT_FINDINGS
 
 
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["emulator"]:
         # Everything after "emulator" belongs to the emulator's own command line (--port, --help, ...).
         return _cmd_emulator(argparse.Namespace(args=argv[1:]))
     args = build_parser().parse_args(argv)
-    if args.command == "run":
-        return _cmd_run(args)
-    if args.command == "emulator":
-        return _cmd_emulator(args)
-    if args.command == "checks":
-        return _cmd_checks()
-    if args.command == "selftest":
-        return _cmd_selftest(args)
-    return runner.EXIT_USAGE  # pragma: no cover - argparse enforces the choices
+    commands = {"run": _cmd_run, "emulator": _cmd_emulator, "checks": lambda a: _cmd_checks(), "selftest": _cmd_selftest}
+    try:
+        return commands[args.command](args)
+    except KeyboardInterrupt:
+        print("conformance: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (e.g. `conformance checks | head`): nothing more to say
+        sys.stderr.close()
+        return runner.EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -55,6 +55,7 @@ class RunStarted(Event):
     seed: int
     max_examples: int
     started_at: str  # RFC 3339
+    notices: tuple[str, ...] = ()  # what the selected services' packs say of themselves (e.g. a retirement)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from conformance.config import (
     tasks_by_service,
 )
 from conformance.embedded import embedded_emulator
+from conformance.packs import get_pack
 from conformance.events import (
     Event,
     FindingRaised,
@@ -199,6 +200,7 @@ def _run_against(
             seed=config.seed,
             max_examples=config.max_examples,
             started_at=_now(),
+            notices=tuple(get_pack(s).notice for s in plan if get_pack(s).notice),
         )
     )
     emit(RulesDeclared(_declared_rules(config, plan)))

@@ -24,6 +24,7 @@ def render(data: dict[str, Any]) -> str:
         f"- Profile: `{data['profile']}`, seed {data['seed']}, max examples {data['maxExamples']}",
         f"- Run id: `{data['runId']}` (resources created carry the prefix `cc-{data['runId']}-`)",
         f"- Findings: {headline(data)}",
+        *(f"- Note: {notice}" for notice in data.get("notices", [])),
         f"- Duration: {r['durationSeconds']} s; requests: {r['requests']}; polls: {r['polls']}; "
         f"throttled (429): {r.get('throttles', 0)}, waited {r.get('throttleWaitSeconds', 0)} s; rate-limit wait: {r.get('rateLimitWaitSeconds', 0)} s",
         "",

@@ -191,6 +191,7 @@ def build(events: list[Event]) -> dict[str, Any]:
         "schemaVersion": SCHEMA_VERSION,
         "tool": "cognitive-conformance",
         "runId": start.run_id if start else None,
+        "notices": list(start.notices) if start else [],
         "startedAt": start.started_at if start else None,
         "target": {"url": start.target if start else None, "embeddedEmulator": bool(start and start.embedded)},
         "services": [
