@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--emulator-training-seconds", type=float, default=0.3, help="embedded emulator's training time")
     run.add_argument("--emulator-fault", action="append", default=[], help="embedded emulator fault (repeatable)")
     run.add_argument("--workers", type=int, default=None, help="parallel worker processes (default: 2 x CPUs)")
-    run.add_argument("--rate-limit", default=None, metavar="N/s|N/m", help="at most N requests per second or minute across all workers (default for a --target: 5/s; none for the embedded emulator; a Free tier allows 20/m)")
+    run.add_argument("--rate-limit", default=None, metavar="N/s|N/m", help="at most N requests per second or minute across all workers, or 'none' (default: 5/s for a remote --target; none for the embedded emulator and loopback targets; a Free tier allows 20/m)")
     run.add_argument("--quiet", action="store_true", help="no progress output")
 
     emu = sub.add_parser("emulator", help="serve the emulator of the three services", add_help=False)

@@ -38,6 +38,21 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_CHECKER_ERROR = 0, 1,
 PHASES = ("stateless", "stateful")
 #: A live resource is someone's quota: half of the Face S0 tier's 10 transactions per second.
 DEFAULT_LIVE_RATE_LIMIT = "5/s"
+_UNLIMITED = frozenset({"none", "off", "0"})
+
+
+def _is_loopback(url: str | None) -> bool:
+    """Whether ``url`` names this machine (127.0.0.0/8, ::1, localhost): a local fake, not a paid resource."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "") if url else ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class ConfigError(ValueError):
@@ -68,10 +83,13 @@ class RunConfig:
     workers: int = field(default_factory=lambda: max(2, 2 * (os.cpu_count() or 1)))
 
     def rate(self, *, embedded: bool) -> RateLimit | None:
-        """The request-rate limit in force: the configured one, else the live default for a target."""
+        """The request-rate limit in force: the configured one (``none``: unlimited), else the live
+        default for a remote target; none for the embedded emulator or a loopback target."""
         if self.rate_limit is not None:
-            return parse_rate_limit(self.rate_limit)
-        return None if embedded else parse_rate_limit(DEFAULT_LIVE_RATE_LIMIT)
+            return None if self.rate_limit.strip().lower() in _UNLIMITED else parse_rate_limit(self.rate_limit)
+        if embedded or _is_loopback(self.target):
+            return None
+        return parse_rate_limit(DEFAULT_LIVE_RATE_LIMIT)
 
     def plan(self) -> dict[str, tuple[str, ...]]:
         """service -> API versions to check; raises ConfigError for unknown names."""
@@ -83,7 +101,7 @@ class RunConfig:
             )
         except UnknownPack as exc:
             raise ConfigError(str(exc)) from None
-        if self.rate_limit is not None:
+        if self.rate_limit is not None and self.rate_limit.strip().lower() not in _UNLIMITED:
             try:
                 parse_rate_limit(self.rate_limit)
             except ValueError as exc:

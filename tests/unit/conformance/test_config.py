@@ -64,3 +64,25 @@ def test_jobs_are_one_per_service_and_version_in_plan_order() -> None:
 def test_against_one_key_the_versions_of_a_service_run_in_one_task() -> None:
     job_list = [("face", "v1.0"), ("speaker", "2021-09-05"), ("face", "v1.2")]
     assert tasks_by_service("k", job_list) == [("k", (("face", "v1.0"), ("face", "v1.2"))), ("k", (("speaker", "2021-09-05"),))]
+
+
+@pytest.mark.parametrize(
+    ("target", "configured", "expected"),
+    [
+        ("https://res.cognitiveservices.azure.com", None, "5/s"),  # a remote resource is someone's quota
+        ("http://127.0.0.1:5000", None, None),  # a local fake
+        ("http://localhost:5000", None, None),
+        ("http://[::1]:5000", None, None),
+        ("http://127.0.0.1:5000", "20/m", "20/m"),  # a loopback proxy to a paid resource can still be limited
+        ("https://res.cognitiveservices.azure.com", "none", None),
+    ],
+)
+def test_the_rate_limit_defaults_to_polite_for_remote_targets_only(target: str, configured: str | None, expected: str | None) -> None:
+    rate = RunConfig(target=target, rate_limit=configured).rate(embedded=False)
+    assert (str(rate) if rate else None) == expected
+
+
+def test_the_embedded_emulator_has_no_rate_limit_and_a_bad_limit_is_refused() -> None:
+    assert RunConfig().rate(embedded=True) is None
+    with pytest.raises(ConfigError, match="e.g. 20/m"):
+        RunConfig(rate_limit="fast").plan()
