@@ -345,7 +345,9 @@ def _too_small_bytes(draw: st.DrawFn) -> bytes:
         return _save(image.convert("1"), "BMP")
     if fmt == "PNG":
         return _save(image.convert("1"), "PNG", optimize=True)
-    return _save(image, "GIF")
+    gif = _save(image, "GIF")
+    # A fine checkerboard can reach 1 KB as GIF (LZW on 8-bit pixels); a 1-bit PNG of it never does.
+    return gif if len(gif) < MIN_IMAGE_BYTES else _save(image.convert("1"), "PNG", optimize=True)
 
 
 @st.composite

@@ -162,6 +162,7 @@ class LroTrace:
     operation_url: str | None = None  # the Operation-Location followed, if any
     expected: ExpectedOutcome | None = None
     budget_exhausted: bool = False
+    waited_out: int = 0  # 429s the client's transport waited out and sent again (not among the reads)
 
     # -- reads ------------------------------------------------------------------------------
     def via(self, via: str) -> tuple[LroRead, ...]:
@@ -260,8 +261,8 @@ class LroTrace:
 
     @property
     def throttles(self) -> int:
-        """429 answers while polling."""
-        return sum(1 for r in self.reads if r.exchange.status_code == 429)
+        """429 answers while polling: those among the reads and those the transport waited out."""
+        return sum(1 for r in self.reads if r.exchange.status_code == 429) + self.waited_out
 
 
 def build_trace(
@@ -276,6 +277,7 @@ def build_trace(
     operation_url: str | None = None,
     expected: ExpectedOutcome | None = None,
     budget_exhausted: bool = False,
+    waited_out: int = 0,
 ) -> LroTrace:
     """An :class:`LroTrace` from the submit exchange and the status reads in the order they were sent.
 
@@ -307,6 +309,7 @@ def build_trace(
         operation_url=operation_url,
         expected=expected,
         budget_exhausted=budget_exhausted,
+        waited_out=waited_out,
     )
 
 

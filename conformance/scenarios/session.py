@@ -423,6 +423,7 @@ def poll_lro(
     def stop(record: ResponseRecord) -> bool:
         return record.status_code >= 400 and record.status_code != 429
 
+    throttles_before = session.transport.throttles
     outcome = session.poller.poll(read, is_terminal, stop=stop)
     if outcome.terminal is not None:
         session.poller.clock.sleep(min(0.05, session.poller.policy.max_interval_s))
@@ -441,6 +442,7 @@ def poll_lro(
         operation_url=location,
         expected=expected,
         budget_exhausted=outcome.terminal is None and last is not None and not stop(last),
+        waited_out=session.transport.throttles - throttles_before,
     )
     session.assess(trace)
     session.emit(LroCompleted(timeline_of(trace)))

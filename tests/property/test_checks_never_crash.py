@@ -229,6 +229,9 @@ def other_evidence(draw: st.DrawFn) -> tuple[Spec, object]:
 def _outcome(chk: Check, ctx: CheckContext, record: ResponseRecord) -> tuple[str, str] | None:
     try:
         chk.fn(ctx, record)
+    except NotApplicable as skipped:
+        assert skipped.reason, f"{chk.name} is not applicable without saying why"
+        return "n/a", skipped.reason
     except Failure as failure:
         text = str(failure)  # rendering the Received/Documented lines must not crash either
         assert failure.message and text.startswith(failure.message)
