@@ -30,6 +30,7 @@ class ScriptedTransport:
     """Answers each URL path with the next scripted (status, body, headers); time from the clock."""
 
     secrets: list[str] = []
+    throttles = 0  # 429s waited out inside the transport: a scripted 429 reaches the poller instead
 
     def __init__(self, clock: FakeClock, script: dict[str, list[tuple[int, object, list]]]) -> None:
         self.clock, self.script, self.sent = clock, script, []
