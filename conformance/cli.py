@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--key", help="subscription key (default: env CONFORMANCE_KEY)")
     run.add_argument("--service", action="append", default=[], help="service to check (repeatable; default: all)")
     run.add_argument("--api-version", action="append", default=[], help="API version to check (repeatable; default: all)")
-    run.add_argument("--profile", default="strict", choices=["strict", "lenient"])
+    run.add_argument("--profile", default="observed", choices=["observed", "docs"], help="observed (default): judge what the real service is known to do and report departures from the documents as deviations; docs: judge the documents literally")
     run.add_argument("--report-dir", default="reports", help="where conformance.json, junit.xml, summary.md go")
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--max-examples", type=int, default=5, help="Hypothesis-generated requests per operation and mode, on top of the deterministic coverage cases (default 5)")

@@ -65,7 +65,7 @@ class RunConfig:
     key: str | None = None
     services: tuple[str, ...] = ()
     api_versions: tuple[str, ...] = ()
-    profile: str = "strict"
+    profile: str = "observed"
     seed: int = 0
     max_examples: int = 5
     poll_timeout_s: float = 60.0

@@ -33,7 +33,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--conformance-key", help="subscription key (default: env CONFORMANCE_KEY)")
     group.addoption("--conformance-service", action="append", default=[], help="service to check (repeatable)")
     group.addoption("--conformance-api-version", action="append", default=[], help="API version to check (repeatable)")
-    group.addoption("--conformance-profile", default="strict", choices=["strict", "lenient"])
+    group.addoption("--conformance-profile", default="observed", choices=["observed", "docs"])
     group.addoption("--conformance-max-examples", type=int, default=10)
     group.addoption("--conformance-seed", type=int, default=0)
     group.addoption("--conformance-poll-timeout", type=float, default=60.0)

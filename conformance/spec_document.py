@@ -38,7 +38,7 @@ class Spec:
     (Face v1.0). Source: ARCHITECTURE.md "Spec conventions"; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json.
     """
 
-    def __init__(self, service: str, version: str | None = None, profile: str = "strict") -> None:
+    def __init__(self, service: str, version: str | None = None, profile: str = "docs") -> None:
         self.document: dict[str, Any] = render(service, version, profile)
         self.service: str = service
         self.version: str = version if version is not None else default_api_version(service)

@@ -27,7 +27,7 @@ import specs
 
 __all__ = ["HTTP_METHODS", "PROFILES", "api_versions", "default_api_version", "deref", "load_source", "render", "services"]
 
-PROFILES: tuple[str, ...] = ("strict", "lenient")
+PROFILES: tuple[str, ...] = ("observed", "docs")
 
 HTTP_METHODS: tuple[str, ...] = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -88,7 +88,7 @@ def default_api_version(service: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def render(service: str, version: str | None = None, profile: str = "strict") -> dict[str, Any]:
+def render(service: str, version: str | None = None, profile: str = "docs") -> dict[str, Any]:
     """A concrete OpenAPI 3.1 document for one version and one profile (a fresh deep copy).
 
     ``version`` defaults to the service's default version. Raises ValueError listing the valid

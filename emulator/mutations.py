@@ -29,7 +29,7 @@ enumerates every operator × operation × API version where the operator can app
 
 The spec is read here (the emulator never imports the checker): operations whose
 ``x-api-versions`` omit the version are dropped, and every object gets its
-``x-version-overrides[<version>]`` and then ``x-profile-overrides["strict"]`` merged in, as
+``x-version-overrides[<version>]`` and then ``x-profile-overrides["docs"]`` merged in, as
 ARCHITECTURE.md "Spec conventions" describes.
 """
 
@@ -90,7 +90,7 @@ def _versions(service: str) -> list[str]:
 def _with_overrides(node: Any, version: str) -> Any:
     if isinstance(node, dict):
         merged = {k: v for k, v in node.items() if k not in ("x-version-overrides", "x-profile-overrides")}
-        for overrides, key in ((node.get("x-version-overrides"), version), (node.get("x-profile-overrides"), "strict")):
+        for overrides, key in ((node.get("x-version-overrides"), version), (node.get("x-profile-overrides"), "docs")):
             for name, value in ((overrides or {}).get(key) or {}).items():
                 if value is None:
                     merged.pop(name, None)

@@ -1,7 +1,7 @@
 """Hypothesis strategies for Face JSON payloads: request bodies, training/operation status, errors.
 
 Everything here is a plain JSON value (``dict``/``str``/``int``), ready for ``json.dumps``.
-Valid strategies yield values that satisfy the strict profile of ``specs/face.yaml`` for the
+Valid strategies yield values that satisfy the docs profile of ``specs/face.yaml`` for the
 relevant version; each ``invalid_*`` strategy sits next to its valid counterpart and breaks one
 documented rule per value (which one is chosen with ``kinds``; every kind is listed in the
 docstring and in a ``*_KINDS`` constant).
@@ -567,8 +567,8 @@ def invalid_training_status_bodies(
     * ``timestamps_out_of_order``: ``lastActionDateTime`` strictly before ``createdDateTime``.
       Schema-valid; breaks the ordering a coherent service keeps (only a check can see it).
 
-    Every kind except ``timestamps_out_of_order`` fails the strict profile of ``specs/face.yaml``;
-    the lenient profile accepts capitalised spellings and the v1.0 Get Training Status reference's ``M/D/YYYY h:mm:ss AM``
+    Every kind except ``timestamps_out_of_order`` fails the docs profile of ``specs/face.yaml``;
+    the observed profile accepts capitalised spellings and the v1.0 Get Training Status reference's ``M/D/YYYY h:mm:ss AM``
     timestamps. Shrinks towards the simplest kind and shortest values.
     """
     not_started = _not_started(version)

@@ -12,7 +12,7 @@ from conformance.transport import ResponseRecord
 __all__ = ["error_body", "is_error", "norm_status", "parse_timestamp", "truncate"]
 
 # The Face v1.0 Get Training Status example shows createdDateTime as "1/3/2017 4:11:35 AM" although
-# it describes an ISO date-time; the lenient profile accepts that shape too.
+# it describes an ISO date-time; the observed profile accepts that shape too.
 _US_DATETIME_SHAPE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M$")
 
 

@@ -102,7 +102,7 @@ def content_type_documented(ctx: CheckContext, response: ResponseRecord) -> None
 
 @response_rule(severity="error")
 def status_in_version_enum(ctx: CheckContext, response: ResponseRecord) -> None:
-    """A status field holds a value of this API version's enum, spelled exactly (strict) or in a documented variant (lenient).
+    """A status field holds a value of this API version's enum, spelled exactly (docs) or in a documented variant (observed).
 
     Source: specs/<service>.yaml status enums per API version: Face
     https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status

@@ -1,7 +1,7 @@
 """Rule family: error envelopes.
 
 * every error is a JSON envelope ``{"error": {"code", "message"}}`` (Face, Speaker, Custom
-  Voice); the lenient profile also accepts the API gateway's ``{"error": {"statusCode",
+  Voice); the observed profile also accepts the API gateway's ``{"error": {"statusCode",
   "message"}}`` that the Face v1.0 Get Training Status documents for 401/403/429;
 * ``error.code`` is one the spec documents for that status and operation.
 """
@@ -31,7 +31,7 @@ def error_envelope_valid(ctx: CheckContext, response: ResponseRecord) -> None:
     https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post (ErrorResponse,
     following
     https://github.com/microsoft/api-guidelines/blob/vNext/azure/Guidelines.md#handling-errors); the
-    lenient profile also accepts the API gateway's {"error": {"statusCode", "message"}} for 401/403/429,
+    observed profile also accepts the API gateway's {"error": {"statusCode", "message"}} for 401/403/429,
     as specs/face.yaml documents with its `x-source`.
     """
     if not is_error(response):
@@ -53,7 +53,7 @@ def error_envelope_valid(ctx: CheckContext, response: ResponseRecord) -> None:
             documented='{"error": {"code": "...", "message": "..."}}',
         )
     gateway_ok = (
-        ctx.profile == "lenient"
+        ctx.profile == "observed"
         and response.status_code in _GATEWAY_STATUSES
         and isinstance(err.get("statusCode"), int)
         and isinstance(err.get("message"), str)

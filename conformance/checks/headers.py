@@ -128,7 +128,7 @@ def error_code_header_present(ctx: CheckContext, response: ResponseRecord) -> No
     https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/text-independent/create-enrollment
     ("Failure Headers x-ms-error-code"); Custom Voice
     https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post ("An error
-    occurred. Headers x-ms-error-code"). The lenient profile follows the swaggers that do not declare
+    occurred. Headers x-ms-error-code"). The observed profile follows the swaggers that do not declare
     it.
     """
     if not is_error(response):

@@ -209,9 +209,9 @@ def lro_timestamps_ordered(spec: Spec, trace: LroTrace) -> None:
     https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/get-person-group-training-status;
     Custom Voice Operations - Get (createdDateTime, lastActionDateTime),
     https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/operations/get.
-    The lenient profile also accepts the "1/3/2017 4:11:35 AM" shape the Face documents show.
+    The observed profile also accepts the "1/3/2017 4:11:35 AM" shape the Face documents show.
     """
-    lenient = spec.profile == "lenient"
+    lenient = spec.profile == "observed"
     judged = False
     for via in trace.vias:
         prior: dict[str, tuple[object, str]] = {}

@@ -45,12 +45,12 @@ from strategies.payloads import (
 )
 
 VERSIONS = api_versions("face")
-PROFILES = ("strict", "lenient")
+PROFILES = ("docs", "observed")
 EXAMPLES = settings(max_examples=25, deadline=None)
 
 
 @functools.cache
-def schema(version: str, name: str, profile: str = "strict") -> dict[str, Any]:
+def schema(version: str, name: str, profile: str = "docs") -> dict[str, Any]:
     return Spec("face", version, profile).schema(name)
 
 

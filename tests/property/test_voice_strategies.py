@@ -85,7 +85,7 @@ def form_instance(form: Form, schema: dict[str, Any]) -> dict[str, Any]:
 
 def _specs() -> Iterator[Spec]:
     for version in VERSIONS:
-        yield Spec("customvoice", version, "strict")
+        yield Spec("customvoice", version, "docs")
 
 
 # ----------------------------------------------------------------------------------------- ids

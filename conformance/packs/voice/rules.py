@@ -159,7 +159,7 @@ def voice_operation_id_reuse_rejected(spec: Spec, record: IdempotencyRecord) -> 
         raise NotApplicable("the Operation-Id was not reused with a different request")
     err = error_body(response)
     code = err.get("code") if err else None
-    if response.status_code != 400 or (spec.profile == "strict" and code != "BadRequest"):
+    if response.status_code != 400 or (spec.profile == "docs" and code != "BadRequest"):
         raise OperationIdReuseAccepted(
             "the Operation-Id of an earlier, different request was accepted again",
             received=f"{response.status_code} {code or ''}".strip(),

@@ -199,13 +199,13 @@ def test_render_overrides_merge_shallowly_and_null_deletes(monkeypatch: pytest.M
     node = {
         "a": 1,
         "b": {"keep": True},
-        "x-version-overrides": {"v2": {"a": 2, "b": None, "c": {"x-profile-overrides": {"lenient": {"d": 4}}}}},
-        "x-profile-overrides": {"lenient": {"a": 3}},
+        "x-version-overrides": {"v2": {"a": 2, "b": None, "c": {"x-profile-overrides": {"observed": {"d": 4}}}}},
+        "x-profile-overrides": {"observed": {"a": 3}},
     }
-    result = spec_render._apply_overrides(node, "v2", "lenient")
+    result = spec_render._apply_overrides(node, "v2", "observed")
     assert result == {"a": 3, "c": {"d": 4}}
     untouched = spec_render._apply_overrides(
-        {"a": 1, "x-version-overrides": {"v2": {"a": 2}}, "x-profile-overrides": {"lenient": {"a": 3}}}, "v1", "strict"
+        {"a": 1, "x-version-overrides": {"v2": {"a": 2}}, "x-profile-overrides": {"observed": {"a": 3}}}, "v1", "docs"
     )
     assert untouched == {"a": 1}
 
@@ -214,15 +214,15 @@ def test_render_overrides_merge_shallowly_and_null_deletes(monkeypatch: pytest.M
 
 
 def test_profile_lenient_makes_error_code_header_optional() -> None:
-    strict = Spec("face", "v1.2", "strict").response_headers(TRAIN, 404)["x-ms-error-code"]
-    lenient = Spec("face", "v1.2", "lenient").response_headers(TRAIN, 404)["x-ms-error-code"]
+    strict = Spec("face", "v1.2", "docs").response_headers(TRAIN, 404)["x-ms-error-code"]
+    lenient = Spec("face", "v1.2", "observed").response_headers(TRAIN, 404)["x-ms-error-code"]
     assert strict["required"] is True
     assert lenient["required"] is False
 
 
 def test_profile_seed_001_training_status_is_lenient_only() -> None:
-    strict = Spec("face", "v1.0", "strict").response_schema(STATUS, 200)
-    lenient = Spec("face", "v1.0", "lenient").response_schema(STATUS, 200)
+    strict = Spec("face", "v1.0", "docs").response_schema(STATUS, 200)
+    lenient = Spec("face", "v1.0", "observed").response_schema(STATUS, 200)
     assert strict is not None and lenient is not None
     assert any("createdDateTime" in message for message in validate(strict, SEED_001_BODY))
     assert validate(lenient, SEED_001_BODY) == []
@@ -237,7 +237,7 @@ def test_profile_lenient_accepts_every_status_spelling(version: str, status: str
         "lastActionDateTime": None,
         "lastSuccessfulTrainingDateTime": "2024-03-05T11:07:58.371Z",
     }
-    schema = Spec("face", version, "lenient").response_schema(STATUS, 200)
+    schema = Spec("face", version, "observed").response_schema(STATUS, 200)
     assert schema is not None
     assert validate(schema, body) == []
 
@@ -245,7 +245,7 @@ def test_profile_lenient_accepts_every_status_spelling(version: str, status: str
 @pytest.mark.parametrize("status", ["started", "notstartedd", "succeed", ""])
 def test_profile_lenient_still_rejects_unknown_statuses(status: str) -> None:
     body = {"status": status, "createdDateTime": "2024-03-05T11:07:58Z"}
-    schema = Spec("face", "v1.0", "lenient").response_schema(STATUS, 200)
+    schema = Spec("face", "v1.0", "observed").response_schema(STATUS, 200)
     assert schema is not None
     assert validate(schema, body)
 
@@ -267,12 +267,12 @@ def test_profile_strict_status_spelling_is_per_version() -> None:
 
 def test_profile_gateway_error_body_is_lenient_only() -> None:
     gateway = {"error": {"statusCode": 429, "message": "Rate limit is exceeded. Try again in 26 seconds."}}
-    strict = Spec("face", "v1.2", "strict").response_schema(TRAIN, 429)
-    lenient = Spec("face", "v1.2", "lenient").response_schema(TRAIN, 429)
+    strict = Spec("face", "v1.2", "docs").response_schema(TRAIN, 429)
+    lenient = Spec("face", "v1.2", "observed").response_schema(TRAIN, 429)
     assert strict is not None and lenient is not None
     assert validate(strict, gateway)
     assert validate(lenient, gateway) == []
-    not_found = Spec("face", "v1.2", "lenient").response_schema(TRAIN, 404)
+    not_found = Spec("face", "v1.2", "observed").response_schema(TRAIN, 404)
     assert not_found is not None and validate(not_found, {"error": {"statusCode": 404, "message": "x"}})
 
 

@@ -90,7 +90,7 @@ def test_operation_id_reuse_rejected() -> None:
     expect_failure(voice.OperationIdReuseAccepted, rule, SPEC, IdempotencyRecord("op-1", first, reuse=created(pv())))
     bad_arg = response(400, {"error": {"code": "BadArgument", "message": "x"}})
     expect_failure(voice.OperationIdReuseAccepted, rule, SPEC, IdempotencyRecord("op-1", first, reuse=bad_arg))
-    assert rule(spec("customvoice", V, "lenient"), IdempotencyRecord("op-1", first, reuse=bad_arg)) is None
+    assert rule(spec("customvoice", V, "observed"), IdempotencyRecord("op-1", first, reuse=bad_arg)) is None
     assert judge(get("voice_operation_id_reuse_rejected"), SPEC, IdempotencyRecord("op-1", first)).verdict == NA
 
 

@@ -43,7 +43,7 @@ CV_ORDER = ("NotStarted", "Running", "Succeeded", "Failed")
 
 
 @functools.cache
-def spec(service: str, version: str, profile: str = "strict") -> Spec:
+def spec(service: str, version: str, profile: str = "docs") -> Spec:
     """The rendered spec (cached: rendering is deterministic and Spec is never mutated by checks)."""
     return Spec(service, version, profile)
 
@@ -88,7 +88,7 @@ def context(
     version: str,
     operation_id: str | None,
     *,
-    profile: str = "strict",
+    profile: str = "docs",
     history: tuple[ResponseRecord, ...] = (),
 ) -> CheckContext:
     """A CheckContext for ``operation_id`` of the rendered spec (``None``: a request the spec does not know)."""

@@ -29,7 +29,7 @@ def envelope(code: str, message: str = "msg") -> dict:
 # -- error_envelope_valid --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("profile", ["strict", "lenient"])
+@pytest.mark.parametrize("profile", ["docs", "observed"])
 @pytest.mark.parametrize(("status", "code"), [(401, "Unspecified"), (404, "PersonGroupNotFound"),
                                                (409, "ConcurrentOperationConflict"), (429, "429"), (500, "Internal")])
 def test_error_envelope_code_and_message_passes(profile: str, status: int, code: str) -> None:
@@ -56,14 +56,14 @@ def test_error_envelope_gateway_shape_fails_strict(body: dict) -> None:
 @pytest.mark.parametrize(("status", "body"), [(429, GATEWAY_429), (403, GATEWAY_403),
                                               (401, {"error": {"statusCode": 401, "message": "Access denied"}})])
 def test_error_envelope_gateway_shape_passes_lenient_for_gateway_statuses(status: int, body: dict) -> None:
-    assert error_envelope_valid(context("face", "v1.0", TRAINING, profile="lenient"), response(status, body)) is None
+    assert error_envelope_valid(context("face", "v1.0", TRAINING, profile="observed"), response(status, body)) is None
 
 
 @pytest.mark.parametrize("status", [400, 404, 409, 500])
 def test_error_envelope_gateway_shape_fails_lenient_for_other_statuses(status: int) -> None:
     body = {"error": {"statusCode": status, "message": "Not found"}}
     failure = expect_failure(InvalidErrorEnvelope, error_envelope_valid,
-                             context("face", "v1.0", TRAINING, profile="lenient"), response(status, body))
+                             context("face", "v1.0", TRAINING, profile="observed"), response(status, body))
     assert "'code' is missing" in failure.message
 
 
@@ -72,7 +72,7 @@ def test_error_envelope_gateway_shape_fails_lenient_for_other_statuses(status: i
     {"error": {"statusCode": 429}},  # and a message is still required
 ])
 def test_error_envelope_malformed_gateway_shape_fails_lenient(body: dict) -> None:
-    expect_failure(InvalidErrorEnvelope, error_envelope_valid, context("face", "v1.2", TRAINING, profile="lenient"),
+    expect_failure(InvalidErrorEnvelope, error_envelope_valid, context("face", "v1.2", TRAINING, profile="observed"),
                    response(429, body))
 
 

@@ -168,7 +168,7 @@ def test_unparsable_timestamps_fail_in_strict(value: object) -> None:
 
 def test_lenient_accepts_the_shape_the_face_documents_show() -> None:
     t = trace(read(R, "succeeded", 1, createdDateTime="1/3/2017 4:11:35 AM"))
-    assert lro_timestamps_ordered(spec("face", "v1.2", "lenient"), t) is None
+    assert lro_timestamps_ordered(spec("face", "v1.2", "observed"), t) is None
 
 
 def test_last_action_before_created_fails() -> None:

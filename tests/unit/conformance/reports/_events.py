@@ -84,7 +84,7 @@ def events(*, exit_code: int = 1, declared: tuple[RuleInfo, ...] = RULES) -> lis
             embedded=True,
             services=("face",),
             versions={"face": ("v1.2",)},
-            profile="strict",
+            profile="docs",
             seed=0,
             max_examples=2,
             started_at="2026-01-01T00:00:00.000000Z",

@@ -51,7 +51,7 @@ class ScriptedTransport:
 def _session(script, *, policy: PollPolicy | None = None):
     clock = FakeClock()
     events: list = []
-    spec = Spec("face", "v1.2", "strict")
+    spec = Spec("face", "v1.2", "docs")
     # flow rules only: the scripted bodies carry just what the flow rules read
     session = Session(transport=ScriptedTransport(clock, script), spec=spec, emit=events.append, run_id="t",
                       poller=Poller(policy or PollPolicy(timeout_s=30, initial_interval_s=0.5, max_interval_s=0.5), clock),
@@ -142,11 +142,11 @@ def test_assess_judges_every_flow_rule_for_the_evidence_type_and_emits_verdicts(
 def test_a_session_with_one_selected_response_rule_runs_no_flow_rule() -> None:
     clock = FakeClock()
     events: list = []
-    session = Session(transport=ScriptedTransport(clock, {}), spec=Spec("face", "v1.2", "strict"), emit=events.append,
+    session = Session(transport=ScriptedTransport(clock, {}), spec=Spec("face", "v1.2", "docs"), emit=events.append,
                       run_id="t", poller=Poller(clock=clock), checks=[get("status_code_documented")])
     record = ResponseRecord(RequestRecord("GET", f"{BASE}{GROUP}", ()), 200, (), b"{}", 0.0, 0.0)
     assert session.assess(Provocation("missing-group", record, Expected(404))) and not events
-    selected = Session(transport=ScriptedTransport(clock, {}), spec=Spec("face", "v1.2", "strict"), emit=events.append,
+    selected = Session(transport=ScriptedTransport(clock, {}), spec=Spec("face", "v1.2", "docs"), emit=events.append,
                        run_id="t", poller=Poller(clock=clock), checks=[get("auth_rejects_bad_key")])
     selected.assess(Provocation("bad-key", record, Expected(401)))
     assert [e.check for e in events if isinstance(e, RuleEvaluated)] == ["auth_rejects_bad_key"]
@@ -201,7 +201,7 @@ def test_a_failed_walk_is_reported_on_its_last_page() -> None:
     # no Face rule judges page walks: nothing is evaluated, nothing fails
     assert session.assess(PageWalk(pages)) and not events
     speaker, events = _session({})
-    speaker.spec = Spec("speaker", "2021-09-05", "strict")
+    speaker.spec = Spec("speaker", "2021-09-05", "docs")
     assert speaker.assess(PageWalk(pages)) is False
     finding = next(e.finding for e in events if isinstance(e, FindingRaised))
     assert finding.check == "list_pages_cover_each_once" and "n=1" in finding.repro
