@@ -32,6 +32,8 @@ __all__ = [
     "RuleEvaluated",
     "Finding",
     "FindingRaised",
+    "Deviation",
+    "DeviationRaised",
     "LroTimeline",
     "LroCompleted",
     "ScenarioFinished",
@@ -163,6 +165,7 @@ class Finding:
     scenario: str | None = None
     occurrences: int = 1
     severity: str = "error"  # the rule's; a rule declared in RulesDeclared overrides it
+    where: str | None = None  # where the exchange was found (a recording's file and entry: "file.json#12")
 
     def key(self) -> tuple:
         """What makes a finding distinct: rule × service × API version × phase × operation × scenario."""
@@ -184,12 +187,62 @@ class Finding:
             "occurrences": self.occurrences,
             "severity": self.severity,
             "repro": self.repro,
+            "where": self.where,
         }
 
 
 @dataclass(frozen=True)
 class FindingRaised(Event):
     finding: Finding
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """A departure from the documents that the real service is known to make.
+
+    Judged by the ``observed`` profile (the default), the exchange or evidence passed; judged
+    by the documents literally (the ``docs`` profile) the same rule failed, with ``message``.
+    ``observed`` lists where the real behaviour is recorded (the spec's ``x-observed``
+    citations for the operation, e.g. ``tests/reference/recordings/...json entries 10, 11``).
+    A deviation never fails a run; ``--profile docs`` turns it into a finding.
+    """
+
+    check: str
+    rule: str
+    source: str
+    message: str
+    service: str
+    version: str
+    phase: str
+    operation_id: str | None
+    status_code: int | None = None
+    scenario: str | None = None
+    observed: tuple[str, ...] = ()
+    where: str | None = None
+
+    def key(self) -> tuple:
+        return (self.check, self.service, self.version, self.operation_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "rule": self.rule,
+            "source": self.source,
+            "message": self.message,
+            "service": self.service,
+            "apiVersion": self.version,
+            "phase": self.phase,
+            "operationId": self.operation_id,
+            "statusCode": self.status_code,
+            "scenario": self.scenario,
+            "observed": list(self.observed),
+            "where": self.where,
+        }
+
+
+@dataclass(frozen=True)
+class DeviationRaised(Event):
+    deviation: Deviation
 
 
 @dataclass(frozen=True)

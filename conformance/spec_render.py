@@ -113,6 +113,8 @@ def _render_cached(service: str, version: str, profile: str) -> dict[str, Any]:
     document = copy.deepcopy(_source(service))
     _filter_operations(document, version)
     document = _apply_overrides(document, version, profile)
+    if profile == "observed":
+        _open_response_schemas(document)
     where = document.get("info", {}).get("x-api-version-in")
     if where == "path":
         _version_in_path(document, version)
@@ -121,6 +123,69 @@ def _render_cached(service: str, version: str, profile: str) -> dict[str, Any]:
     else:
         raise ValueError(f"specs/{service}.yaml: info.x-api-version-in must be 'path' or 'query', got {where!r}")
     return document
+
+
+def _open_response_schemas(document: dict[str, Any]) -> None:
+    """The observed profile reads responses as the Azure guidelines tell clients to: unknown fields and values are allowed.
+
+    In every schema a response reaches, ``additionalProperties: false`` is dropped (the real
+    service adds fields, e.g. ``lastSuccessfulTrainingId``:
+    tests/reference/recordings/README.md behaviour 4), and so is the ``enum`` of a schema marked
+    extensible (``x-ms-enum: {modelAsString: true}``, as the upstream specs mark them) unless a
+    request also uses that schema (generated requests keep to the documented values). Status
+    fields that drive polling are never marked extensible: an unknown status is always a
+    failure. Source: https://github.com/microsoft/api-guidelines/blob/vNext/azure/Guidelines.md#extensible-enums
+    (clients must accept values they do not know).
+    """
+    schemas = document.get("components", {}).get("schemas", {})
+    requests: set[str] = set()
+    responses: set[str] = set()
+    request_nodes: list[Any] = []
+    response_nodes: list[Any] = []
+    for item in document.get("paths", {}).values():
+        for method in HTTP_METHODS:
+            operation = item.get(method) if isinstance(item, dict) else None
+            if not isinstance(operation, dict):
+                continue
+            request_nodes += [operation.get("parameters"), operation.get("requestBody")]
+            response_nodes.append(operation.get("responses"))
+        if isinstance(item, dict):
+            request_nodes.append(item.get("parameters"))
+    for component in ("parameters", "requestBodies"):
+        request_nodes.append(document.get("components", {}).get(component))
+    response_nodes.append(document.get("components", {}).get("responses"))
+
+    def closure(nodes: list[Any], names: set[str]) -> list[dict]:
+        reached: list[dict] = []
+        stack = list(nodes)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                reached.append(node)
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                    name = ref.rsplit("/", 1)[-1]
+                    if name not in names and name in schemas:
+                        names.add(name)
+                        stack.append(schemas[name])
+                elif isinstance(ref, str) and ref.startswith("#/components/"):
+                    target: Any = document
+                    for part in ref[2:].split("/"):
+                        target = target.get(part) if isinstance(target, dict) else None
+                    if isinstance(target, dict) and all(target is not r for r in reached):
+                        stack.append(target)
+                stack.extend(v for k, v in node.items() if k != "$ref")
+            elif isinstance(node, list):
+                stack.extend(node)
+        return reached
+
+    request_reached = {id(n) for n in closure(request_nodes, requests)}
+    for node in closure(response_nodes, responses):
+        if node.get("additionalProperties") is False:
+            del node["additionalProperties"]
+        extensible = isinstance(node.get("x-ms-enum"), dict) and node["x-ms-enum"].get("modelAsString") is True
+        if extensible and "enum" in node and id(node) not in request_reached:
+            del node["enum"]
 
 
 def _filter_operations(document: dict[str, Any], version: str) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -29,8 +30,9 @@ from hypothesis import HealthCheck, Phase, given, seed as hyp_seed, settings
 
 from conformance.checks.registry import Check, all_checks, judge
 from conformance.context import CheckContext
-from conformance.events import Event, Finding, FindingRaised, RuleEvaluated, RuleInfo
+from conformance.events import DeviationRaised, Event, Finding, FindingRaised, RuleEvaluated, RuleInfo
 from conformance.naming import resource_prefix
+from conformance.profiles import response_deviation
 from conformance.spec import Spec
 from conformance.transport import KEY_HEADER, ResponseRecord, Transport, redact
 
@@ -426,6 +428,10 @@ def run_stateless(
                 if outcome.failure is not None:
                     failure = outcome.failure
                     finding(c.name, failure.title, c.rule, c.source, failure.describe(), record, op_id, c.severity)
+                else:
+                    departure = response_deviation(c, ctx, record, phase="stateless")
+                    if departure is not None:
+                        emit(DeviationRaised(replace(departure, message=redact(departure.message, transport.secrets))))
                 report(c.name, outcome.verdict, op_id, outcome.reason)
 
 

@@ -30,7 +30,7 @@ from conformance.failures import (
     TimestampsOutOfOrder,
     TrainingResultUnexpected,
 )
-from conformance.flows.evidence import OPERATION, RESOURCE, LroRead, LroTrace, sequence_text
+from conformance.flows.evidence import OPERATION, RESOURCE, LroRead, LroTrace, origin_unknown, sequence_text
 from conformance.flows.status import norm_status, status_of
 from conformance.spec import Spec
 
@@ -277,6 +277,8 @@ def lro_operation_location_resolvable(spec: Spec, trace: LroTrace) -> None:
             received=truncate(location),
             documented="an absolute https URL of the status monitor on the target",
         )
+    if origin_unknown(trace.submit.request.url):
+        raise NotApplicable("the traffic was recorded without the target's host: its origin is unknown")
     if _origin(location) != _origin(trace.submit.request.url):
         raise OperationLocationUnresolvable(
             "Operation-Location leads to another origin than the target's",

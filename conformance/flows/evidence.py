@@ -41,6 +41,7 @@ __all__ = [
     "POLL",
     "RESOURCE",
     "RETRY_AFTER_TOLERANCE_S",
+    "UNKNOWN_ORIGIN",
     "Enrollment",
     "EnrollmentLedger",
     "Expected",
@@ -51,6 +52,7 @@ __all__ = [
     "PageWalk",
     "Provocation",
     "build_trace",
+    "origin_unknown",
     "retry_after_of",
     "retry_after_seconds",
 ]
@@ -59,6 +61,16 @@ __all__ = [
 OPERATION, RESOURCE = "operation", "resource"
 #: The purpose of an ordinary poll; verification re-reads carry their own name instead.
 POLL = "poll"
+#: The origin of exchanges whose recording stores only paths (.NET SessionRecords): the target's host is unknown.
+#: ``.invalid`` is reserved never to resolve (RFC 2606 §2, https://www.rfc-editor.org/rfc/rfc2606#section-2).
+UNKNOWN_ORIGIN = "https://recorded.invalid"
+
+
+def origin_unknown(url: str) -> bool:
+    """Whether ``url`` was recorded without its host (see :data:`UNKNOWN_ORIGIN`)."""
+    return url.startswith(UNKNOWN_ORIGIN + "/") or url == UNKNOWN_ORIGIN
+
+
 #: A wait this much shorter than ``Retry-After`` still counts as honoured (timer and clock granularity).
 RETRY_AFTER_TOLERANCE_S = 0.02
 

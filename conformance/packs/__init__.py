@@ -17,6 +17,7 @@ from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from conformance.flows.status import StatusModel
     from conformance.scenarios import Scenario
 
 __all__ = ["ENTRY_POINT_GROUP", "Pack", "UnknownPack", "all_packs", "get_pack", "resolve", "scenarios_of"]
@@ -48,6 +49,14 @@ class Pack:
     strategies: tuple[str, ...] = field(default=())  # modules whose import registers its strategies
     probe_operation: str | None = None  # a cheap, read-only list operation for the preflight
     probe_query: tuple[tuple[str, str], ...] = ()  # its query parameters (e.g. a page size of 1)
+    status_model: str | None = None  # "module:function": the documented StatusModel of an API version
+
+    def status_model_for(self, version: str) -> "StatusModel | None":
+        """The documented status order of ``version``'s long-running operations (``None``: the pack has none)."""
+        if self.status_model is None:
+            return None
+        module, _, name = self.status_model.partition(":")
+        return getattr(importlib.import_module(module), name)(version)
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -69,6 +69,8 @@ def render(data: dict[str, Any]) -> str:
             f"- {f['service']} {f['apiVersion']} · {f['phase']}"
             + (f" · scenario `{f['scenario']}`" if f["scenario"] else "")
             + f" · operation `{f['operationId']}` · status {f['statusCode']} · {f['occurrences']} occurrence(s)",
+            *([f"- Where: {', '.join(w for d in f['details'] for w in d.get('where', [])[:5])}"]
+              if any(d.get("where") for d in f["details"]) else []),
             f"- Rule: {f['rule']}",
             f"- Source: {f['source']}",
             "",
@@ -88,6 +90,30 @@ def render(data: dict[str, Any]) -> str:
             "",
             "```sh",
             f["repro"],
+            "```",
+            "",
+        ]
+    lines += [
+        "",
+        "## Deviations from the documents",
+        "",
+        "What the real service is known to do differently from its documents (the recordings cited show it)."
+        " Judged by the observed profile these pass; `--profile docs` fails them.",
+        "",
+    ]
+    if not data.get("deviations"):
+        lines.append("None.")
+    for i, d in enumerate(data.get("deviations", []), 1):
+        lines += [
+            f"### D{i}. `{d['check']}`: {d['service']} {d['apiVersion']} · operation `{d['operationId']}`"
+            f" · {d['occurrences']} occurrence(s)",
+            "",
+            f"- Documented rule: {d['rule']} (Source: {d['source']})",
+            *(f"- Observed: {cite}" for cite in d["observed"]),
+            *([f"- Where: {', '.join(d['where'][:5])}"] if d["where"] else []),
+            "",
+            "```",
+            d["messages"][0] if d["messages"] else "",
             "```",
             "",
         ]

@@ -11,7 +11,10 @@ Counts:
   ``failed`` (a finding or a failed evaluation), ``passed`` (applied at least once, never
   failed) or ``not exercised`` (applied 0 times: never ``passed``);
 * headline: distinct findings (rule × service × API version × phase × operation ×
-  scenario), split into ``errors`` and ``warnings``, with every ``occurrence`` beside them.
+  scenario), split into ``errors`` and ``warnings``, with every ``occurrence`` beside them;
+* deviations: departures from the documents the real service is known to make (judged by the
+  ``observed`` profile), distinct by rule × service × API version × operation, with their
+  occurrences and the recordings that show the real behaviour; they never fail a run.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from conformance.events import (
+    DeviationRaised,
     Event,
     LroCompleted,
     PhaseFinished,
@@ -34,7 +38,7 @@ from conformance.events import (
 
 __all__ = ["SCHEMA_VERSION", "build", "headline", "outcome_key"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 NOT_EXERCISED = "not exercised"
 #: How many distinct occurrences (title, message, status) a finding keeps in the model.
 MAX_DETAILS = 50
@@ -66,8 +70,35 @@ def _details(occurrences: tuple) -> list[dict[str, Any]]:
         key = (f.title, f.message, f.status_code)
         if key in grouped:
             grouped[key]["count"] += 1
+            if f.where and len(grouped[key]["where"]) < MAX_DETAILS:
+                grouped[key]["where"].append(f.where)
         elif len(grouped) < MAX_DETAILS:
-            grouped[key] = {"title": f.title, "message": f.message, "statusCode": f.status_code, "repro": f.repro, "count": 1}
+            grouped[key] = {
+                "title": f.title, "message": f.message, "statusCode": f.status_code, "repro": f.repro, "count": 1,
+                "where": [f.where] if f.where else [],
+            }
+    return list(grouped.values())
+
+
+def _deviations(events: list[Event]) -> list[dict[str, Any]]:
+    grouped: dict[tuple, dict[str, Any]] = {}
+    for e in events:
+        if not isinstance(e, DeviationRaised):
+            continue
+        d = e.deviation
+        entry = grouped.get(d.key())
+        if entry is None:
+            entry = grouped[d.key()] = {**d.to_dict(), "occurrences": 0, "messages": [], "where": []}
+            del entry["where"]
+            entry["where"] = []
+        entry["occurrences"] += 1
+        if d.message not in entry["messages"] and len(entry["messages"]) < MAX_DETAILS:
+            entry["messages"].append(d.message)
+        if d.where and len(entry["where"]) < MAX_DETAILS:
+            entry["where"].append(d.where)
+        for cite in d.observed:
+            if cite not in entry["observed"]:
+                entry["observed"].append(cite)
     return list(grouped.values())
 
 
@@ -176,6 +207,7 @@ def build(events: list[Event]) -> dict[str, Any]:
         if isinstance(e, ScenarioFinished)
     ]
     lros = [e.timeline.to_dict() for e in events if isinstance(e, LroCompleted)]
+    deviations = _deviations(events)
     empty = {"findings": 0, "errors": 0, "warnings": 0, "occurrences": 0, "requests": 0, "polls": 0}
     by_service: dict[str, dict[str, Any]] = defaultdict(lambda: dict(empty))
     for f in findings:
@@ -211,6 +243,7 @@ def build(events: list[Event]) -> dict[str, Any]:
             "errors": tally.errors,
             "warnings": tally.warnings,
             "occurrences": tally.occurrences,
+            "deviations": len(deviations),
             "throttles": sum(p["throttles"] for p in phases),
             "throttleWaitSeconds": round(sum(p["throttleWaitSeconds"] for p in phases), 3),
             "rateLimitWaitSeconds": round(sum(p["rateLimitWaitSeconds"] for p in phases), 3),
@@ -221,6 +254,7 @@ def build(events: list[Event]) -> dict[str, Any]:
         "outcomes": sorted(outcomes.values(), key=_outcome_order),
         "scenarios": scenarios,
         "findings": findings,
+        "deviations": deviations,
         "lros": lros,
     }
 
@@ -236,7 +270,10 @@ def headline(data: dict[str, Any]) -> str:
     def plural(n: int, word: str) -> str:
         return f"{n} {word}" + ("" if n == 1 else "s")
 
-    return (
+    text = (
         f"{plural(r['findings'], 'finding')} ({plural(r['errors'], 'error')}, {plural(r['warnings'], 'warning')}), "
         f"{plural(r['occurrences'], 'occurrence')}"
     )
+    if r.get("deviations"):
+        text += f"; {plural(r['deviations'], 'deviation')} from the documents"
+    return text

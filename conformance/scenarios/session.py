@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from conformance.checks.registry import FAIL, FLOW, NA, RESPONSE, Rule, all_rules, judge, rules_for
 from conformance.context import CheckContext
-from conformance.events import Event, Finding, FindingRaised, LroCompleted, RuleEvaluated
+from conformance.events import DeviationRaised, Event, Finding, FindingRaised, LroCompleted, RuleEvaluated
 from conformance.failures import Failure, FlowBroken
 from conformance.flows.evidence import (
     OPERATION,
@@ -41,6 +41,7 @@ from conformance.flows.evidence import (
 from conformance.flows.status import StatusModel, status_of
 from conformance.flows.timeline import timeline_of
 from conformance.naming import resource_prefix
+from conformance.profiles import flow_deviation, response_deviation
 from conformance.scenarios.polling import Poller
 from conformance.spec import Spec
 from conformance.transport import OffOriginRequest, ResponseRecord, Transport, redact
@@ -172,6 +173,10 @@ class Session:
                 ok = False
                 self.failed = True
                 self._finding(c.name, c.rule, c.source, outcome.failure, ctx.operation_id, record)
+            else:
+                departure = response_deviation(c, ctx, record, phase=self.phase)
+                if departure is not None:
+                    self.emit(DeviationRaised(_scrub(departure, self.scenario, self.transport.secrets)))
             self.emit(self._evaluated(c.name, outcome.verdict, ctx.operation_id, outcome.reason))
         return ok
 
@@ -186,6 +191,10 @@ class Session:
                 if rule.severity == "error":
                     self.failed = True
                 self._finding(rule.name, rule.rule, rule.source, outcome.failure, operation_id, record)
+            else:
+                departure = flow_deviation(rule, self.spec, evidence, phase=self.phase, operation_id=operation_id)
+                if departure is not None:
+                    self.emit(DeviationRaised(_scrub(departure, self.scenario, self.transport.secrets)))
             self.emit(self._evaluated(rule.name, outcome.verdict, operation_id, outcome.reason))
         return ok
 
@@ -264,6 +273,12 @@ class Session:
             except Exception as exc:  # noqa: BLE001 - cleanup must go on; report, don't raise
                 problems.append(f"{label}: {redact(str(exc), self.transport.secrets)}")
         return problems
+
+
+def _scrub(departure: Any, scenario: str | None, secrets: list[str]) -> Any:
+    from dataclasses import replace
+
+    return replace(departure, scenario=scenario, message=redact(departure.message, secrets))
 
 
 def _version_query_param(spec: Spec) -> str | None:

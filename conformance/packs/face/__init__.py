@@ -9,4 +9,5 @@ PACK = Pack(
     probe_operation="PersonGroupOperations_GetPersonGroups",
     probe_query=(("top", "1"),),
     scenario_module="conformance.packs.face.scenarios",
+    status_model="conformance.packs.face.scenarios:status_model",
 )

@@ -10,6 +10,7 @@ PACK = Pack(
     probe_operation="TextIndependent_ListProfiles",
     probe_query=(("maxpagesize", "1"),),
     scenario_module="conformance.packs.speaker.scenarios",
+    status_model="conformance.packs.speaker.scenarios:status_model",
     notice=(
         "Speaker Recognition was retired on 2025-09-30 "
         "(https://learn.microsoft.com/en-us/azure/ai-services/speech-service/speaker-recognition-overview): "

@@ -36,11 +36,17 @@ from conformance.scenarios.paging import walk_pages
 from conformance.scenarios.session import Session, poll_lro
 from conformance.transport import ResponseRecord
 
-__all__ = ["SCENARIOS", "ORDER", "TERMINAL", "PROFILES", "audio_seconds"]
+__all__ = ["SCENARIOS", "status_model", "ORDER", "TERMINAL", "PROFILES", "audio_seconds"]
 
 ORDER = ("Enrolling", "Training", "Enrolled")
 TERMINAL = frozenset({"Enrolled"})
 MODEL = StatusModel(ORDER, TERMINAL)
+
+
+def status_model(version: str) -> StatusModel:
+    """The documented status order of ``version`` (one model for every version of this service)."""
+    return MODEL
+
 PROFILES = "/speaker-recognition/identification/text-independent/profiles"
 PHRASES = "/speaker-recognition/identification/text-independent/phrases"
 AUDIO = {"Content-Type": "audio/wav; codecs=audio/pcm"}

@@ -10,4 +10,5 @@ PACK = Pack(
     probe_operation="Projects_List",
     probe_query=(("maxpagesize", "1"),),
     scenario_module="conformance.packs.voice.scenarios",
+    status_model="conformance.packs.voice.scenarios:status_model",
 )

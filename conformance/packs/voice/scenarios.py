@@ -35,11 +35,17 @@ from conformance.scenarios.paging import walk_pages
 from conformance.scenarios.session import Session, poll_lro
 from conformance.transport import ResponseRecord
 
-__all__ = ["SCENARIOS", "ORDER", "TERMINAL", "create_and_poll"]
+__all__ = ["SCENARIOS", "status_model", "ORDER", "TERMINAL", "create_and_poll"]
 
 ORDER = ("NotStarted", "Running", "Succeeded", "Failed")
 TERMINAL = frozenset({"Succeeded", "Failed"})
 MODEL = StatusModel(ORDER, TERMINAL)
+
+
+def status_model(version: str) -> StatusModel:
+    """The documented status order of ``version`` (one model for every version of this service)."""
+    return MODEL
+
 _OUTCOMES = {
     SAME_SPEAKER: ExpectedOutcome(SAME_SPEAKER, "Succeeded", source="specs/customvoice.yaml PersonalVoice status"),
     DIFFERENT_SPEAKERS: ExpectedOutcome(
