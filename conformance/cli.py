@@ -4,6 +4,7 @@ Subcommands:
 
 * ``conformance run``       check a target (the embedded emulator when no ``--target``)
 * ``conformance emulator``  serve the emulator (runs ``python -m emulator``; never imports it)
+* ``conformance validate``  judge recorded traffic (test-proxy, SessionRecords, vcrpy, HAR) with the same rules
 * ``conformance checks``    list every rule with its id, kind, severity, statement and source
 * ``conformance selftest``  the checker's mutation scores: named emulator faults, blind mutants
 
@@ -70,6 +71,25 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=None, help="parallel worker processes (default: 2 x CPUs)")
     run.add_argument("--rate-limit", default=None, metavar="N/s|N/m", help="at most N requests per second or minute across all workers, or 'none' (default: 5/s for a remote --target; none for the embedded emulator and loopback targets; a Free tier allows 20/m)")
     run.add_argument("--quiet", action="store_true", help="no progress output")
+
+    val = sub.add_parser(
+        "validate",
+        help="judge recorded traffic (Azure SDK recordings, HAR) with the rules live runs use",
+        description=(
+            "Judge recorded HTTP traffic against the specs with the same response rules and LRO flow rules a "
+            "live run uses: Azure SDK test-proxy JSON recordings, .NET SessionRecords JSON, vcrpy YAML cassettes "
+            "and HAR 1.2 files, detected from their content. Service, operation and API version come from the "
+            "URLs; train/poll sequences are judged as long-running operations, including the recorded client's "
+            "polling. Directories are searched recursively. Writes the same reports as `run`."
+        ),
+        epilog="exit codes: 0 conformant (no error finding), 1 findings, 2 unreadable input or usage error.",
+    )
+    val.add_argument("paths", nargs="+", metavar="PATH", help="recording files or directories")
+    val.add_argument("--format", choices=["test-proxy", "session-records", "vcr", "har"], default=None, help="read every file as this format (default: detect)")
+    val.add_argument("--profile", default="observed", choices=["observed", "docs"], help="observed (default): what the real service is known to do, departures from the documents reported as deviations; docs: the documents literally")
+    val.add_argument("--report-dir", default="reports", help="where conformance.json, junit.xml, summary.md go")
+    val.add_argument("--min-poll-interval", type=float, default=None, metavar="SECONDS", help="report a client that polls a status resource sooner than this after its previous answer")
+    val.add_argument("--quiet", action="store_true", help="no per-finding output")
 
     emu = sub.add_parser("emulator", help="serve the emulator of the three services", add_help=False)
     emu.add_argument("args", nargs=argparse.REMAINDER)
@@ -173,6 +193,45 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from conformance import recordings, traffic
+    from conformance.reports import model, write_all
+
+    if args.min_poll_interval is not None and args.min_poll_interval < 0:
+        print("conformance: error: --min-poll-interval must not be negative", file=sys.stderr)
+        return runner.EXIT_USAGE
+    try:
+        files = recordings.read_recordings(args.paths, format=args.format)
+    except recordings.RecordingError as exc:
+        print(f"conformance: error: {exc}", file=sys.stderr)
+        return runner.EXIT_USAGE
+    if not files:
+        print(f"conformance: error: no recording found in {', '.join(args.paths)}", file=sys.stderr)
+        return runner.EXIT_USAGE
+    on_event, _ = _progress(args.quiet)
+    batches = [(f.path, [(f"{f.path}#{e.index}", e.record) for e in f.entries]) for f in files]
+    events, exit_code = traffic.traffic_run(
+        batches,
+        profile=args.profile,
+        target=f"{len(files)} recording(s): " + ", ".join(sorted({f.format for f in files})),
+        min_poll_interval_s=args.min_poll_interval,
+        on_event=on_event,
+    )
+    paths = write_all(events, args.report_dir)
+    data = model.build(events)
+    if not args.quiet:
+        for notice in data["notices"]:
+            print(f"note: {notice}", file=sys.stderr)
+    r = data["result"]
+    verdict = "conformant" if exit_code == runner.EXIT_OK else "NONCONFORMANT"
+    print(
+        f"{verdict}: {model.headline(data)}; {len(files)} recording(s), {r['requests']} exchanges, "
+        f"{len(data['lros'])} long-running operations ({args.profile} profile)"
+    )
+    print("reports: " + ", ".join(str(p) for p in paths))
+    return exit_code
+
+
 def _cmd_emulator(args: argparse.Namespace) -> int:
     # The checker never imports the emulator: run it as its own process.
     try:
@@ -244,7 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Everything after "emulator" belongs to the emulator's own command line (--port, --help, ...).
         return _cmd_emulator(argparse.Namespace(args=argv[1:]))
     args = build_parser().parse_args(argv)
-    commands = {"run": _cmd_run, "emulator": _cmd_emulator, "checks": lambda a: _cmd_checks(), "selftest": _cmd_selftest}
+    commands = {"run": _cmd_run, "validate": _cmd_validate, "emulator": _cmd_emulator, "checks": lambda a: _cmd_checks(), "selftest": _cmd_selftest}
     try:
         return commands[args.command](args)
     except KeyboardInterrupt:

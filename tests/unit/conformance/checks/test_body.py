@@ -175,7 +175,7 @@ def test_status_enum_v10_camel_case_fails_in_strict(op: str) -> None:
                              response(200, training("notStarted")))
     assert failure.received == "notStarted"
     assert failure.documented == "nonstarted | running | succeeded | failed"
-    assert "v1.0 strict" in failure.message
+    assert "v1.0 docs" in failure.message
 
 
 @pytest.mark.parametrize("status", ["notStarted", "notstarted", "nonstarted", "Running"])

@@ -19,9 +19,9 @@ def _rule(data: dict, name: str) -> dict:
     return next(r for r in data["rules"] if r["id"] == name)
 
 
-def test_model_validates_against_the_v2_schema() -> None:
+def test_model_validates_against_the_v3_schema() -> None:
     data = model.build(events())
-    assert data["schemaVersion"] == 2
+    assert data["schemaVersion"] == 3
     jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text()))
 
 
