@@ -297,7 +297,7 @@ def lro_operation_location_resolvable(spec: Spec, trace: LroTrace) -> None:
         )
 
 
-@flow_rule(evidence=LroTrace, severity="warning")
+@flow_rule(evidence=LroTrace)
 def lro_polling_cost(spec: Spec, trace: LroTrace) -> None:
     """The client polls no status resource after reading its terminal status, and waits at least as long as Retry-After asks.
 
