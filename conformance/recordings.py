@@ -201,7 +201,7 @@ def _load(path: str | os.PathLike[str]) -> Any:
     try:
         return yaml.load(text, Loader=_YAML_LOADER)  # a safe loader
     except yaml.YAMLError as exc:
-        raise RecordingError(f"{path}: neither JSON nor valid YAML: {str(exc).splitlines()[0]}") from None
+        raise RecordingError(f"{path}: not a recording: neither JSON nor valid YAML ({str(exc).splitlines()[0]})") from None
 
 
 def _detect(document: Any) -> str | None:
@@ -260,10 +260,10 @@ def _as_tuple(kinds: type | tuple[type, ...]) -> tuple[type, ...]:
     return kinds if isinstance(kinds, tuple) else (kinds,)
 
 
-def _entries(container: Any, key: str, path: str, shape: str) -> list[Any]:
+def _entries(container: Any, key: str, path: str, shape: str, label: str | None = None) -> list[Any]:
     value = container.get(key) if isinstance(container, dict) else None
     if not isinstance(value, list):
-        raise RecordingError(f"{path}: not a {shape} recording: no {key!r} list")
+        raise RecordingError(f"{path}: not a {shape} recording: no {label or key!r} list")
     return value
 
 
@@ -360,6 +360,11 @@ def _entries_record(entry: Any, where: str, *, dotnet: bool) -> _Raw:
                 "(this looks like test-proxy JSON)"
             )
         url = PLACEHOLDER_BASE + (uri if uri.startswith("/") else "/" + uri)
+    elif not urlsplit(uri).scheme:
+        raise RecordingError(
+            f"{where}: RequestUri {uri!r} is a path; test-proxy JSON stores absolute URLs "
+            "(this looks like .NET SessionRecords)"
+        )
     else:
         url = _absolute(uri, where)
     request_headers = _header_map(entry.get("RequestHeaders"), f"{where}: RequestHeaders", lists=dotnet)
@@ -421,7 +426,7 @@ def _vcr_body(value: Any, headers: list[tuple[str, str]], where: str) -> bytes:
 
 def _read_har(document: Any, path: str) -> list[_Raw]:
     raws = []
-    for i, entry in enumerate(_entries(document.get("log") if isinstance(document, dict) else None, "entries", path, "HAR")):
+    for i, entry in enumerate(_entries(document.get("log") if isinstance(document, dict) else None, "entries", path, "HAR", "'log.entries'")):
         where = f"{path}: HAR entry {i}"
         request = _field(entry, "request", dict, where)
         response = _field(entry, "response", dict, where)
