@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--emulator-fault", action="append", default=[], help="embedded emulator fault (repeatable)")
     run.add_argument("--workers", type=int, default=None, help="parallel worker processes (default: 2 x CPUs)")
     run.add_argument("--rate-limit", default=None, metavar="N/s|N/m", help="at most N requests per second or minute across all workers, or 'none' (default: 5/s for a remote --target; none for the embedded emulator and loopback targets; a Free tier allows 20/m)")
-    run.add_argument("--quiet", action="store_true", help="no progress output")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress output")
 
     val = sub.add_parser(
         "validate",
@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--profile", default="observed", choices=["observed", "docs"], help="observed (default): what the real service is known to do, departures from the documents reported as deviations; docs: the documents literally")
     val.add_argument("--report-dir", default="reports", help="where conformance.json, junit.xml, summary.md go")
     val.add_argument("--min-poll-interval", type=float, default=None, metavar="SECONDS", help="report a client that polls a status resource sooner than this after its previous answer")
-    val.add_argument("--quiet", action="store_true", help="no per-finding output")
+    val.add_argument("-q", "--quiet", action="store_true", help="no per-finding output")
 
     emu = sub.add_parser("emulator", help="serve the emulator of the three services", add_help=False)
     emu.add_argument("args", nargs=argparse.REMAINDER)

@@ -157,22 +157,22 @@ def read_recording(path: str | os.PathLike[str], format: str | None = None) -> R
     return _normalise(str(path), fmt, raws)
 
 
-def read_recordings(paths: Iterable[str | os.PathLike[str]]) -> list[Recording]:
+def read_recordings(paths: Iterable[str | os.PathLike[str]], format: str | None = None) -> list[Recording]:
     """Read every path; a directory stands for the recordings below it (``.json``, ``.yaml``, ``.yml``,
     ``.har``, recursively, in path order, hidden entries left out), where files that are not
-    recordings are skipped. A file named explicitly must be a recording."""
+    recordings are skipped. A file named explicitly must be a recording. ``format`` forces one format."""
     recordings = []
     for given in paths:
         root = Path(given)
         if not root.is_dir():
-            recordings.append(read_recording(given))
+            recordings.append(read_recording(given, format))
             continue
         for path in sorted(root.rglob("*")):
             relative = path.relative_to(root).parts
             if not path.is_file() or path.suffix.lower() not in _EXTENSIONS or any(p.startswith(".") for p in relative):
                 continue
             try:
-                recordings.append(read_recording(path))
+                recordings.append(read_recording(path, format))
             except _NotARecording:
                 continue
     return recordings

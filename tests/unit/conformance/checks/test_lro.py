@@ -235,8 +235,8 @@ def test_polling_sooner_than_retry_after_fails() -> None:
     expect_failure(PollingTooCostly, lro_polling_cost, SPEC, t)
 
 
-def test_polling_cost_is_a_warning_and_not_applicable_with_nothing_to_judge() -> None:
-    assert get("lro_polling_cost").severity == "warning"
+def test_polling_cost_is_an_error_and_not_applicable_with_nothing_to_judge() -> None:
+    assert get("lro_polling_cost").severity == "error"
     assert verdict("lro_polling_cost", trace(read(R, "running", 1))) == NA
 
 
