@@ -417,7 +417,8 @@ def _serve(options: ProxyOptions, target: str, host: str, port: int, *, embedded
         print(f"conformance proxy: {message}", file=err, flush=True)
 
     app = ProxyApp(target, on_record=on_record, key=options.key, timeout_s=options.timeout_s, on_problem=on_problem)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on", access_log=False)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on", access_log=False,
+                            server_header=False, date_header=False)  # the target's own Date and Server pass through
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="conformance-proxy", daemon=True)
 
