@@ -7,6 +7,7 @@ Subcommands:
 * ``conformance validate``  judge recorded traffic (test-proxy, SessionRecords, vcrpy, HAR) with the same rules
 * ``conformance checks``    list every rule with its id, kind, severity, statement and source
 * ``conformance selftest``  the checker's mutation scores: named emulator faults, blind mutants
+* ``conformance proxy``     forward a client's traffic to a target, judge it live, write reports and a HAR
 
 Exit codes of ``run``: 0 conformant, 1 nonconformance found (an error-severity finding),
 2 usage or configuration error, 3 target unreachable, 4 checker error (a defect of this tool,
@@ -111,6 +112,33 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--max-examples", type=int, default=2, help="stateless examples per operation and mode (default 2)")
     st.add_argument("--poll-timeout", type=float, default=5.0)
     st.add_argument("--report-dir", default=None, help="also write selftest.json and selftest.md here")
+
+    px = sub.add_parser(
+        "proxy",
+        help="forward your own client's traffic to a target and judge it live (server- and client-side findings)",
+        description=(
+            "Listen on loopback and forward every request to the target (the embedded emulator when no --target), "
+            "rewriting Operation-Location/Location/Azure-AsyncOperation on the target's origin so the client keeps "
+            "talking through the proxy. Each exchange is judged with the rules of `conformance run`: the target's "
+            "responses (server-side findings) and the client's behaviour (client-side findings, warnings). Prints "
+            "'proxy listening on http://HOST:PORT -> TARGET', then findings as they are found; on Ctrl-C or SIGTERM "
+            "it writes conformance.json, junit.xml, summary.md and a HAR 1.2 file of the traffic (keys as ***)."
+        ),
+        epilog=(
+            "exit codes (Ctrl-C is the normal end, not an error): 0 conformant (no error finding), 1 nonconformant "
+            "(at least one error-severity finding), 2 usage error (bad flag, port in use, emulator did not start), "
+            "3 no error finding but some requests did not reach the target. Warning findings (every client-side "
+            "rule) are reported and do not fail the run."
+        ),
+    )
+    px.add_argument("--target", help="base URL of the target (default: start the embedded emulator)")
+    px.add_argument("--listen", default="127.0.0.1:0", metavar="HOST:PORT", help="loopback address to listen on (default 127.0.0.1:0, a free port)")
+    px.add_argument("--key", help="subscription key added when the client sends none (default: env CONFORMANCE_KEY); with the embedded emulator, the key it accepts (default: its well-known development key)")
+    px.add_argument("--har", default=None, metavar="FILE", help="where the HAR 1.2 file goes (default: REPORT_DIR/traffic.har)")
+    px.add_argument("--report-dir", default="reports", help="where conformance.json, junit.xml, summary.md go")
+    px.add_argument("--profile", default="observed", choices=["observed", "docs"], help="observed (default): what the real service is known to do; docs: the documents literally")
+    px.add_argument("--min-poll-interval", type=float, default=None, metavar="SECONDS", help="warn when the client polls a status resource sooner than this after its previous response (default: no floor)")
+    px.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="timeout of every upstream request (default 30)")
     return parser
 
 
@@ -294,6 +322,26 @@ def _cmd_selftest(args: argparse.Namespace) -> int:
     return runner.EXIT_OK if result.passed else runner.EXIT_FINDINGS
 
 
+def _cmd_proxy(args: argparse.Namespace) -> int:
+    from conformance.proxy import ProxyOptions, run_proxy
+
+    if args.timeout <= 0:
+        print("conformance: error: --timeout must be positive", file=sys.stderr)
+        return runner.EXIT_USAGE
+    return run_proxy(
+        ProxyOptions(
+            target=args.target,
+            listen=args.listen,
+            key=args.key or os.environ.get("CONFORMANCE_KEY"),
+            har=args.har,
+            report_dir=args.report_dir,
+            profile=args.profile,
+            min_poll_interval_s=args.min_poll_interval,
+            timeout_s=args.timeout,
+        )
+    )
+
+
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 
@@ -303,7 +351,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Everything after "emulator" belongs to the emulator's own command line (--port, --help, ...).
         return _cmd_emulator(argparse.Namespace(args=argv[1:]))
     args = build_parser().parse_args(argv)
-    commands = {"run": _cmd_run, "validate": _cmd_validate, "emulator": _cmd_emulator, "checks": lambda a: _cmd_checks(), "selftest": _cmd_selftest}
+    commands = {
+        "run": _cmd_run,
+        "validate": _cmd_validate,
+        "proxy": _cmd_proxy,
+        "emulator": _cmd_emulator,
+        "checks": lambda a: _cmd_checks(),
+        "selftest": _cmd_selftest,
+    }
     try:
         return commands[args.command](args)
     except KeyboardInterrupt:

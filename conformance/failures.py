@@ -22,6 +22,8 @@ encodes. The hierarchy groups them by rule family, mirroring ``conformance/check
     ├── LroFailure ............... checks/lro.py
     │   ├── IllegalStatusTransition, TerminalStatusChanged, OperationNeverFinished
     │   ├── OperationsDisagree, TimestampsOutOfOrder, TrainingResultUnexpected
+    ├── ClientFailure ............ checks/client.py (the client's behaviour, not the service's)
+    │   ├── PolledTooFast, TerminalResultNotRead, BlindPostRetry
     └── ScenarioFailure .......... the scenario itself could not follow the documented flow
         └── ... (FlowBroken)
 
@@ -59,6 +61,10 @@ __all__ = [
     "TrainingResultUnexpected",
     "AccountingViolation",
     "ResourceFieldChanged",
+    "ClientFailure",
+    "PolledTooFast",
+    "TerminalResultNotRead",
+    "BlindPostRetry",
     "ScenarioFailure",
     "FlowBroken",
 ]
@@ -200,6 +206,22 @@ class AccountingViolation(LroFailure):
 
 class ResourceFieldChanged(LroFailure):
     title = "Immutable field changed"
+
+
+class ClientFailure(Failure):
+    title = "Client behaviour"
+
+
+class PolledTooFast(ClientFailure):
+    title = "The client polled sooner than the configured floor"
+
+
+class TerminalResultNotRead(ClientFailure):
+    title = "The client moved on before reading a terminal status"
+
+
+class BlindPostRetry(ClientFailure):
+    title = "The client sent a non-idempotent POST again after it had succeeded"
 
 
 class ScenarioFailure(Failure):

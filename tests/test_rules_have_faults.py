@@ -20,6 +20,12 @@ CLIENT_SIDE = {
     # make our poller misbehave. tests/unit/conformance/checks/test_lro.py drives it to fail on traces of a poller that
     # over-polls or ignores Retry-After; recorded and proxied traffic judge other clients by it.
     "lro_polling_cost",
+    # They judge the client's behaviour (conformance/checks/client.py): the user's client in a proxy or a
+    # recording, our poller in a run. tests/unit/conformance/checks/test_client.py shows each one passing,
+    # failing and not applying on hand-built evidence.
+    "client_polls_no_faster_than_floor",
+    "client_reads_terminal_result",
+    "client_no_blind_post_retry",
 }
 
 #: (rule, service, version) where the rule has nothing to judge by the spec itself.

@@ -57,6 +57,7 @@ RESPONSE, FLOW = "response", "flow"
 #: Modules holding the rules that apply to every service; packs add their own modules.
 _CORE_RULE_MODULES = (
     "conformance.checks.body",
+    "conformance.checks.client",
     "conformance.checks.errors",
     "conformance.checks.headers",
     "conformance.checks.lro",

@@ -38,6 +38,7 @@ from conformance.flows.evidence import (
     Provocation,
     build_trace,
 )
+from conformance.flows.client import client_polling
 from conformance.flows.status import StatusModel, status_of
 from conformance.flows.timeline import timeline_of
 from conformance.naming import resource_prefix
@@ -460,6 +461,8 @@ def poll_lro(
         waited_out=session.transport.throttles - throttles_before,
     )
     session.assess(trace)
+    # The client rules judge our own poller here (no floor is configured for it; a proxy judges the user's client).
+    session.assess(client_polling(trace, None))
     session.emit(LroCompleted(timeline_of(trace)))
     if outcome.terminal is None:
         raise ScenarioAborted(abort_message)
