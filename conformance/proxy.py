@@ -54,6 +54,7 @@ from conformance.events import (
     RunStarted,
     tally_findings,
 )
+from conformance.traffic import TrafficJudge
 from conformance.transport import (
     DEFAULT_MAX_BODY_BYTES,
     KEY_HEADER,
@@ -328,28 +329,6 @@ def _parse_listen(text: str) -> tuple[str, int]:
     return host, int(port)
 
 
-class _RecordOnly:
-    """Stands in for the judge while :mod:`conformance.traffic` is not in this build: traffic is recorded, not judged."""
-
-    def __init__(self, **_: Any) -> None:
-        pass
-
-    def add(self, record: ResponseRecord, *, where: str) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _judge_class(err: Any) -> type:
-    try:
-        from conformance.traffic import TrafficJudge
-    except ImportError:
-        print("conformance proxy: conformance.traffic is not in this build: traffic is recorded, not judged", file=err, flush=True)
-        return _RecordOnly
-    return TrafficJudge
-
-
 def run_proxy(options: ProxyOptions) -> int:
     """Serve the proxy until SIGINT/SIGTERM or the server stops; write the reports and the HAR; return the exit code."""
     out = options.out or sys.stdout
@@ -400,7 +379,7 @@ def _serve(options: ProxyOptions, target: str, host: str, port: int, *, embedded
             level = severity.get(f.check, f.severity)
             print(f"{level}: {f.check} {f.operation_id or ''}: {f.title}", file=err, flush=True)
 
-    judge = _judge_class(err)(
+    judge = TrafficJudge(
         profile=options.profile, emit=emit, secrets=tuple(secrets_), min_poll_interval_s=options.min_poll_interval_s
     )
 

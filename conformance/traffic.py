@@ -52,6 +52,7 @@ from conformance.events import (
     tally_findings,
 )
 from conformance.failures import Failure
+from conformance.flows.client import client_polling, post_repeats
 from conformance.flows.evidence import OPERATION, RESOURCE, LroTrace, build_trace
 from conformance.flows.status import StatusModel
 from conformance.flows.timeline import timeline_of
@@ -146,6 +147,7 @@ class _OpenLro:
     scenario: str | None
     reads: list[tuple[str, ResponseRecord]] = field(default_factory=list)
     wheres: list[str] = field(default_factory=list)
+    after: int = 0  # position in the judged traffic after the last exchange of this LRO
 
 
 class TrafficJudge:
@@ -177,6 +179,7 @@ class TrafficJudge:
         self.not_judged: Counter[str] = Counter()  # reason -> exchanges no spec describes
         self.lros = 0
         self._records: list[tuple[str, ResponseRecord, str | None]] = []  # (where, record, scenario)
+        self._batch_start = 0  # where the traffic since the last close() begins
 
     # -- one exchange ----------------------------------------------------------------------
     def add(self, record: ResponseRecord, *, where: str, scenario: str | None = None) -> None:
@@ -242,7 +245,7 @@ class TrafficJudge:
         if key in self._open:
             self._close(key)
         self._open[key] = _OpenLro(
-            spec, record, where, resource_path, operation_path, location, model, scenario
+            spec, record, where, resource_path, operation_path, location, model, scenario, after=len(self._records)
         )
 
     def _read_of_open_lro(self, record: ResponseRecord, where: str) -> None:
@@ -250,13 +253,13 @@ class TrafficJudge:
             return
         path = urlsplit(record.request.url).path.rstrip("/")
         for lro in self._open.values():
-            if path == lro.resource_path:
-                lro.reads.append((RESOURCE, record))
+            via = RESOURCE if path == lro.resource_path else (
+                OPERATION if lro.operation_path and path == lro.operation_path else None
+            )
+            if via is not None:
+                lro.reads.append((via, record))
                 lro.wheres.append(where)
-                return
-            if lro.operation_path and path == lro.operation_path:
-                lro.reads.append((OPERATION, record))
-                lro.wheres.append(where)
+                lro.after = len(self._records)
                 return
 
     # -- the end -----------------------------------------------------------------------------
@@ -264,6 +267,15 @@ class TrafficJudge:
         """Judge every LRO still open (the traffic ended) and the client's behaviour."""
         for key in list(self._open):
             self._close(key)
+        batch = self._records[self._batch_start :]
+        self._batch_start = len(self._records)
+        where_of = {id(record): (where, scenario) for where, record, scenario in batch}
+        for repeat in post_repeats([record for _, record, _ in batch]):
+            found = identify(repeat.repeat.request.method, repeat.repeat.request.url, profile=self.profile)
+            if isinstance(found, str):
+                continue
+            where, scenario = where_of.get(id(repeat.repeat), ("", None))
+            self._assess(found.spec, repeat, repeat.repeat.operation_id, where, scenario, repeat.repeat)
 
     def _close(self, key: tuple[str, str, str]) -> None:
         lro = self._open.pop(key)
@@ -281,19 +293,29 @@ class TrafficJudge:
         self.lros += 1
         where = f"{lro.where} .. {lro.wheres[-1]}" if lro.wheres else lro.where
         operation_id = lro.submit.operation_id
-        for rule in rules_for(spec.service, spec.version, evidence=LroTrace, selected=self._flow_rules):
-            outcome = judge(rule, spec, trace)
+        last = trace.reads[-1].exchange if trace.reads else trace.submit
+        self._assess(spec, trace, operation_id, where, lro.scenario, last)
+        later = [record for _, record, _ in self._records[lro.after :]]
+        polling = client_polling(trace, self.min_poll_interval_s, after=later)
+        self._assess(spec, polling, operation_id, where, lro.scenario, polling.exchange)
+        self.emit(LroCompleted(timeline_of(trace)))
+
+    def _assess(
+        self, spec: Spec, evidence: Any, operation_id: str | None, where: str, scenario: str | None,
+        shown: ResponseRecord,
+    ) -> None:
+        """Judge ``evidence`` by every flow rule for its type, as a live session does."""
+        for rule in rules_for(spec.service, spec.version, evidence=type(evidence), selected=self._flow_rules):
+            outcome = judge(rule, spec, evidence)
             if outcome.verdict == FAIL:
-                last = trace.reads[-1].exchange if trace.reads else trace.submit
-                self._finding(rule, outcome.failure, spec, operation_id, last, where, lro.scenario)
+                self._finding(rule, outcome.failure, spec, operation_id, shown, where, scenario)
             else:
                 departure = flow_deviation(
-                    rule, spec, trace, phase=PHASE, operation_id=operation_id, scenario=lro.scenario, where=where
+                    rule, spec, evidence, phase=PHASE, operation_id=operation_id, scenario=scenario, where=where
                 )
                 if departure is not None:
-                    self._deviation(departure, lro.scenario)
-            self._evaluated(rule, outcome.verdict, spec, operation_id, lro.scenario, outcome.reason)
-        self.emit(LroCompleted(timeline_of(trace)))
+                    self._deviation(departure, scenario)
+            self._evaluated(rule, outcome.verdict, spec, operation_id, scenario, outcome.reason)
 
     # -- events -------------------------------------------------------------------------------
     def _evaluated(
