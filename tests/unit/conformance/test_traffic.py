@@ -165,3 +165,45 @@ def test_exchanges_no_spec_describes_are_counted_not_judged() -> None:
     data = build(events)
     assert any("not judged" in n and "/detect" in n for n in data["notices"])
     assert data["result"]["requests"] == len(read_recording(PG).entries)
+
+
+# -- error envelopes as the gateway and the service answer them ----------------------------------------------------
+
+_BASE = "https://example.cognitiveservices.azure.com"
+
+
+def _error(method: str, path: str, status: int, body: dict):
+    from conformance.transport import RequestRecord, ResponseRecord
+
+    return ResponseRecord(
+        RequestRecord(method, _BASE + path, ()), status, (("content-type", "application/json"),),
+        json.dumps(body).encode(), 0.0, 1000.0,
+    )
+
+
+GATEWAY_AND_SERVICE_ERRORS = [
+    # the gateway's own codes are the status as a string, no x-ms-error-code (recordings README behaviours 12-14)
+    _error("GET", "/face/v1.2/persongroups/g1/training", 401, {"error": {"code": "401", "message": "Access denied due to invalid subscription key."}}),
+    _error("GET", "/face/v1.2/persongroups/g1/training", 429, {"error": {"code": "429", "message": "Rate limit is exceeded. Try again in 21 seconds."}}),
+    _error("POST", "/face/v1.2/persongroups/g1/train", 403, {"error": {"code": "UnsupportedFeature", "message": "Feature is not supported, missing approval for one-time purchase."}}),
+    _error("DELETE", "/face/v1.2/persongroups/g1", 404, {"error": {"code": "PersonGroupNotFound", "message": "Person group is not found.\r\nParameter name: personGroupId"}}),
+    _error("GET", "/speaker-recognition/identification/text-independent/profiles?api-version=2021-09-05", 429, {"error": {"code": "429", "message": "Rate limit is exceeded. Try again in 2 seconds."}}),
+    _error("GET", "/customvoice/personalvoices?api-version=2024-02-01-preview", 401, {"error": {"code": "401", "message": "Access denied"}}),
+]
+
+
+def test_recorded_error_shapes_pass_the_observed_profile_and_are_deviations() -> None:
+    events, code = traffic_run([("errors", [(f"errors#{i}", r) for i, r in enumerate(GATEWAY_AND_SERVICE_ERRORS)])], target="t")
+    assert code == 0
+    assert [f.check for f in findings(events)] == []  # not even a warning
+    deviations = {(e.deviation.check, e.deviation.status_code) for e in events if isinstance(e, DeviationRaised)}
+    assert ("error_code_header_present", 404) in deviations and ("error_code_documented", 401) in deviations
+
+
+def test_recorded_error_shapes_fail_the_docs_profile() -> None:
+    events, code = traffic_run(
+        [("errors", [(f"errors#{i}", r) for i, r in enumerate(GATEWAY_AND_SERVICE_ERRORS)])], target="t", profile="docs"
+    )
+    assert code == 1
+    failed = {f.check for f in findings(events)}
+    assert {"error_code_header_present", "error_code_documented"} <= failed
