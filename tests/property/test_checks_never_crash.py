@@ -154,8 +154,11 @@ class _Target:
 
 
 _TARGET = _Target()
+# retry=None: a generated 429 is a record to judge here, not something to wait out (the transport's default
+# policy sleeps a real backoff per 429, which made generated traces take minutes).
 _TRANSPORT = Transport(
-    "http://127.0.0.1:9", "test-key-never-logged", client=httpx.Client(transport=httpx.MockTransport(_TARGET))
+    "http://127.0.0.1:9", "test-key-never-logged", client=httpx.Client(transport=httpx.MockTransport(_TARGET)),
+    retry=None,
 )
 
 
@@ -252,7 +255,7 @@ def _flow_outcome(rule: Check, spec: Spec, evidence: object) -> tuple[str, str] 
     return None
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases())
 def test_every_check_returns_none_or_raises_failure(case: tuple[CheckContext, ResponseRecord]) -> None:
     ctx, record = case
@@ -263,8 +266,7 @@ def test_every_check_returns_none_or_raises_failure(case: tuple[CheckContext, Re
             assert "test-key-never-logged" not in first[1]
 
 
-@pytest.mark.skip(reason="does not finish within minutes on generated LRO traces; under investigation (see the closing note of 2026-12-03)")
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(lro_traces(), other_evidence()))
 def test_every_flow_rule_passes_fails_or_is_not_applicable(case: tuple[Spec, object]) -> None:
     spec, evidence = case
