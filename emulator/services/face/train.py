@@ -11,9 +11,9 @@ Two emulator profiles (``EmulatorConfig.profile``):
   entries 10-11, …test_identify_from_large_person_group.elided.json entries 10-11,
   tests/reference/recordings/face/v1.0-preview/net-sessionrecords/FaceSnapshotTestPersonGroup.elided.json entries 3-4,
   tests/reference/recordings/face/v1.0/net-sessionrecords/FaceSnapshotTestLargePersonGroup.elided.json entries 3-4.
-  This departs from the Train Person Group reference (TRAIN below: ``operation-Location`` "the location of an
-  instance of" the operation, ``/operations/{operationId}`` in the v1.2 swagger example) and from the
-  notStarted -> running path the Get Training Status reference documents.
+  This departs from the documents (Sources below): the Train Person Group reference spells the header
+  ``operation-Location`` and specs/face.yaml, following the v1.2 swagger's GetOperationResult, resolves it to
+  ``/operations/{operationId}``; the Get Training Status reference documents notStarted -> running.
 * ``docs``: the documents literally: v1.1+ adds ``operation-Location:
   {scheme}://{host}/face/{apiVersion}/operations/{operationId}``; v1.0 sends no such header; the first
   20 % of the duration is ``notStarted``.
