@@ -31,14 +31,18 @@ def embedded_emulator(
     training_seconds: float,
     faults: tuple[str, ...] = (),
     mutations: tuple[str, ...] = (),
+    profile: str = "observed",
     timeout_s: float = 30.0,
 ) -> Iterator[str]:
     """Start ``python -m emulator`` on a free loopback port; yield its base URL; stop it after.
 
-    ``key`` may be several keys: each is an isolated tenant of the emulator.
+    ``key`` may be several keys: each is an isolated tenant of the emulator. ``profile`` is the
+    emulator's ``--profile``: the run's checking profile, so that ``docs`` checks an emulator that
+    follows the documents and ``observed`` one that behaves as the real service was recorded.
     """
     keys = (key,) if isinstance(key, str) else tuple(key)
     cmd = [sys.executable, "-m", "emulator", "--host", "127.0.0.1", "--port", "0", "--training-seconds", str(training_seconds)]
+    cmd += ["--profile", profile]
     for one in keys:
         cmd += ["--key", one]
     for fault in faults:

@@ -153,6 +153,7 @@ def run(
                 training_seconds=config.emulator_training_seconds,
                 faults=config.emulator_faults,
                 mutations=config.emulator_mutations,
+                profile=config.profile,
             ) as url:
                 return _run_against(url, tasks, True, config, plan, emit, events, started, on_progress)
         except ConfigError as exc:

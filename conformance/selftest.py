@@ -4,7 +4,9 @@ A checker that passes a faithful target proves little. :func:`run_selftest` runs
 checker against the embedded emulator under
 
 * every **named fault** (``python -m emulator --list-faults``), once per API version it
-  applies to (its ``api_versions``; without that field, every version of its service). A
+  applies to (its ``api_versions``; without that field, every version of its service), under
+  the profile it declares (``profile``: the embedded emulator's ``--profile`` and the run's
+  checking profile; ``observed`` when absent). A
   fault breaks one documented rule and names the check that should catch it; the pair
   (fault, version) is *caught* when that check raises a finding. Named-fault score: pairs
   caught / pairs run. These faults were written with the checks in mind, so this score
@@ -310,7 +312,8 @@ def _run_fault(args: tuple[dict[str, Any], tuple[str, ...], _Options]) -> list[F
     exit_code, error = runner.EXIT_OK, None
     todo = tuple(versions)
     for phase, extra in _phases_plan({}, expected in _stateful_only_checks()):
-        observed = _observe(_config(options, service, todo, phase, emulator_faults=(entry["name"],), **extra))
+        profile = entry.get("profile") or "observed"  # the emulator and checking profile the fault declares
+        observed = _observe(_config(options, service, todo, phase, emulator_faults=(entry["name"],), profile=profile, **extra))
         result = observed.result
         for f in result.findings:
             fired.setdefault(f.version, set()).add(f.check)

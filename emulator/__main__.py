@@ -3,7 +3,8 @@
 Usage::
 
     python -m emulator [--host 127.0.0.1] [--port 5000] [--key KEY]... [--training-seconds S] [--fault NAME]...
-                      [--mutate OPERATOR@operationId[@apiVersion]]... [--list-faults] [--list-mutants]
+                      [--mutate OPERATOR@operationId[@apiVersion]]... [--profile observed|docs]
+                      [--list-faults] [--list-mutants]
 
 Once listening it prints, flushed, exactly these first lines::
 
@@ -24,7 +25,7 @@ import argparse
 import math
 import sys
 
-from emulator.config import DEFAULT_KEY, EmulatorConfig
+from emulator.config import DEFAULT_KEY, PROFILES, EmulatorConfig
 from emulator.faults import FAULTS, describe_faults, validate_fault_names
 from emulator.mutations import OPERATORS, build_mutants, describe_operators
 from emulator.server import serve
@@ -82,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--training-seconds", type=_seconds, default=2.0, metavar="S", help="base training duration in seconds (default 2)")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME", help=f"enable a fault; one of: {', '.join(sorted(FAULTS))}")
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="observed",
+        help="observed (default): behave as the real service was recorded (tests/reference/recordings/README.md); "
+        "docs: follow the documents literally where the recordings depart from them",
+    )
     parser.add_argument("--retry-after", type=int, default=None, metavar="S", help="send Retry-After: S on non-terminal status reads (default: never)")
     parser.add_argument(
         "--mutate",
@@ -125,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             faults=tuple(args.fault),
             mutations=tuple(args.mutate),
             retry_after=args.retry_after,
+            profile=args.profile,
         )
     except ValueError as exc:
         parser.error(str(exc))

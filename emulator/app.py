@@ -92,14 +92,14 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
                 reply = await match.route.handler(context)  # 6. handler
         except RouteNotResolved as unresolved:  # 7. error mapping
             service = unresolved.service
-            reply = error_mapping.error_reply(unresolved.error, _envelope(service))
+            reply = error_mapping.error_reply(unresolved.error, _envelope(service, config.profile))
         except ApiError as error:
             if service is not None and service.adapt_error is not None:
                 error = service.adapt_error(error, exchange_info["operation_id"])
-            reply = error_mapping.error_reply(error, _envelope(service))
+            reply = error_mapping.error_reply(error, _envelope(service, config.profile))
         except Exception:
             _log.exception("unhandled error in the emulator pipeline (request %s)", rid)
-            reply = error_mapping.internal_error_reply(_envelope(service))
+            reply = error_mapping.internal_error_reply(_envelope(service, config.profile))
         faults = faults_of.get(service.name, ()) if service is not None else ()
         if faults:  # 8. faults
             exchange = Exchange(
@@ -152,8 +152,11 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
     return app
 
 
-def _envelope(service: ServiceDefinition | None) -> ErrorEnvelope | None:
-    return service.envelope if service is not None else None
+def _envelope(service: ServiceDefinition | None, profile: str) -> ErrorEnvelope | None:
+    """The service's error envelope in the emulator profile (``ServiceDefinition.envelope_for``), else its one envelope."""
+    if service is None:
+        return None
+    return service.envelope_for(profile) if service.envelope_for is not None else service.envelope
 
 
 def _base_url(request: Request) -> str:

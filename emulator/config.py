@@ -19,10 +19,15 @@ import httpx
 from emulator.clock import Clock, SystemClock
 from emulator.store import InMemoryStore, Store
 
-__all__ = ["DEFAULT_KEY", "EmulatorConfig", "Limits"]
+__all__ = ["DEFAULT_KEY", "PROFILES", "EmulatorConfig", "Limits"]
 
 DEFAULT_KEY = "1f0e2d3c4b5a69788796a5b4c3d2e1f0"
 """The well-known development subscription key (like Azurite's account key): not a secret."""
+
+PROFILES: tuple[str, ...] = ("observed", "docs")
+"""What the emulator imitates: ``observed`` (default) what the real service was recorded doing
+(tests/reference/recordings/README.md), ``docs`` the documents taken literally. Each service
+decides what the profile changes in its own package; the core only carries the choice."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,8 @@ class EmulatorConfig:
     * ``retry_after``: when set (whole seconds), reads of a long-running status that is not yet
       terminal carry ``Retry-After`` (no swagger declares it: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json, https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json, https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json; an emulator may
       add it). Off by default, so the faithful emulator sends none.
+    * ``profile``: one of :data:`PROFILES`; ``observed`` by default. A service reads it where the
+      recorded service departs from its documents (in its own package: the core names no service).
     """
 
     keys: tuple[str, ...] = (DEFAULT_KEY,)
@@ -92,6 +99,7 @@ class EmulatorConfig:
     store: Store = field(default_factory=InMemoryStore)
     image_fetch_transport: httpx.AsyncBaseTransport | None = None
     retry_after: int | None = None
+    profile: str = "observed"
 
     def __post_init__(self) -> None:
         keys: Any = self.keys
@@ -105,6 +113,8 @@ class EmulatorConfig:
             raise ValueError("EmulatorConfig.training_seconds must be a finite number >= 0")
         if self.retry_after is not None and (isinstance(self.retry_after, bool) or not isinstance(self.retry_after, int) or self.retry_after < 0):
             raise ValueError("EmulatorConfig.retry_after must be a whole number of seconds >= 0")
+        if self.profile not in PROFILES:
+            raise ValueError(f"EmulatorConfig.profile must be one of {', '.join(PROFILES)}, got {self.profile!r}")
         faults: Any = self.faults
         if isinstance(faults, str):
             faults = (faults,)

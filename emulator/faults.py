@@ -32,6 +32,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, ClassVar, Iterable
 
+from emulator.config import PROFILES
 from emulator.routing import Reply
 
 __all__ = [
@@ -107,6 +108,10 @@ class Fault:
     """The service whose rule it breaks; ``None``: the service package that defines it (see :func:`service_of`)."""
     api_versions: ClassVar[tuple[str, ...]] = ()
     """The API versions of its service in which the fault shows; empty: every version (see :func:`catalogue`)."""
+    profile: ClassVar[str] = "observed"
+    """The emulator profile (``EmulatorConfig.profile``) and checking profile the fault is run under. ``docs`` for a
+    fault whose defect breaks only the documents' literal form, or needs the documents' form to show (e.g. the
+    ``/operations/{id}`` link), where the real service also departs from the documents."""
 
     def adjust(self, behaviour: Behaviour) -> Behaviour:
         """Return the behaviour with this fault's knob turned (default: unchanged)."""
@@ -134,6 +139,8 @@ def register_fault(cls: type[Fault]) -> type[Fault]:
     versions = getattr(cls, "api_versions", None)
     if not isinstance(versions, tuple) or not all(isinstance(v, str) and v for v in versions):
         raise TypeError(f"fault {cls.__name__}: api_versions must be a tuple of version strings")
+    if getattr(cls, "profile", None) not in PROFILES:
+        raise TypeError(f"fault {cls.__name__}: profile must be one of {PROFILES}")
     if cls.service is None and _service_package(cls) is None:
         raise TypeError(f"fault {cls.__name__} must be defined in a service package (emulator.services.<svc>) or set 'service'")
     if cls.name in FAULTS and FAULTS[cls.name] is not cls:
@@ -188,7 +195,10 @@ def without_header(headers: dict[str, str], name: str) -> dict[str, str]:
 def describe_faults() -> str:
     """One line per fault, ``name: description (caught by expected_check)``, for ``--help``."""
     _load_service_faults()
-    return "\n".join(f"{cls.name}: {cls.description} (caught by {cls.expected_check})" for _, cls in sorted(FAULTS.items()))
+    return "\n".join(
+        f"{cls.name}: {cls.description} (caught by {cls.expected_check}" + (f"; --profile {cls.profile})" if cls.profile != "observed" else ")")
+        for _, cls in sorted(FAULTS.items())
+    )
 
 
 def service_of(cls: type[Fault]) -> str:
@@ -231,7 +241,8 @@ def resolved_versions(cls: type[Fault]) -> tuple[str, ...]:
 def catalogue() -> list[dict[str, Any]]:
     """Every fault as plain data (``python -m emulator --list-faults``), sorted by service and name.
 
-    ``api_versions`` is always a concrete, non-empty list, oldest version first. The checker's
+    ``api_versions`` is always a concrete, non-empty list, oldest version first; ``profile`` is the emulator and
+    checking profile to run the fault under (``observed`` unless the fault says ``docs``). The checker's
     self-test reads this over a process boundary: it never imports the emulator.
     """
     _load_service_faults()
@@ -241,6 +252,7 @@ def catalogue() -> list[dict[str, Any]]:
             "service": service_of(cls),
             "api_versions": list(resolved_versions(cls)),
             "expected_check": cls.expected_check,
+            "profile": cls.profile,
             "description": cls.description,
             "breaks": cls.breaks,
         }

@@ -168,6 +168,9 @@ class ServiceDefinition:
     adapt_error: Callable[[ApiError, str | None], ApiError] | None = None
     """Rewrites a generic pipeline error (415, bad JSON, body too large) into the service's documented one,
     given the operationId (``None`` when no route matched)."""
+    envelope_for: "Callable[[str], ErrorEnvelope] | None" = None
+    """The error envelope in an emulator profile (``EmulatorConfig.profile``), when the service's differs by profile;
+    ``None``: :attr:`envelope` in every profile."""
     in_progress: "Callable[[Reply], bool] | None" = None
     """Whether a reply is a status read of a long-running operation that is not terminal yet: where the optional
     ``Retry-After`` (``EmulatorConfig.retry_after``) goes. ``None``: the service never sends it."""

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 import httpx
 import pytest
@@ -32,20 +33,57 @@ def _poll(client: httpx.Client, url: str, deadline_s: float = 10.0) -> list[str]
     raise AssertionError(f"training did not finish: {seen}")
 
 
-@pytest.mark.parametrize("version,not_started", [("v1.0", "nonstarted"), ("v1.2", "notStarted")])
-def test_full_flow_over_http(emulator_url: str, version: str, not_started: str) -> None:
+@pytest.fixture(scope="module")
+def docs_emulator_url() -> Iterator[str]:
+    """An emulator in the ``docs`` profile (the documents taken literally)."""
+    with running(EmulatorConfig(training_seconds=0.2, profile="docs")) as base_url:
+        yield base_url
+
+
+def _populated_group(client: httpx.Client, gid: str) -> None:
+    assert client.put(f"/persongroups/{gid}", json={"name": "flow"}).status_code == 200
+    assert client.get(f"/persongroups/{gid}/training").status_code == 404
+    pid = client.post(f"/persongroups/{gid}/persons", json={"name": "p"}).json()["personId"]
+    added = client.post(
+        f"/persongroups/{gid}/persons/{pid}/persistedfaces",
+        content=face_image_bytes(),
+        headers={"content-type": "application/octet-stream"},
+    )
+    assert added.status_code == 200
+
+
+@pytest.mark.parametrize("version", ["v1.0", "v1.2"])
+def test_full_flow_over_http_as_recorded(emulator_url: str, version: str) -> None:
+    """Default (observed) profile: train links the group's own /training, the first read is running, errors carry no x-ms-error-code."""
     headers = {"Ocp-Apim-Subscription-Key": DEFAULT_KEY}
     with httpx.Client(base_url=f"{emulator_url}/face/{version}", headers=headers, timeout=5) as client:
         gid = f"flow-{version.replace('.', '')}"
-        assert client.put(f"/persongroups/{gid}", json={"name": "flow"}).status_code == 200
-        assert client.get(f"/persongroups/{gid}/training").status_code == 404
-        pid = client.post(f"/persongroups/{gid}/persons", json={"name": "p"}).json()["personId"]
-        added = client.post(
-            f"/persongroups/{gid}/persons/{pid}/persistedfaces",
-            content=face_image_bytes(),
-            headers={"content-type": "application/octet-stream"},
-        )
-        assert added.status_code == 200
+        _populated_group(client, gid)
+        train = client.post(f"/persongroups/{gid}/train")
+        assert train.status_code == 202 and train.content == b""
+        assert "retry-after" not in train.headers
+        location = train.headers["Operation-Location"]
+        assert location == f"{emulator_url}/face/{version}/persongroups/{gid}/training"
+        first = httpx.get(location, headers=headers).json()
+        assert first["status"] == "running" and "lastSuccessfulTrainingDateTime" not in first
+        statuses = _poll(client, f"/persongroups/{gid}/training")
+        assert statuses[0] in ("running", "succeeded") and statuses[-1] == "succeeded"
+        done = client.get(f"/persongroups/{gid}/training").json()
+        assert done["lastSuccessfulTrainingDateTime"] == done["lastActionDateTime"]
+        assert ("lastSuccessfulTrainingId" in done) == (version != "v1.0")
+        assert client.delete(f"/persongroups/{gid}").status_code == 200
+        gone = client.get(f"/persongroups/{gid}")
+        assert gone.status_code == 404 and gone.json()["error"]["code"] == "PersonGroupNotFound"
+        assert "x-ms-error-code" not in gone.headers
+
+
+@pytest.mark.parametrize("version,not_started", [("v1.0", "nonstarted"), ("v1.2", "notStarted")])
+def test_full_flow_over_http_as_documented(docs_emulator_url: str, version: str, not_started: str) -> None:
+    emulator_url = docs_emulator_url
+    headers = {"Ocp-Apim-Subscription-Key": DEFAULT_KEY}
+    with httpx.Client(base_url=f"{emulator_url}/face/{version}", headers=headers, timeout=5) as client:
+        gid = f"flow-{version.replace('.', '')}"
+        _populated_group(client, gid)
         train = client.post(f"/persongroups/{gid}/train")
         assert train.status_code == 202 and train.content == b""
         assert "retry-after" not in train.headers

@@ -1,7 +1,8 @@
 """The official Face SDKs, unmodified, against the emulator over real HTTP.
 
 * ``azure-ai-vision-face==1.0.0b2``: LargePersonGroup on v1.2-preview.1; ``begin_train``'s poller follows
-  ``operation-Location`` to ``/operations/{id}``.
+  ``Operation-Location`` to the group's ``/training`` (default, observed profile, as the SDK's own recordings
+  show) or to ``/operations/{id}`` (``docs`` profile).
 * ``azure-cognitiveservices-vision-face==0.6.1``: PersonGroup on v1.0; poll ``get_training_status``.
 Both expect exactly 200 on every call but train (202).
 """
@@ -14,13 +15,24 @@ import warnings
 
 import pytest
 
-from emulator import DEFAULT_KEY
+from typing import Iterator
+
+from emulator import DEFAULT_KEY, EmulatorConfig, running
 from tests.conftest import face_image_bytes
 
 pytestmark = pytest.mark.e2e
 
 
-def test_azure_ai_vision_face_large_person_group_flow(emulator_url: str) -> None:
+@pytest.fixture(scope="module")
+def docs_emulator_url() -> Iterator[str]:
+    with running(EmulatorConfig(training_seconds=0.2, profile="docs")) as base_url:
+        yield base_url
+
+
+@pytest.mark.parametrize("profile", ["observed", "docs"])
+def test_azure_ai_vision_face_large_person_group_flow(profile: str, emulator_url: str, request: pytest.FixtureRequest) -> None:
+    if profile == "docs":
+        emulator_url = request.getfixturevalue("docs_emulator_url")
     from azure.ai.vision.face import FaceAdministrationClient
     from azure.ai.vision.face.models import FaceOperationStatus
     from azure.core.credentials import AzureKeyCredential
@@ -41,8 +53,13 @@ def test_azure_ai_vision_face_large_person_group_flow(emulator_url: str) -> None
     poller = groups.begin_train(gid, polling_interval=0.05, raw_response_hook=lambda r: urls.append(r.http_request.url))
     assert poller.result(timeout=15) is None
     assert poller.status().lower() == "succeeded"
-    polled = [u for u in urls if "/operations/" in u]
-    assert polled and all(u.startswith(f"{emulator_url}/face/v1.2-preview.1/operations/") for u in polled)
+    if profile == "docs":
+        polled = [u for u in urls if "/operations/" in u]
+        assert polled and all(u.startswith(f"{emulator_url}/face/v1.2-preview.1/operations/") for u in polled)
+    else:
+        polled = [u for u in urls if u.endswith("/training")]
+        assert polled and all(u == f"{emulator_url}/face/v1.2-preview.1/largepersongroups/{gid}/training" for u in polled)
+        assert not any("/operations/" in u for u in urls)
     status = groups.get_training_status(gid)
     assert status.status == FaceOperationStatus.SUCCEEDED
     assert status.last_action_date_time >= status.created_date_time

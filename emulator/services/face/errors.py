@@ -1,6 +1,8 @@
 """Face error factories: one per documented Face error code, built on :class:`~emulator.errors.ApiError`.
 
-Face errors use the generic Azure envelope (:func:`emulator.errors.azure_envelope`). The generic
+Face errors use the generic Azure envelope: in the emulator's ``docs`` profile exactly
+:func:`emulator.errors.azure_envelope` (with ``x-ms-error-code``), in the default ``observed`` profile
+the same body without that header (:func:`observed_envelope`). The generic
 factories the Face handlers also raise (``bad_argument``, ``invalid_request_body``, ...) are
 re-exported here, so a Face module needs this one ``errors`` module.
 
@@ -15,9 +17,14 @@ Sources:
 
 from __future__ import annotations
 
+from typing import Any
+
 from emulator.errors import (
+    ERROR_CODE_HEADER,
     ApiError,
+    ErrorEnvelope,
     access_denied,
+    azure_envelope,
     bad_argument,
     invalid_request_body,
     resource_not_found,
@@ -30,6 +37,8 @@ __all__ = [
     "invalid_request_body",
     "resource_not_found",
     "auth_error",
+    "envelope_for_profile",
+    "observed_envelope",
     "unsupported_api_version",
     "group_not_found",
     "group_id_invalid",
@@ -48,6 +57,25 @@ __all__ = [
     "invalid_image",
     "invalid_image_size",
 ]
+
+
+def observed_envelope(error: ApiError) -> tuple[dict[str, Any], dict[str, str]]:
+    """``{"error": {"code", "message"}}`` without the ``x-ms-error-code`` header, as the real service answers.
+
+    Recorded: tests/reference/recordings/face/v1.0/vcrpy/test_snapshot.yaml entry 0 (404
+    ``PersonGroupNotFound``, ``content-type: application/json; charset=utf-8``, no ``x-ms-error-code``)
+    and entry 4 (a 429, no ``x-ms-error-code``); no recorded response carries it
+    (tests/reference/recordings/README.md behaviours 12-14). Departs from the Train Person Group reference
+    (https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group?view=rest-face-v1.1-preview.1,
+    "Other Status Codes ... Headers x-ms-error-code"), which the ``docs`` profile follows.
+    """
+    body, headers = azure_envelope(error)
+    return body, {k: v for k, v in headers.items() if k.lower() != ERROR_CODE_HEADER}
+
+
+def envelope_for_profile(profile: str) -> ErrorEnvelope:
+    """``ServiceDefinition.envelope_for``: :func:`observed_envelope` by default, :func:`~emulator.errors.azure_envelope` under ``docs``."""
+    return azure_envelope if profile == "docs" else observed_envelope
 
 
 def auth_error(version: str | None) -> ApiError:

@@ -53,6 +53,9 @@ class Group:
     persons: dict[str, Person] = field(default_factory=dict)
     training: TrainingRecord | None = None
     operation_id: str | None = None
+    """The id of the latest training (its ``/operations/{operationId}``)."""
+    prior_success_id: str | None = None
+    """The id of the last training that succeeded before the latest one (``lastSuccessfulTrainingId`` while it runs)."""
 
     def face_count(self) -> int:
         """Total persisted faces over all persons."""

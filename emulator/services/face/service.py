@@ -121,6 +121,7 @@ SERVICE = ServiceDefinition(
     prefix="/face",
     routes=routes(),
     envelope=azure_envelope,
+    envelope_for=errors.envelope_for_profile,
     versions=ApiVersionPolicy(location="path", supported=VERSIONS, unsupported=errors.unsupported_api_version),
     auth_error=face_auth_error,
     in_progress=views.in_progress,

@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from tests.conftest import face_image_bytes
-from tests.unit.emulator.conftest import H, assert_error, make_client
+from emulator.services.face.state import face_state
+from tests.unit.emulator.conftest import H, KEY, assert_error, make_client
 
 OCTET = {**H, "content-type": "application/octet-stream"}
 
@@ -60,11 +61,47 @@ def test_persons_and_faces_lifecycle() -> None:
     assert_error(client.get(f"{base}/persons/{pid}", headers=H), 404, "PersonNotFound", "Person is not found.")
 
 
-@pytest.mark.parametrize("version,not_started", [("v1.0", "nonstarted"), ("v1.2", "notStarted"), ("v1.1-preview.1", "notStarted")])
-def test_training_is_clock_driven_and_spelled_per_version(version: str, not_started: str) -> None:
+DOCS = {"profile": "docs"}
+
+
+@pytest.mark.parametrize("version", ["v1.0", "v1.1-preview.1", "v1.2"])
+@pytest.mark.parametrize("kind", ["persongroups", "largepersongroups"])
+def test_observed_training_is_running_first_and_links_its_own_training(version: str, kind: str) -> None:
     client, clock = make_client(training_seconds=10)
+    base = _group(client, version=version, kind=kind, persons=2, faces=5)  # duration 10 * (1 + 0.1 + 0.1) = 12 s
+    code = "PersonGroupNotTrained" if kind == "persongroups" else "LargePersonGroupNotTrained"
+    assert_error(client.get(f"{base}/training", headers=H), 404, code)
+    clock.advance(3)
+    train = client.post(f"{base}/train", headers=H)
+    assert (train.status_code, train.content) == (202, b"")
+    assert "retry-after" not in train.headers
+    # Operation-Location names the group's own training status, absolute on the request's origin, on every version.
+    assert train.headers["operation-location"] == f"http://testserver{base}/training"
+    assert train.headers["access-control-expose-headers"] == "Operation-Location"
+    statuses, bodies = [], []
+    for step in (0, 2.3, 9.6, 0.1, 100):
+        clock.advance(step)
+        bodies.append(client.get(f"{base}/training", headers=H).json())
+        statuses.append(bodies[-1]["status"])
+    assert statuses == ["running", "running", "running", "succeeded", "succeeded"]
+    running, done = bodies[0], bodies[-1]
+    null_message = {"message"} if version == "v1.0" else set()
+    assert set(running) == {"status", "createdDateTime", "lastActionDateTime"} | null_message
+    assert running["lastActionDateTime"] == running["createdDateTime"] == "2024-03-05T11:08:01.000Z"  # the train call
+    assert running.get("message", None) is None and done.get("message", None) is None
+    with_id = {"lastSuccessfulTrainingId"} if kind == "persongroups" and version != "v1.0" else set()
+    assert set(done) == {"status", "createdDateTime", "lastActionDateTime", "lastSuccessfulTrainingDateTime"} | with_id | null_message
+    assert done["createdDateTime"] == running["createdDateTime"]
+    assert done["lastSuccessfulTrainingDateTime"] == done["lastActionDateTime"] > done["createdDateTime"]
+    if with_id:
+        uuid.UUID(done["lastSuccessfulTrainingId"])
+
+
+@pytest.mark.parametrize("version,not_started", [("v1.0", "nonstarted"), ("v1.2", "notStarted"), ("v1.1-preview.1", "notStarted")])
+def test_docs_training_is_clock_driven_and_spelled_per_version(version: str, not_started: str) -> None:
+    client, clock = make_client(training_seconds=10, **DOCS)
     base = _group(client, version=version, persons=2, faces=5)  # duration 10 * (1 + 0.1 + 0.1) = 12 s
-    assert_error(client.get(f"{base}/training", headers=H), 404, "PersonGroupNotTrained", "Person group not trained.")
+    assert_error(client.get(f"{base}/training", headers=H), 404, "PersonGroupNotTrained", "Person group not trained.", error_code_header=True)
     train = client.post(f"{base}/train", headers=H)
     assert (train.status_code, train.content) == (202, b"")
     assert "retry-after" not in train.headers
@@ -75,7 +112,7 @@ def test_training_is_clock_driven_and_spelled_per_version(version: str, not_star
         statuses.append(body["status"])
     assert statuses == [not_started, not_started, "running", "succeeded", "succeeded"]
     assert body["lastActionDateTime"].endswith("Z") and body["lastActionDateTime"] >= body["createdDateTime"]
-    assert "message" not in body
+    assert "message" not in body and "lastSuccessfulTrainingId" not in body
     if version == "v1.0":
         assert "operation-location" not in train.headers
     else:
@@ -86,10 +123,23 @@ def test_training_is_clock_driven_and_spelled_per_version(version: str, not_star
         assert op["createdTime"] <= op["lastActionTime"] == op["finishedTime"]
 
 
-def test_operations_agree_with_training_at_every_instant() -> None:
-    client, clock = make_client(training_seconds=5)
-    base = _group(client)
+def _operation_path(client, base: str) -> str:
+    """Train and return the path of the training's ``/operations/{id}``: the docs profile's link; under observed
+    (which links ``/training``) read from the store, since the endpoint serves every training in both profiles."""
     location = client.post(f"{base}/train", headers=H).headers["operation-location"].replace("http://testserver", "")
+    if "/operations/" in location:
+        return location
+    assert location == f"{base}/training"
+    with face_state(client.app.state.store, KEY) as state:
+        group = next(g for g in state.groups.values() if base.endswith("/" + g.group_id))
+        return f"{base.split('/persongroups/')[0].split('/largepersongroups/')[0]}/operations/{group.operation_id}"
+
+
+@pytest.mark.parametrize("profile", ["observed", "docs"])
+def test_operations_agree_with_training_at_every_instant(profile: str) -> None:
+    client, clock = make_client(training_seconds=5, profile=profile)
+    base = _group(client)
+    location = _operation_path(client, base)
     for _ in range(12):
         training = client.get(f"{base}/training", headers=H).json()["status"]
         operation = client.get(location, headers=H).json()["status"]
@@ -103,29 +153,62 @@ def test_empty_group_training_fails_with_message(persons: int, faces: int, messa
     client, clock = make_client(training_seconds=1)
     base = _group(client, persons=persons, faces=faces)
     assert client.post(f"{base}/train", headers=H).status_code == 202
+    assert client.get(f"{base}/training", headers=H).json()["status"] == "running"
+    clock.advance(5)
+    body = client.get(f"{base}/training", headers=H).json()
+    assert (body["status"], body["message"]) == ("failed", message)
+    assert "lastSuccessfulTrainingDateTime" not in body and "lastSuccessfulTrainingId" not in body
+
+
+@pytest.mark.parametrize("persons,faces,message", [(0, 0, "There is no person in the person group."), (1, 0, "There is no persisted face in the person group.")])
+def test_docs_empty_group_training_fails_with_message(persons: int, faces: int, message: str) -> None:
+    client, clock = make_client(training_seconds=1, **DOCS)
+    base = _group(client, persons=persons, faces=faces)
+    assert client.post(f"{base}/train", headers=H).status_code == 202
     assert client.get(f"{base}/training", headers=H).json()["status"] == "notStarted"
     clock.advance(5)
     body = client.get(f"{base}/training", headers=H).json()
     assert (body["status"], body["message"], body["lastActionDateTime"]) == ("failed", message, None)
 
 
-def test_mutations_and_retrain_while_training_are_409_and_delete_cancels() -> None:
-    client, clock = make_client(training_seconds=10)
+@pytest.mark.parametrize("profile", ["observed", "docs"])
+def test_mutations_and_retrain_while_training_are_409_and_delete_cancels(profile: str) -> None:
+    client, clock = make_client(training_seconds=10, profile=profile)
     base = _group(client)
     pid = client.get(f"{base}/persons", headers=H).json()[0]["personId"]
-    location = client.post(f"{base}/train", headers=H).headers["operation-location"].replace("http://testserver", "")
+    location = _operation_path(client, base)
     conflict = ("PersonGroupTrainingNotFinished", "Person group is under training.")
-    assert_error(client.post(f"{base}/train", headers=H), 409, *conflict)
-    assert_error(client.post(f"{base}/persons", json={"name": "x"}, headers=H), 409, *conflict)
-    assert_error(client.delete(f"{base}/persons/{pid}", headers=H), 409, *conflict)
-    assert_error(client.post(f"{base}/persons/{pid}/persistedfaces", content=face_image_bytes(), headers=OCTET), 409, *conflict)
+    header = profile == "docs"
+    assert_error(client.post(f"{base}/train", headers=H), 409, *conflict, error_code_header=header)
+    assert_error(client.post(f"{base}/persons", json={"name": "x"}, headers=H), 409, *conflict, error_code_header=header)
+    assert_error(client.delete(f"{base}/persons/{pid}", headers=H), 409, *conflict, error_code_header=header)
+    assert_error(client.post(f"{base}/persons/{pid}/persistedfaces", content=face_image_bytes(), headers=OCTET), 409, *conflict, error_code_header=header)
     assert client.delete(base, headers=H).status_code == 200
     op = client.get(location, headers=H).json()
     assert op["status"] == "failed" and op["message"]
 
 
-def test_retrain_after_success_keeps_last_successful_time() -> None:
+def test_retrain_after_success_keeps_last_successful_time_and_id() -> None:
     client, clock = make_client(training_seconds=1)
+    base = _group(client)
+    client.post(f"{base}/train", headers=H)
+    clock.advance(5)
+    first = client.get(f"{base}/training", headers=H).json()
+    assert first["status"] == "succeeded"
+    clock.advance(5)
+    assert client.post(f"{base}/train", headers=H).status_code == 202
+    again = client.get(f"{base}/training", headers=H).json()
+    assert again["status"] == "running"
+    assert again["lastSuccessfulTrainingDateTime"] == first["lastSuccessfulTrainingDateTime"]
+    assert again["lastSuccessfulTrainingId"] == first["lastSuccessfulTrainingId"]
+    assert again["createdDateTime"] == again["lastActionDateTime"] > first["lastActionDateTime"]
+    clock.advance(5)
+    second = client.get(f"{base}/training", headers=H).json()
+    assert second["status"] == "succeeded" and second["lastSuccessfulTrainingId"] != first["lastSuccessfulTrainingId"]
+
+
+def test_docs_retrain_after_success_keeps_last_successful_time() -> None:
+    client, clock = make_client(training_seconds=1, **DOCS)
     base = _group(client)
     client.post(f"{base}/train", headers=H)
     clock.advance(5)
@@ -137,8 +220,8 @@ def test_retrain_after_success_keeps_last_successful_time() -> None:
     assert again["lastActionDateTime"] == first["lastActionDateTime"]
 
 
-def test_v10_omits_last_successful_before_success_and_v12_sends_created() -> None:
-    client, _ = make_client()
+def test_docs_v10_omits_last_successful_before_success_and_v12_sends_created() -> None:
+    client, _ = make_client(**DOCS)
     for version in ("v1.0", "v1.2"):
         base = _group(client, version=version, gid=version.replace(".", ""))
         client.post(f"{base}/train", headers=H)
@@ -148,6 +231,33 @@ def test_v10_omits_last_successful_before_success_and_v12_sends_created() -> Non
         else:
             assert body["lastSuccessfulTrainingDateTime"] == body["createdDateTime"]
         assert body["lastActionDateTime"] is None
+
+
+def test_observed_sends_no_last_successful_before_success_on_any_version() -> None:
+    client, _ = make_client()
+    for version in ("v1.0", "v1.1-preview.1", "v1.2-preview.1", "v1.2"):
+        base = _group(client, version=version, gid=version.replace(".", "").replace("-", ""))
+        client.post(f"{base}/train", headers=H)
+        body = client.get(f"{base}/training", headers=H).json()
+        assert body["status"] == "running"
+        assert "lastSuccessfulTrainingDateTime" not in body and "lastSuccessfulTrainingId" not in body
+        assert body["lastActionDateTime"] == body["createdDateTime"]
+
+
+def test_observed_operation_location_follows_the_request_host() -> None:
+    client, _ = make_client()
+    base = _group(client)
+    train = client.post(f"{base}/train", headers={**H, "host": "face.example.test:8443"})
+    assert train.headers["operation-location"] == f"http://face.example.test:8443{base}/training"
+    assert "/operations/" not in train.headers["operation-location"]
+
+
+def test_docs_errors_carry_x_ms_error_code_and_observed_do_not() -> None:
+    for profile, header in (("docs", True), ("observed", False)):
+        client, _ = make_client(profile=profile)
+        response = client.delete("/face/v1.2/persongroups/missing", headers=H)
+        assert_error(response, 404, "PersonGroupNotFound", "Person group is not found.", error_code_header=header)
+        assert response.headers["content-type"] == "application/json; charset=utf-8"
 
 
 def test_resources_are_isolated_per_subscription_key() -> None:
@@ -310,7 +420,7 @@ def test_null_for_a_string_property_is_rejected_not_read_as_absent(body) -> None
     with TestClient(create_app(EmulatorConfig(keys=(key,))), base_url="http://t") as c:
         r = c.put("/face/v1.2/persongroups/g", json=body, headers={"Ocp-Apim-Subscription-Key": key})
         assert r.status_code == 400 and r.json()["error"]["code"] == "BadArgument"
-        assert r.headers["x-ms-error-code"] == "BadArgument"
+        assert "x-ms-error-code" not in r.headers  # observed profile (default): none, as recorded
         c.put("/face/v1.2/persongroups/g", json={"name": "g"}, headers={"Ocp-Apim-Subscription-Key": key})
         r = c.patch("/face/v1.2/persongroups/g", json={"userData": None}, headers={"Ocp-Apim-Subscription-Key": key})
         assert r.status_code == 400

@@ -37,7 +37,8 @@ def test_every_catalogue_entry_lists_concrete_versions_of_its_spec() -> None:
     entries = catalogue()
     assert {e["name"] for e in entries} == set(FAULTS) and len(entries) == len(FAULTS)
     for entry in entries:
-        assert set(entry) == {"name", "service", "api_versions", "expected_check", "description", "breaks"}
+        assert set(entry) == {"name", "service", "api_versions", "expected_check", "profile", "description", "breaks"}
+        assert entry["profile"] in ("observed", "docs"), entry["name"]
         every = _spec_versions(entry["service"])
         assert entry["api_versions"], entry["name"]
         assert set(entry["api_versions"]) <= set(every), entry["name"]

@@ -80,3 +80,12 @@ def test_operation_timestamps_follow_transitions() -> None:
     assert derive(record, _at(1)).last_action_at == _at(0)
     assert derive(record, _at(3)).last_action_at == _at(2)
     assert derive(record, _at(30)).last_action_at == _at(10)
+
+
+def test_a_training_without_queue_is_running_from_its_submission() -> None:
+    """queue_basis 0 (the Face observed profile): no notStarted phase, the first read is running."""
+    record = start_training(T0, duration=10.0, queue_basis=0.0, succeeds=True, failure_message=None, previous=None)
+    first = derive(record, _at(0))
+    assert first.state is TrainingState.RUNNING and first.last_action_at == first.submitted_at == T0
+    assert derive(record, _at(9.999)).state is TrainingState.RUNNING
+    assert derive(record, _at(10)).state is TrainingState.SUCCEEDED

@@ -92,6 +92,25 @@ def test_operation_location_to_another_resource_or_version_fails(location: str) 
     assert "GetOperationResult" in failure.documented and "/face/v1.2/operations/{operationId}" in failure.documented
 
 
+@pytest.mark.parametrize("op,kind", [(TRAIN, "persongroups"), (TRAIN_LARGE, "largepersongroups")])
+def test_observed_operation_location_to_the_groups_own_training_passes(op: str, kind: str) -> None:
+    """The recorded service links train to the group's /training (tests/reference/recordings/README.md behaviour 1)."""
+    ctx = context("face", "v1.2", op, profile="observed")
+    assert lro_operation_location_present(ctx, response(202, headers=[("Operation-Location", f"http://h/face/v1.2/{kind}/g1/training")])) is None
+
+
+@pytest.mark.parametrize("location", [
+    "http://h/face/v1.2/largepersongroups/g1/training",  # another kind's training status
+    "http://h/face/v1.0/persongroups/g1/training",  # another version's
+    "http://h/face/v1.2/persongroups/g1",  # the group itself, not its training status
+])
+def test_observed_operation_location_elsewhere_still_fails(location: str) -> None:
+    failure = expect_failure(MalformedOperationLocation, lro_operation_location_present,
+                             context("face", "v1.2", TRAIN, profile="observed"),
+                             response(202, headers=[("operation-location", location)]))
+    assert "GetOperationResult" in failure.documented and TRAINING in failure.documented
+
+
 def test_operation_location_does_not_apply_to_v10_train() -> None:
     """v1.0 train answers 202 with no headers; clients poll /training (API-DIGEST §1.3)."""
     expect_na(lro_operation_location_present, context("face", "v1.0", TRAIN), response(202), "polled through its resource")
