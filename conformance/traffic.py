@@ -53,11 +53,12 @@ from conformance.events import (
 )
 from conformance.failures import Failure
 from conformance.flows.client import client_polling, post_repeats
-from conformance.flows.evidence import OPERATION, RESOURCE, LroTrace, build_trace
-from conformance.flows.status import StatusModel
+from conformance.flows.evidence import OPERATION, POLL, RESOURCE, LroTrace, build_trace
+from conformance.flows.status import StatusModel, status_of
 from conformance.flows.timeline import timeline_of
 from conformance.packs import all_packs, get_pack
 from conformance.profiles import DEFAULT_PROFILE, flow_deviation, response_deviation
+from conformance.scenarios.session import TERMINAL_REREAD
 from conformance.spec import Operation, Spec, api_versions, services
 from conformance.transport import ResponseRecord, redact
 
@@ -284,7 +285,7 @@ class TrafficJudge:
             service=spec.service,
             version=spec.version,
             submit=lro.submit,
-            reads=lro.reads,
+            reads=_purposes(lro.reads, lro.model),
             model=lro.model,
             resource=lro.resource_path.split("/", 3)[-1] if lro.resource_path.count("/") >= 3 else lro.resource_path,
             scenario=lro.scenario,
@@ -368,6 +369,26 @@ class TrafficJudge:
 
     def _deviation(self, departure: Any, scenario: str | None) -> None:
         self.emit(DeviationRaised(replace(departure, scenario=scenario, message=redact(departure.message, self.secrets))))
+
+
+def _purposes(reads: list[tuple[str, ResponseRecord]], model: StatusModel) -> list[tuple[str, ResponseRecord, str]]:
+    """Each read with its purpose: the first read of a status resource after its terminal status is a re-read.
+
+    Reading the result once more after the terminal status (to use it, or to see that it
+    sticks) is what this checker's own poller does too (:data:`TERMINAL_REREAD`); every further
+    read of that resource is a poll after terminal.
+    """
+    out: list[tuple[str, ResponseRecord, str]] = []
+    state: dict[str, str] = {}  # via -> "terminal" once a terminal status was read, "reread" after its re-read
+    for via, record in reads:
+        seen = state.get(via)
+        purpose = TERMINAL_REREAD if seen == "terminal" else POLL
+        if seen == "terminal":
+            state[via] = "reread"
+        elif seen is None and model.is_terminal(status_of(record)):
+            state[via] = "terminal"
+        out.append((via, record, purpose))
+    return out
 
 
 def _fill(template: str, submit_template: str, submit_path: str) -> str | None:

@@ -109,9 +109,11 @@ def _unknown_status(entries):
 
 
 def _poll_after_terminal(entries):
-    again = copy.deepcopy(entries[LAST_READ])
-    again["ResponseHeaders"]["Date"] = "Tue, 03 Sep 2024 15:57:08 GMT"
-    entries.insert(LAST_READ + 1, again)
+    # one read after the terminal status is a re-read of the result; the second is a poll after terminal
+    for second in (9, 8):
+        again = copy.deepcopy(entries[LAST_READ])
+        again["ResponseHeaders"]["Date"] = f"Tue, 03 Sep 2024 15:57:0{second} GMT"
+        entries.insert(LAST_READ + 1, again)
 
 
 def _operation_location_elsewhere(entries):
@@ -156,6 +158,18 @@ def test_an_unknown_status_fails_under_both_profiles(tmp_path: Path) -> None:
     for profile in ("observed", "docs"):
         events, code = judge([path], profile=profile)
         assert code == 1 and any(f.check == "status_in_version_enum" for f in findings(events)), profile
+
+
+def test_one_read_of_the_result_after_terminal_is_a_re_read_not_a_poll(tmp_path: Path) -> None:
+    def reread(entries):
+        again = copy.deepcopy(entries[LAST_READ])
+        again["ResponseHeaders"]["Date"] = "Tue, 03 Sep 2024 15:57:08 GMT"
+        entries.insert(LAST_READ + 1, again)
+
+    events, code = judge([_edited(tmp_path, reread)])
+    timeline = next(e.timeline for e in events if isinstance(e, LroCompleted))
+    assert code == 0 and timeline.polls == 2 and timeline.polls_after_terminal == 0
+    assert dict(timeline.verification_reads) == {"terminal-reread": 1}
 
 
 def test_exchanges_no_spec_describes_are_counted_not_judged() -> None:
