@@ -104,7 +104,8 @@ def test_a_poller_told_to_ignore_retry_after_is_measured_as_not_honouring_it() -
     session, events, _, ignoring = _run(flow, policy=PollPolicy(timeout_s=30, initial_interval_s=0.5, honour_retry_after=False))
     assert ignoring.retry_after_seen == 4 and ignoring.retry_after_honoured == 0
     # the polling-cost rule is a warning: it reports, the run stays conformant
-    assert any(isinstance(e, FindingRaised) and e.finding.check == "lro_polling_cost" for e in events) and not session.failed
+    # a client that undercuts Retry-After fails (lro_polling_cost is an error)
+    assert any(isinstance(e, FindingRaised) and e.finding.check == "lro_polling_cost" for e in events) and session.failed
 
 
 def test_a_429_while_polling_is_a_throttle_not_the_end() -> None:
