@@ -81,6 +81,12 @@ class EmulatorConfig:
     * ``retry_after``: when set (whole seconds), reads of a long-running status that is not yet
       terminal carry ``Retry-After`` (no swagger declares it: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json, https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json, https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json; an emulator may
       add it). Off by default, so the faithful emulator sends none.
+    * ``aad_tokens``: accepted ``Authorization: Bearer`` tokens (test mode, ``--aad-token``); each token
+      is its own isolated tenant, like a key (``emulator.pipeline.auth``). None by default.
+    * ``quota``: ``(requests, window_seconds)`` per tenant (``--quota N/s|N/m``), answered with the
+      gateway's 429 once used up in the current window (``emulator.pipeline.quota``). None: unlimited.
+    * ``quota_retry_after``: whether those 429s carry ``Retry-After`` (the real Face gateway sends none).
+    * ``request_log``: a file receiving one JSON line per request (``emulator.request_log``). None: no log.
     """
 
     keys: tuple[str, ...] = (DEFAULT_KEY,)
@@ -92,6 +98,10 @@ class EmulatorConfig:
     store: Store = field(default_factory=InMemoryStore)
     image_fetch_transport: httpx.AsyncBaseTransport | None = None
     retry_after: int | None = None
+    aad_tokens: tuple[str, ...] = ()
+    quota: tuple[int, float] | None = None
+    quota_retry_after: bool = False
+    request_log: str | None = None
 
     def __post_init__(self) -> None:
         keys: Any = self.keys
@@ -105,6 +115,14 @@ class EmulatorConfig:
             raise ValueError("EmulatorConfig.training_seconds must be a finite number >= 0")
         if self.retry_after is not None and (isinstance(self.retry_after, bool) or not isinstance(self.retry_after, int) or self.retry_after < 0):
             raise ValueError("EmulatorConfig.retry_after must be a whole number of seconds >= 0")
+        tokens = tuple(self.aad_tokens)
+        if any(not isinstance(t, str) or not t.strip() or " " in t.strip() for t in tokens):
+            raise ValueError("EmulatorConfig.aad_tokens must be non-blank strings without spaces")
+        object.__setattr__(self, "aad_tokens", tokens)
+        if self.quota is not None:
+            count, window = self.quota
+            if isinstance(count, bool) or not isinstance(count, int) or count < 1 or not window > 0:
+                raise ValueError("EmulatorConfig.quota must be (requests >= 1, window seconds > 0)")
         faults: Any = self.faults
         if isinstance(faults, str):
             faults = (faults,)
