@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from conformance import pool, preflight
+from conformance import access, pool, preflight
 from conformance import spec as spec_module
 from conformance.checks.registry import Check, all_rules, rules_for
 from conformance.config import (
@@ -147,9 +147,11 @@ def run(
         jobs = plan_jobs(plan)
         keys = tuple(secrets.token_hex(16) for _ in jobs) if not config.key else (config.key,) * len(jobs)
         tasks = [(k, (job,)) for k, job in zip(keys, jobs)] if not config.key else tasks_by_service(config.key, jobs)
+        aad = config.auth == "aad"  # the same tenants, as bearer tokens the emulator accepts (--aad-token)
         try:
             with embedded_emulator(
-                key=tuple(dict.fromkeys(keys)),
+                key=() if aad else tuple(dict.fromkeys(keys)),
+                aad_tokens=tuple(dict.fromkeys(keys)) if aad else (),
                 training_seconds=config.emulator_training_seconds,
                 faults=config.emulator_faults,
                 mutations=config.emulator_mutations,
@@ -163,12 +165,18 @@ def run(
     except preflight.TargetUrlError as exc:
         emit(RunFinished(EXIT_USAGE, 0.0, 0, 0, 0, error=str(exc)))
         return RunResult(EXIT_USAGE, events)
-    if not config.key:
+    if not config.key and config.auth == "key":
         emit(RunFinished(EXIT_USAGE, 0.0, 0, 0, 0, error="a key is needed for a target: --key or CONFORMANCE_KEY"))
         return RunResult(EXIT_USAGE, events)
+    credential = config.key  # a key, or with --auth aad a static token (CONFORMANCE_TOKEN)
     try:
-        preflight.check_target(target, config.key, plan)
-    except preflight.PreflightError as exc:
+        if credential is None:  # --auth aad without CONFORMANCE_TOKEN: DefaultAzureCredential
+            credential = access.aad_token_provider()()
+        preflight.check_target(target, credential, plan, auth=config.auth, verify=access.tls_verify(config.ca_bundle))
+    except ConfigError as exc:
+        emit(RunFinished(EXIT_USAGE, 0.0, 0, 0, 0, error=str(exc)))
+        return RunResult(EXIT_USAGE, events)
+    except (preflight.PreflightError, access.TokenUnavailable) as exc:
         emit(RunFinished(EXIT_UNREACHABLE, time.monotonic() - started, 0, 0, 0, error=f"preflight: {exc}"))
         return RunResult(EXIT_UNREACHABLE, events, target)
     # One key for a real target: the versions of one service share its resources, so they run
@@ -289,7 +297,7 @@ def _job(
     checks = rules_for(service, version, selected=_select_checks(config.checks))
     spec = spec_module.Spec(service, version, config.profile)
     poller = Poller(PollPolicy(timeout_s=config.poll_timeout_s))
-    transport = Transport(target, key, timeout_s=config.request_timeout_s, limiter=limiter)
+    transport = Transport(target, key, timeout_s=config.request_timeout_s, limiter=limiter, **_access(config, key))
     try:
         if "stateless" in config.phases:
             _stateless(transport, spec, emit, run_id, config, checks, on_progress)
@@ -300,6 +308,15 @@ def _job(
     finally:
         transport.close()
     return transport.request_count, None
+
+
+def _access(config: RunConfig, key: str | None) -> dict:
+    """The transport's auth mode, token provider and TLS trust; activates the user's media for this process."""
+    from strategies.media_dir import activate_media_dir
+
+    activate_media_dir(config.media_dir)  # None: the bundled synthetic media
+    token = access.aad_token_provider() if config.auth == "aad" and not key else None  # one per worker process
+    return {"auth": config.auth, "token": token, "verify": access.tls_verify(config.ca_bundle)}
 
 
 def _task(
