@@ -114,9 +114,10 @@ def load_media_dir(path: str | Path, services: Iterable[str] = ()) -> MediaDir:
     talents = []
     for consent in _sorted(root / "consent", (".wav",)):
         recordings = tuple(_wav(p, strict=False) for p in _sorted(root / "voice" / consent.stem, (".wav",)))
-        if not recordings:
+        if not recordings and "customvoice" in wanted:
             raise MediaDirError(f"--media-dir: missing {root / 'voice' / consent.stem}/*.wav (the recordings of the talent of {consent})")
-        talents.append((consent.stem, _wav(consent, strict=False), recordings))
+        if recordings:
+            talents.append((consent.stem, _wav(consent, strict=False), recordings))
     if "customvoice" in wanted and not talents:
         raise MediaDirError(f"--media-dir: missing {root / 'consent'}/<talent>.wav and {root / 'voice'}/<talent>/*.wav (Custom Voice needs one talent)")
     return MediaDir(root, faces, tuple(speakers), tuple(talents))
