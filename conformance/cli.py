@@ -168,7 +168,9 @@ def _progress(quiet: bool):
             mark = "[green]✓[/green]" if event.passed else "[red]✗[/red]"
             console.print(f"  {mark} {event.scenario} ({event.duration_s:.1f} s)" + (f" — {event.error}" if event.error else ""))
         elif isinstance(event, RunFinished) and event.error:
-            console.print(f"[red]error:[/red] {event.error}")
+            from rich.markup import escape  # an error may hold brackets, e.g. "cognitive-conformance[aad]"
+
+            console.print(f"[red]error:[/red] {escape(event.error)}")
 
     def on_progress(message: str) -> None:
         pass
