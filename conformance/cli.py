@@ -233,6 +233,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         f"{finish.polls if finish else 0} polls in {result.duration_s:.1f} s against {result.target or args.target}"
     )
     print("reports: " + ", ".join(str(p) for p in paths))
+    if args.quiet and finish and finish.error:  # -q hides progress, never the reason a run could not be made
+        print(f"conformance: error: {finish.error}", file=sys.stderr)
     return result.exit_code
 
 

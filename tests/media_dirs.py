@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import wave
 from pathlib import Path
 
 from hypothesis import HealthCheck, find, settings
@@ -12,7 +14,8 @@ from strategies.images import images
 
 
 def make_media_dir(root: Path) -> dict[str, set[str]]:
-    """Write faces/, speech/<speaker>/, consent/ and voice/; return the SHA-256 of each folder's files."""
+    """Write faces/, speech/<speaker>/, consent/ and voice/; return the SHA-256 of each folder's files
+    (for speech, also of each file's bare PCM frames)."""
     quiet = settings(database=None, suppress_health_check=list(HealthCheck))
     written: dict[str, set[str]] = {"faces": set(), "speech": set(), "voice": set()}
 
@@ -28,6 +31,9 @@ def make_media_dir(root: Path) -> dict[str, set[str]]:
         for i in range(2):
             clip = synthesize(speaker=speaker, duration_s=12.0, speech_ratio=0.9, snr_db=30.0, seed=500 + 10 * s + i)
             put(root / "speech" / speaker.name / f"clip{i}.wav", clip, "speech")
+            # A scenario streaming bare PCM (identify's second profile) sends the file's frames without the header.
+            with wave.open(io.BytesIO(clip)) as w:
+                written["speech"].add(hashlib.sha256(w.readframes(w.getnframes())).hexdigest())
     put(root / "consent" / "alex.wav", synthesize(speaker=SPEAKERS[2], duration_s=3.2, seed=7), "voice")
     put(root / "voice" / "alex" / "one.wav", synthesize(speaker=SPEAKERS[2], duration_s=3.2, seed=8), "voice")
     return written

@@ -71,3 +71,22 @@ def test_strategies_serve_the_users_files_when_active(media) -> None:
     assert hashlib.sha256(media_dir.speech_clip(3, 5)).hexdigest() in hashes["speech"]
     assert not media_dir.speech_clip(0, 0, pcm=True).startswith(b"RIFF")
     assert media_dir.voice_pair(False, default) is default  # one talent: the synthetic pair of two speakers
+
+
+def test_the_stateless_phase_registers_the_users_files_with_schemathesis(media) -> None:
+    import strategies
+    from strategies.schemathesis_setup import FACE_IMAGE_MEDIA_TYPE, registered_media_types
+
+    root, hashes = media
+    media_dir.activate_media_dir(root)
+    strategies.register_media()
+
+    @settings(max_examples=5, database=None)
+    @given(registered_media_types()[FACE_IMAGE_MEDIA_TYPE])
+    def check(body: bytes) -> None:
+        assert hashlib.sha256(body).hexdigest() in hashes["faces"]
+
+    check()
+    media_dir.activate_media_dir(None)
+    strategies.register_media()  # back to the synthetic images
+    assert registered_media_types()[FACE_IMAGE_MEDIA_TYPE] is not None
