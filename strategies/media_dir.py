@@ -185,6 +185,8 @@ def register_user_media() -> None:
         register_media_type(FACE_IMAGE_MEDIA_TYPE, st.sampled_from(media.faces))
     if media.speakers:
         clips = [c for _, cs in media.speakers for c in cs]
-        register_media_type(audio.AUDIO_MEDIA_TYPE, st.sampled_from(clips), aliases=[audio.AUDIO_MEDIA_TYPE_DOCUMENTED])
+        import schemathesis  # as strategies.audio.register_media does: the documented alias carries a parameter
+
+        schemathesis.openapi.media_type(audio.AUDIO_MEDIA_TYPE, st.sampled_from(clips), aliases=[audio.AUDIO_MEDIA_TYPE_DOCUMENTED])
     if media.talents:
         voice.register_form_audio(audio=st.sampled_from([c for _, _, cs in media.talents for c in cs]))
