@@ -18,7 +18,7 @@ it and report it. Each read has a short timeout so the whole preflight ends with
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -101,11 +101,13 @@ def check_target(
     extra_headers: dict[str, str] | None = None,
     auth: str = "key",
     verify: object = True,
+    pace: Callable[[], object] | None = None,
 ) -> None:
     """Probe each planned service; raise :class:`PreflightError` with a one-line reason.
 
     With ``auth="aad"``, ``key`` is a bearer token: the keyed read sends ``Authorization: Bearer``,
-    the unauthenticated one sends no credential at all. ``verify`` is httpx's TLS verification.
+    the unauthenticated one sends no credential at all. ``verify`` is httpx's TLS verification;
+    ``pace`` (the run's rate limiter) is called before each read, so the preflight keeps to ``--rate-limit``.
     """
     own = client is None
     http = client or httpx.Client(timeout=_TIMEOUT_S, follow_redirects=False, verify=verify, trust_env=True)
@@ -124,7 +126,11 @@ def check_target(
             if key:
                 headers.update({AUTHORIZATION: f"Bearer {key}"} if auth == "aad" else {KEY_HEADER: key})
             try:
+                if pace:
+                    pace()
                 authed = http.get(probe.url, params=probe.params, headers=headers)
+                if pace:
+                    pace()
                 anonymous = http.get(probe.url, params=probe.params, headers=dict(extra_headers or {}))
             except httpx.TransportError as exc:
                 if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in type(exc).__name__:

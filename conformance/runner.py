@@ -169,10 +169,15 @@ def run(
         emit(RunFinished(EXIT_USAGE, 0.0, 0, 0, 0, error="a key is needed for a target: --key or CONFORMANCE_KEY"))
         return RunResult(EXIT_USAGE, events)
     credential = config.key  # a key, or with --auth aad a static token (CONFORMANCE_TOKEN)
+    rate = config.rate(embedded=False)
+    limiter = RateLimiter(rate) if rate is not None else None  # the preflight's reads count against the limit too
     try:
         if credential is None:  # --auth aad without CONFORMANCE_TOKEN: DefaultAzureCredential
             credential = access.aad_token_provider()()
-        preflight.check_target(target, credential, plan, auth=config.auth, verify=access.tls_verify(config.ca_bundle))
+        preflight.check_target(
+            target, credential, plan, auth=config.auth, verify=access.tls_verify(config.ca_bundle),
+            pace=limiter.acquire if limiter else None,
+        )
     except ConfigError as exc:
         emit(RunFinished(EXIT_USAGE, 0.0, 0, 0, 0, error=str(exc)))
         return RunResult(EXIT_USAGE, events)
@@ -182,7 +187,7 @@ def run(
     # One key for a real target: the versions of one service share its resources, so they run
     # one after the other (different services still run side by side).
     tasks = tasks_by_service(config.key, plan_jobs(plan))
-    return _run_against(target, tasks, False, config, plan, emit, events, started, on_progress)
+    return _run_against(target, tasks, False, config, plan, emit, events, started, on_progress, limiter=limiter)
 
 
 def _run_against(
@@ -195,6 +200,8 @@ def _run_against(
     events: list[Event],
     started: float,
     on_progress: Callable[[str], None] | None,
+    *,
+    limiter: RateLimiter | None = None,
 ) -> RunResult:
     run_id = secrets.token_hex(3)
     emit(
@@ -214,8 +221,9 @@ def _run_against(
     emit(RulesDeclared(_declared_rules(config, plan)))
     keys = sorted({key for key, _ in tasks})
     requests, errors, checker_errors = 0, [], []
-    rate = config.rate(embedded=embedded)
-    limiter = RateLimiter(rate) if rate is not None else None  # shared memory: made before the workers fork
+    if limiter is None:
+        rate = config.rate(embedded=embedded)
+        limiter = RateLimiter(rate) if rate is not None else None  # shared memory: made before the workers fork
 
     def work(task: Task, emit_event: Callable[[Event], None]) -> tuple[int, str | None]:
         key, jobs = task
