@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--target", help="base URL of the target (default: start the embedded emulator)")
     run.add_argument("--key", help="subscription key (default: env CONFORMANCE_KEY)")
+    run.add_argument("--auth", default="key", choices=["key", "aad"], help="key (default): send the subscription key in Ocp-Apim-Subscription-Key; aad: send a Microsoft Entra ID token as 'Authorization: Bearer', from env CONFORMANCE_TOKEN when set (CI, tests), else from azure-identity's DefaultAzureCredential (pip install 'cognitive-conformance[aad]'), scope https://cognitiveservices.azure.com/.default, refreshed before it expires; without --target the embedded emulator accepts a generated token")
+    run.add_argument("--ca-bundle", default=None, metavar="PEM", help="verify the target's TLS certificate with the CA certificates in this PEM file (default: the system's); proxies come from HTTPS_PROXY, HTTP_PROXY, NO_PROXY")
+    run.add_argument("--media-dir", default=None, metavar="DIR", help="use your own media instead of the bundled synthetic ones: DIR/faces/*.jpg|*.png (one face each; Face add-face, stateless octet-stream bodies), DIR/speech/<speaker>/*.wav (16 kHz 16-bit mono PCM; Speaker enrollments and identify, at least two speakers), DIR/consent/<talent>.wav + DIR/voice/<talent>/*.wav (Custom Voice consents and personal voices); only the folders of the selected services are required (README: --media-dir)")
     run.add_argument("--service", action="append", default=[], help="service to check (repeatable; default: all)")
     run.add_argument("--api-version", action="append", default=[], help="API version to check (repeatable; default: all)")
     run.add_argument("--profile", default="observed", choices=["observed", "docs"], help="observed (default): judge what the real service is known to do and report departures from the documents as deviations; docs: judge the documents literally")
@@ -165,7 +168,9 @@ def _progress(quiet: bool):
             mark = "[green]✓[/green]" if event.passed else "[red]✗[/red]"
             console.print(f"  {mark} {event.scenario} ({event.duration_s:.1f} s)" + (f" — {event.error}" if event.error else ""))
         elif isinstance(event, RunFinished) and event.error:
-            console.print(f"[red]error:[/red] {event.error}")
+            from rich.markup import escape  # an error may hold brackets, e.g. "cognitive-conformance[aad]"
+
+            console.print(f"[red]error:[/red] {escape(event.error)}")
 
     def on_progress(message: str) -> None:
         pass
@@ -175,6 +180,13 @@ def _progress(quiet: bool):
 
 def _cmd_run(args: argparse.Namespace) -> int:
     key = args.key or os.environ.get("CONFORMANCE_KEY")
+    if args.auth == "aad":
+        from conformance.access import TOKEN_ENV, static_token
+
+        if args.key:
+            print(f"conformance: error: --key is a subscription key; with --auth aad set {TOKEN_ENV} or let DefaultAzureCredential find an identity", file=sys.stderr)
+            return runner.EXIT_USAGE
+        key = static_token()
     if args.max_examples < 1:
         print("conformance: error: --max-examples must be at least 1", file=sys.stderr)
         return runner.EXIT_USAGE
@@ -200,6 +212,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         emulator_training_seconds=args.emulator_training_seconds,
         emulator_faults=tuple(args.emulator_fault),
         rate_limit=args.rate_limit,
+        auth=args.auth,
+        ca_bundle=args.ca_bundle,
+        media_dir=args.media_dir,
         **extra,
     )
     on_event, on_progress = _progress(args.quiet)
@@ -218,6 +233,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         f"{finish.polls if finish else 0} polls in {result.duration_s:.1f} s against {result.target or args.target}"
     )
     print("reports: " + ", ".join(str(p) for p in paths))
+    if args.quiet and finish and finish.error:  # -q hides progress, never the reason a run could not be made
+        print(f"conformance: error: {finish.error}", file=sys.stderr)
     return result.exit_code
 
 

@@ -78,6 +78,10 @@ class RunConfig:
     emulator_mutations: tuple[str, ...] = ()  # blind mutants, OPERATOR@operationId[@apiVersion] (--mutate)
     request_timeout_s: float = 30.0
     rate_limit: str | None = None  # "N/s" or "N/m"; None: DEFAULT_LIVE_RATE_LIMIT for a target, unlimited for the embedded emulator
+    # How the target is reached (conformance/access.py): the credential kind, a CA bundle, user media.
+    auth: str = "key"  # "key": subscription key; "aad": key is a bearer token (None: DefaultAzureCredential)
+    ca_bundle: str | None = None  # PEM file verifying the target's TLS certificate
+    media_dir: str | None = None  # the user's faces and recordings (strategies/media_dir.py)
     # Jobs mix CPU work with waiting on the target (round trips, training), so more workers than
     # cores pay off: 4 measured best on 2 cores (benchmarks/gate_time.py).
     workers: int = field(default_factory=lambda: max(2, 2 * (os.cpu_count() or 1)))
@@ -108,6 +112,19 @@ class RunConfig:
                 raise ConfigError(str(exc)) from None
         if self.profile not in spec_module.PROFILES:
             raise ConfigError(f"unknown profile {self.profile!r}; known: {', '.join(spec_module.PROFILES)}")
+        if self.auth not in ("key", "aad"):
+            raise ConfigError(f"unknown --auth {self.auth!r}; known: key, aad")
+        if self.ca_bundle is not None:
+            from conformance.access import tls_verify
+
+            tls_verify(self.ca_bundle)
+        if self.media_dir is not None:
+            from strategies.media_dir import MediaDirError, load_media_dir
+
+            try:
+                load_media_dir(self.media_dir, services)
+            except MediaDirError as exc:
+                raise ConfigError(str(exc)) from None
         for p in self.phases:
             if p not in PHASES:
                 raise ConfigError(f"unknown phase {p!r}; known: {', '.join(PHASES)}")

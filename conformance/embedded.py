@@ -33,18 +33,22 @@ def embedded_emulator(
     mutations: tuple[str, ...] = (),
     profile: str = "observed",
     timeout_s: float = 30.0,
+    aad_tokens: tuple[str, ...] = (),
 ) -> Iterator[str]:
     """Start ``python -m emulator`` on a free loopback port; yield its base URL; stop it after.
 
     ``key`` may be several keys: each is an isolated tenant of the emulator. ``profile`` is the
     emulator's ``--profile``: the run's checking profile, so that ``docs`` checks an emulator that
-    follows the documents and ``observed`` one that behaves as the real service was recorded.
+    follows the documents and ``observed`` one that behaves as the real service was recorded. ``aad_tokens`` are
+    bearer tokens it accepts like keys (its ``--aad-token`` test mode), for ``--auth aad`` runs.
     """
     keys = (key,) if isinstance(key, str) else tuple(key)
     cmd = [sys.executable, "-m", "emulator", "--host", "127.0.0.1", "--port", "0", "--training-seconds", str(training_seconds)]
     cmd += ["--profile", profile]
     for one in keys:
         cmd += ["--key", one]
+    for token in aad_tokens:
+        cmd += ["--aad-token", token]
     for fault in faults:
         cmd += ["--fault", fault]
     for mutant in mutations:
@@ -69,7 +73,7 @@ def embedded_emulator(
         while "url" not in found:
             if proc.poll() is not None:
                 err = proc.stderr.read() if proc.stderr else ""
-                raise ConfigError(f"the embedded emulator exited with {proc.returncode}: {redact(err.strip(), list(keys))[-2000:]}")
+                raise ConfigError(f"the embedded emulator exited with {proc.returncode}: {redact(err.strip(), [*keys, *aad_tokens])[-2000:]}")
             if time.monotonic() > deadline:
                 raise ConfigError("the embedded emulator did not start within 30 s")
             time.sleep(0.02)

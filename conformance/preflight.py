@@ -18,7 +18,7 @@ it and report it. Each read has a short timeout so the whole preflight ends with
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -26,7 +26,7 @@ import httpx
 
 from conformance import spec as spec_module
 from conformance.packs import get_pack
-from conformance.transport import KEY_HEADER, redact
+from conformance.transport import AUTHORIZATION, KEY_HEADER, redact
 
 __all__ = ["PreflightError", "TargetUrlError", "check_target", "normalise_target"]
 
@@ -99,30 +99,51 @@ def check_target(
     *,
     client: httpx.Client | None = None,
     extra_headers: dict[str, str] | None = None,
+    auth: str = "key",
+    verify: object = True,
+    pace: Callable[[], object] | None = None,
 ) -> None:
-    """Probe each planned service; raise :class:`PreflightError` with a one-line reason."""
+    """Probe each planned service; raise :class:`PreflightError` with a one-line reason.
+
+    With ``auth="aad"``, ``key`` is a bearer token: the keyed read sends ``Authorization: Bearer``,
+    the unauthenticated one sends no credential at all. ``verify`` is httpx's TLS verification;
+    ``pace`` (the run's rate limiter) is called before each read, so the preflight keeps to ``--rate-limit``.
+    """
     own = client is None
-    http = client or httpx.Client(timeout=_TIMEOUT_S, follow_redirects=False)
+    http = client or httpx.Client(timeout=_TIMEOUT_S, follow_redirects=False, verify=verify, trust_env=True)
     secrets = [key] if key else []
+    credential = "the Microsoft Entra ID token (--auth aad)" if auth == "aad" else "the key"
+    fix = (
+        "check CONFORMANCE_TOKEN or the identity DefaultAzureCredential found, its role on the resource "
+        "(e.g. Cognitive Services User) and that --target is the resource's custom-domain endpoint"
+        if auth == "aad"
+        else "check --key / CONFORMANCE_KEY and that the key belongs to this resource"
+    )
     try:
         for probe in _probes(plan, target):
             where = f"{probe.service} {probe.version}: GET {urlsplit(probe.url).path}"
             headers = dict(extra_headers or {})
             if key:
-                headers[KEY_HEADER] = key
+                headers.update({AUTHORIZATION: f"Bearer {key}"} if auth == "aad" else {KEY_HEADER: key})
             try:
+                if pace:
+                    pace()
                 authed = http.get(probe.url, params=probe.params, headers=headers)
+                if pace:
+                    pace()
                 anonymous = http.get(probe.url, params=probe.params, headers=dict(extra_headers or {}))
             except httpx.TransportError as exc:
+                if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in type(exc).__name__:
+                    raise PreflightError(
+                        redact(f"TLS certificate verification failed ({where}): {exc}; if the target's certificate is "
+                               "signed by a private CA, pass it with --ca-bundle PEM", secrets)
+                    ) from None
                 raise PreflightError(redact(f"target unreachable ({where}): {exc!r}", secrets)) from None
             if authed.is_redirect:
                 location = authed.headers.get("location", "?")
                 raise PreflightError(f"not the API ({where}): it redirects to {location}")
             if authed.status_code in (401, 403):
-                raise PreflightError(
-                    f"the key is refused ({where} answered {_describe(authed)}): check --key / CONFORMANCE_KEY "
-                    "and that the key belongs to this resource"
-                )
+                raise PreflightError(f"{credential} is refused ({where} answered {_describe(authed)}): {fix}")
             if authed.status_code == 404:
                 raise PreflightError(f"not the API ({where} answered {_describe(authed)}): is --target the resource endpoint?")
             try:

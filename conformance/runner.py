@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from conformance import pool, preflight
+from conformance import access, pool, preflight
 from conformance import spec as spec_module
 from conformance.checks.registry import Check, all_rules, rules_for
 from conformance.config import (
@@ -147,9 +147,11 @@ def run(
         jobs = plan_jobs(plan)
         keys = tuple(secrets.token_hex(16) for _ in jobs) if not config.key else (config.key,) * len(jobs)
         tasks = [(k, (job,)) for k, job in zip(keys, jobs)] if not config.key else tasks_by_service(config.key, jobs)
+        aad = config.auth == "aad"  # the same tenants, as bearer tokens the emulator accepts (--aad-token)
         try:
             with embedded_emulator(
-                key=tuple(dict.fromkeys(keys)),
+                key=() if aad else tuple(dict.fromkeys(keys)),
+                aad_tokens=tuple(dict.fromkeys(keys)) if aad else (),
                 training_seconds=config.emulator_training_seconds,
                 faults=config.emulator_faults,
                 mutations=config.emulator_mutations,
@@ -164,18 +166,29 @@ def run(
     except preflight.TargetUrlError as exc:
         emit(RunFinished(EXIT_USAGE, 0.0, 0, 0, 0, error=str(exc)))
         return RunResult(EXIT_USAGE, events)
-    if not config.key:
+    if not config.key and config.auth == "key":
         emit(RunFinished(EXIT_USAGE, 0.0, 0, 0, 0, error="a key is needed for a target: --key or CONFORMANCE_KEY"))
         return RunResult(EXIT_USAGE, events)
+    credential = config.key  # a key, or with --auth aad a static token (CONFORMANCE_TOKEN)
+    rate = config.rate(embedded=False)
+    limiter = RateLimiter(rate) if rate is not None else None  # the preflight's reads count against the limit too
     try:
-        preflight.check_target(target, config.key, plan)
-    except preflight.PreflightError as exc:
+        if credential is None:  # --auth aad without CONFORMANCE_TOKEN: DefaultAzureCredential
+            credential = access.aad_token_provider()()
+        preflight.check_target(
+            target, credential, plan, auth=config.auth, verify=access.tls_verify(config.ca_bundle),
+            pace=limiter.acquire if limiter else None,
+        )
+    except ConfigError as exc:
+        emit(RunFinished(EXIT_USAGE, 0.0, 0, 0, 0, error=str(exc)))
+        return RunResult(EXIT_USAGE, events)
+    except (preflight.PreflightError, access.TokenUnavailable) as exc:
         emit(RunFinished(EXIT_UNREACHABLE, time.monotonic() - started, 0, 0, 0, error=f"preflight: {exc}"))
         return RunResult(EXIT_UNREACHABLE, events, target)
     # One key for a real target: the versions of one service share its resources, so they run
     # one after the other (different services still run side by side).
     tasks = tasks_by_service(config.key, plan_jobs(plan))
-    return _run_against(target, tasks, False, config, plan, emit, events, started, on_progress)
+    return _run_against(target, tasks, False, config, plan, emit, events, started, on_progress, limiter=limiter)
 
 
 def _run_against(
@@ -188,6 +201,8 @@ def _run_against(
     events: list[Event],
     started: float,
     on_progress: Callable[[str], None] | None,
+    *,
+    limiter: RateLimiter | None = None,
 ) -> RunResult:
     run_id = secrets.token_hex(3)
     emit(
@@ -207,8 +222,9 @@ def _run_against(
     emit(RulesDeclared(_declared_rules(config, plan)))
     keys = sorted({key for key, _ in tasks})
     requests, errors, checker_errors = 0, [], []
-    rate = config.rate(embedded=embedded)
-    limiter = RateLimiter(rate) if rate is not None else None  # shared memory: made before the workers fork
+    if limiter is None:
+        rate = config.rate(embedded=embedded)
+        limiter = RateLimiter(rate) if rate is not None else None  # shared memory: made before the workers fork
 
     def work(task: Task, emit_event: Callable[[Event], None]) -> tuple[int, str | None]:
         key, jobs = task
@@ -290,7 +306,7 @@ def _job(
     checks = rules_for(service, version, selected=_select_checks(config.checks))
     spec = spec_module.Spec(service, version, config.profile)
     poller = Poller(PollPolicy(timeout_s=config.poll_timeout_s))
-    transport = Transport(target, key, timeout_s=config.request_timeout_s, limiter=limiter)
+    transport = Transport(target, key, timeout_s=config.request_timeout_s, limiter=limiter, **_access(config, key))
     try:
         if "stateless" in config.phases:
             _stateless(transport, spec, emit, run_id, config, checks, on_progress)
@@ -301,6 +317,15 @@ def _job(
     finally:
         transport.close()
     return transport.request_count, None
+
+
+def _access(config: RunConfig, key: str | None) -> dict:
+    """The transport's auth mode, token provider and TLS trust; activates the user's media for this process."""
+    from strategies.media_dir import activate_media_dir
+
+    activate_media_dir(config.media_dir)  # None: the bundled synthetic media
+    token = access.aad_token_provider() if config.auth == "aad" and not key else None  # one per worker process
+    return {"auth": config.auth, "token": token, "verify": access.tls_verify(config.ca_bundle)}
 
 
 def _task(

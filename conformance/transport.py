@@ -35,6 +35,7 @@ from conformance.throttle import RateLimiter, RetryPolicy, throttle_wait
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
+    "AUTHORIZATION",
     "KEY_HEADER",
     "OffOriginRequest",
     "REDACTED",
@@ -47,6 +48,7 @@ __all__ = [
 ]
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
+AUTHORIZATION = "Authorization"
 REDACTED = "***"
 _MISSING = object()
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -157,12 +159,28 @@ def redact(text: str, secrets: list[str] | tuple[str, ...]) -> str:
     return text
 
 
+def _redact_header(name: str, value: str, secrets: list[str]) -> str:
+    """A request header as recorded: a credential header's value is ``***`` (``Bearer ***`` for a bearer token)."""
+    lname = name.lower()
+    if lname == "authorization":
+        scheme, _, rest = value.partition(" ")
+        return f"{scheme} {REDACTED}" if rest and scheme.lower() == "bearer" else REDACTED
+    if lname in _CREDENTIAL_HEADERS:
+        return REDACTED
+    return redact(value, secrets)
+
+
 class Transport:
     """Sends requests to one target; records every exchange.
 
     ``key`` is sent in ``Ocp-Apim-Subscription-Key`` unless a call passes ``key=None``
-    (no key) or another value (e.g. a deliberately wrong key). ``client`` may be injected
-    (tests use ``httpx.MockTransport``).
+    (no key) or another value (e.g. a deliberately wrong key). With ``auth="aad"`` the
+    credential is a bearer token sent as ``Authorization: Bearer <token>`` instead: ``key``
+    is a static token, or ``token`` a function giving the current one (refreshed by its
+    owner, :func:`conformance.access.aad_token_provider`); a call's ``key=`` is then a token.
+    ``verify`` is httpx's TLS verification (``conformance.access.tls_verify``); proxies come
+    from ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` (``trust_env`` stays on). ``client`` may be
+    injected (tests use ``httpx.MockTransport``).
     """
 
     def __init__(
@@ -176,7 +194,12 @@ class Transport:
         limiter: RateLimiter | None = None,
         retry: RetryPolicy | None = RetryPolicy(),
         sleep: Callable[[float], None] = time.sleep,
+        auth: str = "key",
+        token: Callable[[], str] | None = None,
+        verify: Any = True,
     ) -> None:
+        self.auth = auth
+        self._token = token
         self.base_url = base_url.rstrip("/")
         self.origin = origin_of(self.base_url)
         self.max_body_bytes = max_body_bytes
@@ -187,7 +210,7 @@ class Transport:
         self.throttle_wait_s = 0.0  # time spent waiting as 429s asked
         self.rate_wait_s = 0.0  # time spent waiting for the rate limit
         self._key = key
-        self._client = client or httpx.Client(timeout=timeout_s, follow_redirects=False)
+        self._client = client or httpx.Client(timeout=timeout_s, follow_redirects=False, verify=verify, trust_env=True)
         self._lock = threading.Lock()
         self._records: list[ResponseRecord] = []
         self._secrets: list[str] = [key] if key else []
@@ -220,6 +243,19 @@ class Transport:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- credentials -----------------------------------------------------------------
+    def _credential(self) -> str | None:
+        """The credential to send now: the key, the static token, or the provider's current token."""
+        if self._token is not None:
+            value = self._token()
+            self.add_secret(value)
+            return value
+        return self._key
+
+    def _credential_header(self, value: str) -> tuple[str, str]:
+        self.add_secret(value)
+        return (AUTHORIZATION, f"Bearer {value}") if self.auth == "aad" else (KEY_HEADER, value)
+
     # -- sending ---------------------------------------------------------------------
     def on_origin(self, url: str) -> bool:
         """Whether ``url`` (absolute, or relative to the target) is on the target's origin."""
@@ -249,10 +285,10 @@ class Transport:
     ) -> ResponseRecord:
         """Send one request; raise :class:`TargetUnreachable` on transport errors."""
         send_headers: dict[str, str] = dict(headers or {})
-        use_key = self._key if key is _MISSING else key
-        if use_key is not None and not any(h.lower() == KEY_HEADER.lower() for h in send_headers):
-            send_headers[KEY_HEADER] = use_key
-            self.add_secret(use_key)
+        use_key = self._credential() if key is _MISSING else key
+        if use_key is not None and not any(h.lower() in _CREDENTIAL_HEADERS for h in send_headers):
+            name, value = self._credential_header(use_key)
+            send_headers[name] = value
         kwargs: dict[str, Any] = {"params": params, "headers": send_headers}
         if json_body is not _MISSING:
             kwargs["json"] = json_body
@@ -271,10 +307,12 @@ class Transport:
         return self._send(request, operation_id)
 
     def build_request(self, method: str, url: str, *, with_key: bool = True, **kwargs: Any) -> httpx.Request:
-        """Build a request; the key header is added (or its value replaced) unless ``with_key`` is false."""
-        headers = {k: v for k, v in (kwargs.pop("headers", None) or {}).items() if k.lower() != KEY_HEADER.lower()}
-        if with_key and self._key is not None:
-            headers[KEY_HEADER] = self._key
+        """Build a request; the credential header is added (or its value replaced) unless ``with_key`` is false."""
+        headers = {k: v for k, v in (kwargs.pop("headers", None) or {}).items() if k.lower() not in _CREDENTIAL_HEADERS}
+        credential = self._credential() if with_key else None
+        if credential is not None:
+            name, value = self._credential_header(credential)
+            headers[name] = value
         return self._client.build_request(method.upper(), self.url(url), headers=headers, **kwargs)
 
     def _send(self, request: httpx.Request, operation_id: str | None) -> tuple[ResponseRecord, httpx.Response]:
@@ -319,10 +357,7 @@ class Transport:
         except (httpx.TransportError, httpx.InvalidURL, httpx.StreamError) as exc:
             raise TargetUnreachable(redact(f"{request.method} {request.url}: {exc!r}", self._secrets)) from None
         elapsed = time.monotonic() - sent_at
-        req_headers = tuple(
-            (k, REDACTED if k.lower() == KEY_HEADER.lower() else redact(v, self._secrets))
-            for k, v in request.headers.items()
-        )
+        req_headers = tuple((k, _redact_header(k, v, self._secrets)) for k, v in request.headers.items())
         try:
             req_body = request.content
         except httpx.RequestNotRead:  # streaming bodies are not replayable; keep none

@@ -5,15 +5,24 @@ Usage::
     python -m emulator [--host 127.0.0.1] [--port 5000] [--key KEY]... [--training-seconds S] [--fault NAME]...
                       [--mutate OPERATOR@operationId[@apiVersion]]... [--profile observed|docs]
                       [--list-faults] [--list-mutants]
+                      [--aad-token TOKEN]... [--quota N/s|N/m [--quota-retry-after]] [--request-log FILE]
+                      [--ssl-certfile PEM --ssl-keyfile PEM]
 
 Once listening it prints, flushed, exactly these first lines::
 
     cognitive-conformance emulator listening on http://HOST:PORT
     subscription key: KEY          (one line per accepted key)
+    aad tokens: N accepted         (only with --aad-token; the tokens themselves are never printed)
 
 and serves until SIGINT or SIGTERM, then exits 0. ``--port 0`` binds a free port. Without
 ``--key`` the well-known development key ``1f0e2d3c4b5a69788796a5b4c3d2e1f0`` is accepted
 (not a secret, like Azurite's account key). Bad arguments exit 2 with a message.
+
+Test modes, all off by default: ``--aad-token TOKEN`` accepts ``Authorization: Bearer TOKEN``
+as a key-equivalent credential (its own tenant); ``--quota N/s|N/m`` plays a paid tier's call
+quota per tenant (the gateway's 429, no ``Retry-After`` unless ``--quota-retry-after``);
+``--request-log FILE`` appends one JSON line per request (time, key hash, method, path, status,
+body hash); ``--ssl-certfile``/``--ssl-keyfile`` serve HTTPS with that certificate.
 
 Source: ARCHITECTURE.md (the checker starts ``python -m emulator --port 0``
 and reads the address it prints).
@@ -28,6 +37,7 @@ import sys
 from emulator.config import DEFAULT_KEY, PROFILES, EmulatorConfig
 from emulator.faults import FAULTS, describe_faults, validate_fault_names
 from emulator.mutations import OPERATORS, build_mutants, describe_operators
+from emulator.pipeline.quota import parse_quota
 from emulator.server import serve
 
 __all__ = ["build_parser", "main"]
@@ -98,6 +108,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OPERATOR@operationId[@apiVersion]",
         help=f"apply a blind mutation operator to one operation's 2xx replies (repeatable); operators: {', '.join(OPERATORS)}",
     )
+    parser.add_argument(
+        "--aad-token",
+        action="append",
+        type=_key,
+        default=[],
+        metavar="TOKEN",
+        help="test mode: accept 'Authorization: Bearer TOKEN' like a key, as its own tenant (repeatable; never printed)",
+    )
+    parser.add_argument("--quota", default=None, metavar="N/s|N/m", help="per key or token, answer the gateway's 429 once N calls were made in the current second or minute (default: unlimited)")
+    parser.add_argument("--quota-retry-after", action="store_true", help="send Retry-After: N on quota 429s (the real Face gateway sends none)")
+    parser.add_argument("--request-log", default=None, metavar="FILE", help="append one JSON line per request: time, key-hash, method, path, status, bytes-sha256")
+    parser.add_argument("--ssl-certfile", default=None, metavar="PEM", help="serve HTTPS with this certificate (needs --ssl-keyfile)")
+    parser.add_argument("--ssl-keyfile", default=None, metavar="PEM", help="the certificate's private key")
     parser.add_argument("--list-faults", action="store_true", help="print the fault catalogue as JSON and exit")
     parser.add_argument(
         "--list-mutants",
@@ -125,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print(json.dumps(list_mutants(), indent=2))
         return 0
+    if (args.ssl_certfile is None) != (args.ssl_keyfile is None):
+        parser.error("--ssl-certfile and --ssl-keyfile go together")
+    if args.quota_retry_after and args.quota is None:
+        parser.error("--quota-retry-after needs --quota")
     try:
         build_mutants(args.mutate)  # bad mutants are usage errors (exit 2), not a crash at start-up
         config = EmulatorConfig(
@@ -134,6 +161,10 @@ def main(argv: list[str] | None = None) -> int:
             mutations=tuple(args.mutate),
             retry_after=args.retry_after,
             profile=args.profile,
+            aad_tokens=tuple(args.aad_token),
+            quota=parse_quota(args.quota) if args.quota else None,
+            quota_retry_after=args.quota_retry_after,
+            request_log=args.request_log,
         )
     except ValueError as exc:
         parser.error(str(exc))
@@ -141,11 +172,13 @@ def main(argv: list[str] | None = None) -> int:
     def announce(base_url: str) -> None:
         lines = [f"cognitive-conformance emulator listening on {base_url}"]
         lines.extend(f"subscription key: {key}" for key in config.keys)
+        if config.aad_tokens:
+            lines.append(f"aad tokens: {len(config.aad_tokens)} accepted")
         sys.stdout.write("\n".join(lines) + "\n")
         sys.stdout.flush()
 
     try:
-        serve(config, args.host, args.port, on_ready=announce)
+        serve(config, args.host, args.port, on_ready=announce, ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
     except OSError as exc:
         sys.stderr.write(f"python -m emulator: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}\n")
         return 1

@@ -2,16 +2,19 @@
 
 1. request id      ``pipeline/request_id.py``   ``apim-request-id`` on every response
 2. route           ``routing.py``               404 unknown path, 405 wrong method (+ ``Allow``)
-3. auth            ``pipeline/auth.py``         401 missing/wrong ``Ocp-Apim-Subscription-Key``
+3. auth            ``pipeline/auth.py``         401 missing/wrong ``Ocp-Apim-Subscription-Key`` (or test-mode bearer token)
+3b. quota          ``pipeline/quota.py``        opt-in 429 once a tenant's ``--quota`` is used up (none by default)
 4. api version     ``pipeline/api_version.py``  404 unknown version
 5. validation      ``pipeline/validation.py``   415 media type, 400 JSON/fields, 413/400 size, 404 bad ids
 6. handler         ``services/<svc>/*.py``      thin: validated inputs -> store -> reply
 7. error mapping   ``pipeline/error_mapping.py`` ``ApiError`` -> envelope; anything else -> JSON 500
 8. faults          ``faults.py``                opt-in reply rewrites of the request's service (none by default)
 9. mutations       ``mutations.py``             opt-in blind rewrites of one operation's 2xx replies (none by default)
+10. request log    ``request_log.py``           opt-in JSON line per request (``--request-log``)
 
 Starlette's own 404/405/500 paths are also mapped to the JSON envelope, so no request ever
-gets an HTML/plain-text error or a traceback. The emulator never sends ``Retry-After``.
+gets an HTML/plain-text error or a traceback. The emulator sends ``Retry-After`` only when asked
+(``--retry-after`` on status reads, ``--quota-retry-after`` on quota 429s).
 
 Source: ARCHITECTURE.md "The emulator" (pipeline order, one module per step);
 ARCHITECTURE.md "The emulator"; https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (envelope), https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json; https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json; https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (no Retry-After required).
@@ -34,7 +37,8 @@ from emulator.config import EmulatorConfig
 from emulator.errors import ApiError, ErrorEnvelope
 from emulator.faults import Exchange, adjusted_behaviour, build_faults, service_of
 from emulator.mutations import Call, build_mutants
-from emulator.pipeline import api_version, auth, error_mapping, request_id, validation
+from emulator.pipeline import api_version, auth, error_mapping, quota, request_id, validation
+from emulator.request_log import RequestLog
 from emulator.routing import HandlerContext, Reply, RouteNotResolved, Router, ServiceDefinition
 from emulator.services import registered_services
 
@@ -55,8 +59,22 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
     faults_of = {s.name: tuple(f for f in enabled if service_of(type(f)) == s.name) for s in router.services}
     behaviours = {name: adjusted_behaviour(faults) for name, faults in faults_of.items()}
     mutants = build_mutants(config.mutations)
+    limiter = quota.Quota(*config.quota, retry_after=config.quota_retry_after) if config.quota else None
+    log = RequestLog(config.request_log) if config.request_log else None
 
     async def pipeline(request: Request) -> Response:
+        reply, tenant = await _decide(request)
+        if log is not None:  # 10. request log
+            log.write(
+                tenant=tenant,
+                method=request.method,
+                path=request.scope["path"],
+                status=reply.status,
+                body=getattr(request.state, "body", b""),
+            )
+        return error_mapping.render(reply)
+
+    async def _decide(request: Request) -> tuple[Reply, str | None]:
         rid = request_id.new_request_id()  # 1. request id
         # The decoded ASGI path, not request.url.path: urlsplit() silently drops \t \r \n from URLs,
         # which would make "a%0Ab" the id "ab".
@@ -69,9 +87,13 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
             asked = api_version.requested_version(service, match.path_params, request.query_params)
             behaviour = behaviours[service.name]
             key = auth.authenticate(  # 3. auth
-                request.headers, config.keys, service, asked, enforce=behaviour.enforce_auth
+                request.headers, config.keys, service, asked, enforce=behaviour.enforce_auth, tokens=config.aad_tokens
             )
             exchange_info["key"] = key
+            refused = limiter.admit(key, config.clock.now()) if limiter is not None else None  # 3b. quota
+            if refused is not None:
+                request_id.stamp(refused.headers, rid, request.headers)
+                return refused, key
             version = api_version.negotiate(service, match.route, match.path_params, request.query_params)  # 4.
             exchange_info["version"] = version
             # A route's guard (e.g. Speaker's per-profile in-flight marker) spans reading the body and the handler.
@@ -121,7 +143,7 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
         if config.retry_after is not None and service is not None and service.in_progress and service.in_progress(reply):
             reply.headers["Retry-After"] = str(config.retry_after)
         request_id.stamp(reply.headers, rid, request.headers)
-        return error_mapping.render(reply)
+        return reply, exchange_info["key"]
 
     async def http_exception(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500

@@ -88,6 +88,12 @@ class EmulatorConfig:
       add it). Off by default, so the faithful emulator sends none.
     * ``profile``: one of :data:`PROFILES`; ``observed`` by default. A service reads it where the
       recorded service departs from its documents (in its own package: the core names no service).
+    * ``aad_tokens``: accepted ``Authorization: Bearer`` tokens (test mode, ``--aad-token``); each token
+      is its own isolated tenant, like a key (``emulator.pipeline.auth``). None by default.
+    * ``quota``: ``(requests, window_seconds)`` per tenant (``--quota N/s|N/m``), answered with the
+      gateway's 429 once used up in the current window (``emulator.pipeline.quota``). None: unlimited.
+    * ``quota_retry_after``: whether those 429s carry ``Retry-After`` (the real Face gateway sends none).
+    * ``request_log``: a file receiving one JSON line per request (``emulator.request_log``). None: no log.
     """
 
     keys: tuple[str, ...] = (DEFAULT_KEY,)
@@ -100,6 +106,10 @@ class EmulatorConfig:
     image_fetch_transport: httpx.AsyncBaseTransport | None = None
     retry_after: int | None = None
     profile: str = "observed"
+    aad_tokens: tuple[str, ...] = ()
+    quota: tuple[int, float] | None = None
+    quota_retry_after: bool = False
+    request_log: str | None = None
 
     def __post_init__(self) -> None:
         keys: Any = self.keys
@@ -115,6 +125,14 @@ class EmulatorConfig:
             raise ValueError("EmulatorConfig.retry_after must be a whole number of seconds >= 0")
         if self.profile not in PROFILES:
             raise ValueError(f"EmulatorConfig.profile must be one of {', '.join(PROFILES)}, got {self.profile!r}")
+        tokens = tuple(self.aad_tokens)
+        if any(not isinstance(t, str) or not t.strip() or " " in t.strip() for t in tokens):
+            raise ValueError("EmulatorConfig.aad_tokens must be non-blank strings without spaces")
+        object.__setattr__(self, "aad_tokens", tokens)
+        if self.quota is not None:
+            count, window = self.quota
+            if isinstance(count, bool) or not isinstance(count, int) or count < 1 or not window > 0:
+                raise ValueError("EmulatorConfig.quota must be (requests >= 1, window seconds > 0)")
         faults: Any = self.faults
         if isinstance(faults, str):
             faults = (faults,)

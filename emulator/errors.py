@@ -36,6 +36,7 @@ __all__ = [
     "method_not_allowed",
     "access_denied",
     "internal_error",
+    "throttled_body",
 ]
 
 ERROR_CODE_HEADER = "x-ms-error-code"
@@ -120,3 +121,11 @@ def access_denied(code: str) -> ApiError:
 def internal_error() -> ApiError:
     """500 ``InternalServerError`` without any detail of the cause (never leak exception text)."""
     return ApiError(500, "InternalServerError", "An internal server error occurred.")
+
+
+def throttled_body(seconds: int) -> bytes:
+    """The gateway's 429 body, byte for byte as recorded: ``{"error":{"code":"429","message":"Rate limit is
+    exceeded. Try again in N seconds."}}`` (the code is the string ``"429"``; no ``x-ms-error-code``; see
+    tests/reference/recordings/README.md behaviour 13). Not a service error: the gateway answers it."""
+    message = f"Rate limit is exceeded. Try again in {seconds} seconds."
+    return ('{"error":{"code":"429","message":"' + message + '"}}').encode("utf-8")

@@ -45,18 +45,20 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _url(host: str, port: int) -> str:
+def _url(host: str, port: int, *, tls: bool = False) -> str:
     shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}"
+    return f"{'https' if tls else 'http'}://{shown}:{port}"
 
 
-def _server(config: EmulatorConfig) -> uvicorn.Server:
+def _server(config: EmulatorConfig, ssl_certfile: str | None = None, ssl_keyfile: str | None = None) -> uvicorn.Server:
     uv_config = uvicorn.Config(
         create_app(config),
         log_level="warning",
         access_log=False,
         lifespan="off",
         timeout_graceful_shutdown=2,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
     )
     return uvicorn.Server(uv_config)
 
@@ -67,15 +69,18 @@ def serve(
     port: int = 5000,
     *,
     on_ready: Callable[[str], None] | None = None,
+    ssl_certfile: str | None = None,
+    ssl_keyfile: str | None = None,
 ) -> None:
     """Serve in the current thread until SIGINT/SIGTERM (main thread), then return normally.
 
     ``on_ready(base_url)`` is called once the socket is listening, before serving. A signal that
     arrives before uvicorn installs its own handlers (or that uvicorn re-raises after its graceful
     shutdown) only asks the server to exit, so a stop request is never lost and never kills the process.
+    With ``ssl_certfile``/``ssl_keyfile`` (PEM) it serves HTTPS and announces an ``https://`` URL.
     """
     sock = bind_socket(host, port)
-    server = _server(config)
+    server = _server(config, ssl_certfile, ssl_keyfile)
 
     def request_exit(signum: int, frame: FrameType | None) -> None:
         server.should_exit = True
@@ -85,7 +90,7 @@ def serve(
         previous = {sig: signal.signal(sig, request_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         if on_ready is not None:
-            on_ready(_url(host, sock.getsockname()[1]))
+            on_ready(_url(host, sock.getsockname()[1], tls=ssl_certfile is not None))
         server.run(sockets=[sock])
     finally:
         for sig, handler in previous.items():

@@ -7,6 +7,7 @@ Public names only; each lives in its own module:
 * :mod:`strategies.images`   real JPEG/PNG/GIF/BMP images and invalid ones
 * :mod:`strategies.audio`    synthetic speech WAV/PCM with speaker, speech ratio and SNR control; invalid audio
 * :mod:`strategies.voice`    Custom Voice ids, Operation-Ids, bodies, multipart forms, consent/training audio pairs
+* :mod:`strategies.media_dir` the user's own faces and recordings (``--media-dir``) in place of the synthetic media
 
 :func:`register_media` registers the media strategies with Schemathesis, so that requests
 it generates from ``specs/`` carry real images and real audio rather than random bytes.
@@ -36,9 +37,10 @@ __all__ = [
 
 
 def register_media() -> None:
-    """Register every media strategy with Schemathesis (idempotent)."""
-    from strategies import schemathesis_setup
+    """Register every media strategy with Schemathesis (idempotent); an active ``--media-dir`` replaces them."""
+    from strategies import media_dir, schemathesis_setup
 
     schemathesis_setup.register_media()
     _audio.register_media()
     _voice.register_form_audio()
+    media_dir.register_user_media()

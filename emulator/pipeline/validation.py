@@ -60,6 +60,7 @@ async def read_body(request: Request, limit: int, too_large: ApiError) -> bytes:
         buffer.extend(chunk[: limit + 1 - len(buffer)])  # never buffer more than limit + 1 bytes
         if len(buffer) > limit:
             raise too_large
+    request.state.body = bytes(buffer)  # for the optional request log (emulator/request_log.py)
     return bytes(buffer)
 
 

@@ -48,8 +48,9 @@ def _create_list(session: Session, kind: str, list_id: str, name: str) -> str:
 
 def _add_face(session: Session, list_path: str) -> str:
     from strategies.images import images
+    from strategies.media_dir import face_images
 
-    image = session.draw(images(max_side=160))
+    image = session.draw(face_images(images(max_side=160)))  # --media-dir: the user's faces
     r = session.call(
         "POST", f"{list_path}/persistedfaces", content=image, headers={"Content-Type": "application/octet-stream"}
     )

@@ -79,13 +79,14 @@ def _create_group(session: Session, coll: Collection, gid: str, name: str) -> st
 
 def _add_person_with_face(session: Session, group_path: str, name: str) -> str:
     from strategies.images import images
+    from strategies.media_dir import face_images
 
     r = session.call("POST", f"{group_path}/persons", json_body={"name": name})
     body = r.json_or_none()
     if r.status_code != 200 or not isinstance(body, dict) or "personId" not in body:
         session.broken("could not create a person", r, documented="200 {personId}", source="https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json")
     person_path = f"{group_path}/persons/{body['personId']}"
-    image = session.draw(images(max_side=160))
+    image = session.draw(face_images(images(max_side=160)))  # --media-dir: the user's faces
     r = session.call(
         "POST",
         f"{person_path}/persistedfaces",

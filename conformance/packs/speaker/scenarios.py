@@ -112,11 +112,14 @@ def _poll_until_enrolled(session: Session, path: str, submitted: ResponseRecord)
 
 def _enroll_until_complete(session: Session, enroller: _Enroller, speaker: Any, *, seed: int, container: str = "wav") -> ResponseRecord:
     """Enroll 6 s clips of ``speaker`` until no speech remains; return the completing 201."""
-    from strategies.audio import synthesize
+    from strategies.audio import SPEAKERS, synthesize
+    from strategies.media_dir import speech_clip
 
     headers = {"Content-Type": "audio/wav"} if container == "pcm" else AUDIO
     for i in range(_MAX_ENROLLMENTS):
-        clip = synthesize(speaker=speaker, duration_s=6.0, speech_ratio=0.85, snr_db=30.0, seed=seed + i, container=container)
+        clip = speech_clip(SPEAKERS.index(speaker), i, pcm=container == "pcm")  # --media-dir: the user's speakers
+        if clip is None:
+            clip = synthesize(speaker=speaker, duration_s=6.0, speech_ratio=0.85, snr_db=30.0, seed=seed + i, container=container)
         r = enroller.enroll(clip, headers=headers)
         body = r.json_or_none()
         if r.status_code != 201 or not isinstance(body, dict):
@@ -177,8 +180,10 @@ def identify(session: Session) -> None:
         completing = _enroll_until_complete(session, enroller, voice, seed=200 + 50 * n, container="pcm" if n else "wav")
         _poll_until_enrolled(session, path, completing)
         profiles.append(path.rsplit("/", 1)[-1])
+    from strategies.media_dir import speech_clip
+
     for n, voice in enumerate(voices):
-        query = synthesize(speaker=voice, duration_s=6.0, speech_ratio=0.85, snr_db=20.0, seed=900 + n)
+        query = speech_clip(SPEAKERS.index(voice), -1) or synthesize(speaker=voice, duration_s=6.0, speech_ratio=0.85, snr_db=20.0, seed=900 + n)
         r = session.call(
             "POST",
             f"{PROFILES}:identifySingleSpeaker",

@@ -149,10 +149,17 @@ def _delete_then_missing(session: Session, path: str, source: str) -> None:
     session.provoke(AFTER_DELETE, Expected(404, ("NotFound",), source), "GET", path)
 
 
+def _pairs(same_speaker: bool, default):
+    """``--media-dir``: the user's consent and recordings (strategies/media_dir.py), else ``default``."""
+    from strategies.media_dir import voice_pair
+
+    return voice_pair(same_speaker, default)
+
+
 def train_poll(session: Session) -> None:
     from strategies.voice import voice_pairs
 
-    consent_audio, training_audio = session.draw(voice_pairs(same_speaker=True, min_duration_s=3.0, max_duration_s=3.5))
+    consent_audio, training_audio = session.draw(_pairs(True, voice_pairs(same_speaker=True, min_duration_s=3.0, max_duration_s=3.5)))
     project_id = _create_project(session, "pv")
     consent_id = _ready_consent(session, project_id, consent_audio)
     path, create = _personal_voice(session, project_id, consent_id, "voice", training_audio)
@@ -166,7 +173,7 @@ def train_poll(session: Session) -> None:
 def speaker_verification(session: Session) -> None:
     from strategies.voice import voice_pairs
 
-    consent_audio, training_audio = session.draw(voice_pairs(same_speaker=False, min_duration_s=3.0, max_duration_s=3.5))
+    consent_audio, training_audio = session.draw(_pairs(False, voice_pairs(same_speaker=False, min_duration_s=3.0, max_duration_s=3.5)))
     project_id = _create_project(session, "sv")
     consent_id = _ready_consent(session, project_id, consent_audio)
     path, create = _personal_voice(session, project_id, consent_id, "other", training_audio)
@@ -176,7 +183,7 @@ def speaker_verification(session: Session) -> None:
 def operation_id(session: Session) -> None:
     from strategies.voice import operation_ids, voice_pairs
 
-    audio, _ = session.draw(voice_pairs(same_speaker=True, min_duration_s=3.0, max_duration_s=3.5))
+    audio, _ = session.draw(_pairs(True, voice_pairs(same_speaker=True, min_duration_s=3.0, max_duration_s=3.5)))
     # Operation ids are global to the resource: the run prefix and version keep this one new.
     op = f"{session.prefix}{_tag(session)}-{session.draw(operation_ids())[-30:]}"
     project_id = _create_project(session, "op")
@@ -252,7 +259,7 @@ def error_codes(session: Session) -> None:
         session.provoke(f"form-{kind}", bad_arg(f"form {form.defect}"), "POST", path, data=data, files=files)
     from strategies.voice import voice_pairs
 
-    _, training = session.draw(voice_pairs(same_speaker=True, min_duration_s=3.0, max_duration_s=3.5))
+    _, training = session.draw(_pairs(True, voice_pairs(same_speaker=True, min_duration_s=3.0, max_duration_s=3.5)))
     path = f"{base}/personalvoices/{session.name('noconsent')}"
     session.delete_later(path)
     data, files = _form_audio({"projectId": project_id, "consentId": missing}, [("audiodata", "a.wav", training)])
