@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OPERATOR@operationId[@apiVersion]",
         help=f"apply a blind mutation operator to one operation's 2xx replies (repeatable); operators: {', '.join(OPERATORS)}",
     )
+    parser.add_argument("--request-log", default=None, metavar="FILE", help="append one JSON line per request, {method, path, status}, to FILE")
     parser.add_argument("--list-faults", action="store_true", help="print the fault catalogue as JSON and exit")
     parser.add_argument(
         "--list-mutants",
@@ -125,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             faults=tuple(args.fault),
             mutations=tuple(args.mutate),
             retry_after=args.retry_after,
+            request_log=args.request_log,
         )
     except ValueError as exc:
         parser.error(str(exc))

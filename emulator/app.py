@@ -35,6 +35,7 @@ from emulator.errors import ApiError, ErrorEnvelope
 from emulator.faults import Exchange, adjusted_behaviour, build_faults, service_of
 from emulator.mutations import Call, build_mutants
 from emulator.pipeline import api_version, auth, error_mapping, request_id, validation
+from emulator.request_log import log_request
 from emulator.routing import HandlerContext, Reply, RouteNotResolved, Router, ServiceDefinition
 from emulator.services import registered_services
 
@@ -141,6 +142,8 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
             await send({"type": "websocket.close", "code": 1000})
             return
         response = await pipeline(Request(scope, receive))
+        if config.request_log:
+            log_request(config.request_log, scope["method"], scope["path"], response.status_code)
         await response(scope, receive, send)
 
     app = Starlette(routes=[], exception_handlers={HTTPException: http_exception, Exception: last_resort})

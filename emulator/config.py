@@ -81,6 +81,7 @@ class EmulatorConfig:
     * ``retry_after``: when set (whole seconds), reads of a long-running status that is not yet
       terminal carry ``Retry-After`` (no swagger declares it: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json, https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json, https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json; an emulator may
       add it). Off by default, so the faithful emulator sends none.
+    * ``request_log``: a file that receives ``{"method", "path", "status"}`` per request (``--request-log``).
     """
 
     keys: tuple[str, ...] = (DEFAULT_KEY,)
@@ -92,6 +93,7 @@ class EmulatorConfig:
     store: Store = field(default_factory=InMemoryStore)
     image_fetch_transport: httpx.AsyncBaseTransport | None = None
     retry_after: int | None = None
+    request_log: str | None = None  # a file receiving one JSON line per request (emulator.request_log)
 
     def __post_init__(self) -> None:
         keys: Any = self.keys
