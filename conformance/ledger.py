@@ -131,7 +131,7 @@ def created_by(spec: Any, record: Any, base_path: str = "") -> tuple[str, str, s
     method = record.request.method.upper()
     if method not in {"PUT", "POST"}:
         return None
-    path = _relative(record.request.url, base_path)
+    path = _relative(record.request.url, base_path).rstrip("/") or "/"  # POST /profiles/ creates like /profiles
     if spec.match("DELETE", path) is not None:
         return path, unquote(path.rstrip("/").rsplit("/", 1)[-1]), _parent(spec, path)
     if method != "POST":

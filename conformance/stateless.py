@@ -173,6 +173,23 @@ def _builtin_functions() -> list[Callable]:
     return [getattr(openapi, name, None) or getattr(core, name) for name in BUILTIN_CHECKS]
 
 
+def _keep_generated(case: Any) -> None:
+    """Let Schemathesis treat the rewritten path ids as generated, which they still are.
+
+    Schemathesis records a case's components when it builds it and reads any later change as a
+    value the user pinned (``Case._override``); its ``unsupported_method`` check then stops
+    excusing the 404 of a resource that does not exist. The ids moved into the run's space are
+    still drawn, never a user's, so the stored path component is refreshed to the moved values.
+    """
+    from schemathesis.generation.overrides import StoredValue, store_original_state
+    from schemathesis.core.parameters import ParameterLocation
+
+    components = getattr(case, "_components", None)
+    stored = components.get(ParameterLocation.PATH) if isinstance(components, dict) else None
+    if stored is not None:
+        components[ParameterLocation.PATH] = StoredValue(store_original_state(case.path_parameters), stored.is_generated)
+
+
 def _semantic_rejection(operation_definition: dict, record: ResponseRecord) -> bool:
     """Whether a rejected schema-valid request is one the spec documents as a semantic rejection.
 
@@ -363,6 +380,7 @@ def run_stateless(
                 return
             if not owned_path_parameters(case, operation, prefix, resources):
                 return  # its id cannot be moved into the run's space without changing its validity
+            _keep_generated(case)
             kwargs = case.as_transport_kwargs(base_url=transport.base_url)
             request = _to_httpx(transport, kwargs, filenames)
             record, response = transport.send_httpx(request, op_id)
