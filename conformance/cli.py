@@ -195,8 +195,7 @@ def _ledger_path(report_dir: str) -> str:
 
     from conformance.ledger import LEDGER_NAME
 
-    Path(report_dir).mkdir(parents=True, exist_ok=True)
-    return str(Path(report_dir) / LEDGER_NAME)
+    return str(Path(report_dir) / LEDGER_NAME)  # made by the run's first job, never for a usage error
 
 
 def _print_leftovers(data: dict) -> None:

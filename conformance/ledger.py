@@ -178,6 +178,9 @@ class Ledger:
         self.base_path = base_path.rstrip("/")
         self.lines: list[dict[str, Any]] = []
         self._lock = threading.Lock()
+        if file is not None:  # the ledger exists from the job's start, even when nothing is created
+            os.makedirs(os.path.dirname(os.path.abspath(file)), exist_ok=True)
+            open(file, "a", encoding="utf-8").close()
 
     def _write(self, obj: dict[str, Any]) -> None:
         with self._lock:
