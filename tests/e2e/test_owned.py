@@ -229,3 +229,33 @@ def test_incompatible_touch_options_exit_2(args: tuple[str, ...], message: str, 
     proc = _cli("run", *args, "--report-dir", str(tmp_path), "-q")
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert message in proc.stderr
+
+
+def _readme_live_commands() -> list[str]:
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- live-commands:", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line.strip() for line in block.replace("\\\n", " ").splitlines() if line.strip()]
+
+
+def test_the_readme_live_commands_run_as_written(tmp_path: Path) -> None:
+    commands = _readme_live_commands()
+    assert [c.split()[1] for c in commands] == ["run", "cleanup", "cleanup", "cleanup"]
+    log = tmp_path / "requests.jsonl"
+    with running(EmulatorConfig(keys=(KEY,), training_seconds=0.2, request_log=str(log))) as url:
+        with httpx.Client(base_url=url, headers=H) as c:
+            assert c.put("/face/v1.2/persongroups/my-group", json={"name": "mine"}).status_code == 200
+            assert c.put("/face/v1.2/facelists/cc-1a2b3c-left", json={"name": "left"}).status_code == 200
+        seeded = len(_log(log))
+        outputs = []
+        for command in commands:
+            argv = command.replace("https://<resource>.cognitiveservices.azure.com", url).split()
+            assert argv[0] == ".venv/bin/conformance"
+            proc = _cli(*argv[1:], "-q" if argv[1] == "run" else "--key", *([] if argv[1] == "run" else [KEY]), cwd=tmp_path)
+            assert proc.returncode == 0, command + "\n" + proc.stdout + proc.stderr
+            outputs.append(proc.stdout)
+        requests = _log(log, seeded)
+    assert "would delete /face/v1.2/facelists/cc-1a2b3c-left" in outputs[2]
+    assert "deleted /face/v1.2/facelists/cc-1a2b3c-left" in outputs[3]
+    assert ("GET", "/face/v1.2/persongroups/my-group") in {(r["method"], r["path"]) for r in requests}
+    writes = [r for r in requests if r["method"] in WRITES]
+    assert writes == [{"method": "DELETE", "path": "/face/v1.2/facelists/cc-1a2b3c-left", "status": 200}]
