@@ -189,8 +189,9 @@ class Ledger:
                 append_line(self.file, obj)
 
     def _paths(self) -> set[str]:
+        """Paths created and not yet deleted (a second DELETE of a gone resource is not recorded again)."""
         with self._lock:
-            return {str(line["path"]) for line in self.lines if "path" in line and "deleted" not in line}
+            return {str(entry["path"]) for entry in pending(list(self.lines))}
 
     def observe(self, record: Any) -> None:
         """Record a create or the deletion of a ledger resource seen in one exchange."""
