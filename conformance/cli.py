@@ -8,6 +8,7 @@ Subcommands:
 * ``conformance checks``    list every rule with its id, kind, severity, statement and source
 * ``conformance selftest``  the checker's mutation scores: named emulator faults, blind mutants
 * ``conformance proxy``     forward a client's traffic to a target, judge it live, write reports and a HAR
+* ``conformance cleanup``   delete what a run left on a target (from its ledger, or by its ``cc-`` prefix)
 
 Exit codes of ``run``: 0 conformant, 1 nonconformance found (an error-severity finding),
 2 usage or configuration error, 3 target unreachable, 4 checker error (a defect of this tool,
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=None, help="parallel worker processes (default: 2 x CPUs)")
     run.add_argument("--rate-limit", default=None, metavar="N/s|N/m", help="at most N requests per second or minute across all workers, or 'none' (default: 5/s for a remote --target; none for the embedded emulator and loopback targets; a Free tier allows 20/m)")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    _add_touch_options(run)
 
     val = sub.add_parser(
         "validate",
@@ -142,7 +144,67 @@ def build_parser() -> argparse.ArgumentParser:
     px.add_argument("--profile", default="observed", choices=["observed", "docs"], help="observed (default): what the real service is known to do; docs: the documents literally")
     px.add_argument("--min-poll-interval", type=float, default=None, metavar="SECONDS", help="warn when the client polls a status resource sooner than this after its previous response (default: no floor)")
     px.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="timeout of every upstream request (default 30)")
+    _add_cleanup_parser(sub)
     return parser
+
+
+def _existing_kinds() -> str:
+    from conformance.packs import all_packs
+
+    return "; ".join(f"{p.service}: {', '.join(k for k, _ in p.existing)}" for p in all_packs() if p.existing)
+
+
+def _add_touch_options(run: argparse.ArgumentParser) -> None:
+    """What a run may touch on a live target: ``--read-only``, ``--use-existing``."""
+    run.add_argument("--read-only", action="store_true", help="send GET requests only: the stateless phase skips every other method; of the stateful scenarios only read-only ones run (auth, --use-existing reads)")
+    run.add_argument("--use-existing", action="append", default=[], metavar="SERVICE:KIND=ID", help=f"also read this existing resource (its GETs judged by the response rules, never written; repeatable). Kinds: {_existing_kinds()}")
+
+
+def _add_cleanup_parser(sub: argparse._SubParsersAction) -> None:
+    cl = sub.add_parser(
+        "cleanup",
+        help="delete what a run left on a target (from its ledger.jsonl or by its cc- prefix)",
+        description=(
+            "Delete the resources a run created and did not delete (a run killed part-way). --ledger FILE deletes every "
+            "entry of a run's ledger.jsonl not marked deleted, children before parents, and marks each deletion in the "
+            "ledger; --prefix P lists every person group, large person group, face list, large face list, Speaker "
+            "profile and Custom Voice personal voice, consent and project whose id starts with P (which must start "
+            "with cc-) and deletes them. Prints each path removed and a closing count."
+        ),
+        epilog="exit codes: 0 everything listed is gone, 1 something could not be deleted, 2 usage error, 3 target unusable.",
+    )
+    cl.add_argument("--target", required=True, help="base URL of the resource endpoint")
+    cl.add_argument("--key", help="subscription key (default: env CONFORMANCE_KEY)")
+    cl.add_argument("--ledger", default=None, metavar="FILE", help="a run's ledger (REPORT_DIR/ledger.jsonl)")
+    cl.add_argument("--prefix", default=None, metavar="P", help="delete every resource whose id starts with P (must start with cc-, e.g. cc-1a2b3c-)")
+    cl.add_argument("--dry-run", action="store_true", help="print what would be deleted; delete nothing")
+
+
+def _cmd_cleanup(args: argparse.Namespace) -> int:
+    from conformance.sweep import cleanup
+
+    return cleanup(
+        args.target,
+        args.key or os.environ.get("CONFORMANCE_KEY"),
+        ledger=args.ledger,
+        prefix=args.prefix,
+        dry_run=args.dry_run,
+        err=lambda line: print(line, file=sys.stderr),
+    )
+
+
+def _ledger_path(report_dir: str) -> str:
+    from pathlib import Path
+
+    from conformance.ledger import LEDGER_NAME
+
+    return str(Path(report_dir) / LEDGER_NAME)  # made by the run's first job, never for a usage error
+
+
+def _print_leftovers(data: dict) -> None:
+    for left in data["result"].get("leftovers", []):
+        status = left["status"] if left["status"] is not None else "no answer"
+        print(f"left on the target: {left['path']} ({status}: {left['reason']})", file=sys.stderr)
 
 
 def _progress(quiet: bool):
@@ -215,6 +277,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         auth=args.auth,
         ca_bundle=args.ca_bundle,
         media_dir=args.media_dir,
+        ledger=_ledger_path(args.report_dir),
+        read_only=args.read_only,
+        use_existing=tuple(args.use_existing),
         **extra,
     )
     on_event, on_progress = _progress(args.quiet)
@@ -227,6 +292,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     paths = write_all(result.events, args.report_dir)
     data = model.build(result.events)
+    _print_leftovers(data)
     verdict = {0: "conformant", 1: "NONCONFORMANT", 3: "target unreachable", 4: "checker error"}.get(result.exit_code, "error")
     print(
         f"{verdict}: {model.headline(data)}; {result.requests} requests, "
@@ -375,6 +441,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "emulator": _cmd_emulator,
         "checks": lambda a: _cmd_checks(),
         "selftest": _cmd_selftest,
+        "cleanup": _cmd_cleanup,
     }
     try:
         return commands[args.command](args)

@@ -85,6 +85,48 @@ class RunConfig:
     # Jobs mix CPU work with waiting on the target (round trips, training), so more workers than
     # cores pay off: 4 measured best on 2 cores (benchmarks/gate_time.py).
     workers: int = field(default_factory=lambda: max(2, 2 * (os.cpu_count() or 1)))
+    # What a run may touch on a live target (see conformance.ownership, conformance.ledger):
+    ledger: str | None = None  # the run's ledger.jsonl (None: kept in memory only)
+    read_only: bool = False  # send GET requests only (--read-only)
+    use_existing: tuple[str, ...] = ()  # SERVICE:KIND=ID resources only read, never written (--use-existing)
+
+    def existing(self) -> dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]]:
+        """service -> ((kind, id, read operationIds), ...) of ``use_existing``; raises ConfigError."""
+        from conformance.packs import UnknownPack, get_pack
+        from conformance.scenarios.existing import parse_existing
+
+        found: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+        for text in self.use_existing:
+            try:
+                typed, kind, resource_id = parse_existing(text)
+                pack = get_pack(typed)
+            except (ValueError, UnknownPack) as exc:
+                raise ConfigError(str(exc)) from None
+            reads = pack.existing_reads(kind)
+            if reads is None:
+                kinds = ", ".join(k for k, _ in pack.existing) or "none"
+                raise ConfigError(f"--use-existing {text!r}: {pack.service} has no kind {kind!r}; known: {kinds}")
+            found.setdefault(pack.service, []).append((kind, resource_id, reads))
+        return {service: tuple(refs) for service, refs in found.items()}
+
+    def check_touch(self, plan: dict[str, tuple[str, ...]], scenarios: dict[str, bool]) -> None:
+        """Refuse combinations of ``--read-only``/``--use-existing`` that cannot be honoured.
+
+        ``scenarios``: name -> whether it is read-only, for every scenario of the planned services.
+        """
+        existing = self.existing()
+        missing = sorted(set(existing) - set(plan))
+        if missing:
+            raise ConfigError(f"--use-existing names {', '.join(missing)}, which this run does not check (--service)")
+        if existing and "stateful" not in self.phases:
+            raise ConfigError("--use-existing reads run in the stateful phase: add --phase stateful")
+        if self.read_only:
+            writing = sorted(name for name in self.scenarios if not scenarios.get(name, True))
+            if writing and "stateful" in self.phases:
+                raise ConfigError(
+                    f"--read-only: scenario(s) {', '.join(writing)} write to the target; "
+                    f"read-only ones: {', '.join(sorted(n for n, ro in scenarios.items() if ro))}"
+                )
 
     def rate(self, *, embedded: bool) -> RateLimit | None:
         """The request-rate limit in force: the configured one (``none``: unlimited), else the live

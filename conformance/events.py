@@ -37,6 +37,7 @@ __all__ = [
     "LroTimeline",
     "LroCompleted",
     "ScenarioFinished",
+    "LeftoversFound",
     "RunFinished",
 ]
 
@@ -312,6 +313,15 @@ class ScenarioFinished(Event):
     passed: bool
     duration_s: float
     error: str | None = None  # set when the scenario could not run to its end
+
+
+@dataclass(frozen=True)
+class LeftoversFound(Event):
+    """What a job's cleanup could not delete: ``(path, DELETE status or None, reason)`` per resource."""
+
+    service: str
+    version: str
+    leftovers: tuple[tuple[str, int | None, str], ...]
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,16 @@ def _select_scenarios(service: str, names: tuple[str, ...]) -> list[Scenario]:
     return chosen
 
 
+def _job_scenarios(service: str, config: RunConfig) -> list[Scenario]:
+    """The scenarios a job runs: the selected ones (read-only ones only under ``--read-only``),
+    then the reads of ``--use-existing`` resources of the service."""
+    from conformance.scenarios.existing import existing_scenario
+
+    chosen = [s for s in _select_scenarios(service, config.scenarios) if s.read_only or not config.read_only]
+    refs = config.existing().get(service)
+    return chosen + ([existing_scenario(service, refs)] if refs else [])
+
+
 def run(
     config: RunConfig,
     *,
@@ -136,6 +146,7 @@ def run(
             unknown = [s for s in config.scenarios if s not in known]
             if unknown:
                 raise ConfigError(f"unknown scenario(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        config.check_touch(plan, {s.name: s.read_only for svc in plan for s in scenarios_for(svc)})
     except (ConfigError, ValueError, KeyError) as exc:
         result = RunResult(EXIT_USAGE, events)
         emit(RunFinished(EXIT_USAGE, 0.0, 0, 0, 0, error=str(exc)))
@@ -307,14 +318,19 @@ def _job(
     spec = spec_module.Spec(service, version, config.profile)
     poller = Poller(PollPolicy(timeout_s=config.poll_timeout_s))
     transport = Transport(target, key, timeout_s=config.request_timeout_s, limiter=limiter, **_access(config, key))
+    ledger = _attach_ledger(transport, spec, run_id, config)
     try:
         if "stateless" in config.phases:
-            _stateless(transport, spec, emit, run_id, config, checks, on_progress)
+            try:
+                _stateless(transport, spec, emit, run_id, config, checks, on_progress)
+            finally:
+                ledger.sweep(transport)  # the scenarios start from what the run found
         if "stateful" in config.phases:
             _stateful(transport, spec, emit, run_id, config, checks, poller, on_progress)
     except TargetUnreachable as exc:
         return transport.request_count, f"target unreachable: {exc}"
     finally:
+        _sweep_job(ledger, transport, spec, emit)
         transport.close()
     return transport.request_count, None
 
@@ -326,6 +342,24 @@ def _access(config: RunConfig, key: str | None) -> dict:
     activate_media_dir(config.media_dir)  # None: the bundled synthetic media
     token = access.aad_token_provider() if config.auth == "aad" and not key else None  # one per worker process
     return {"auth": config.auth, "token": token, "verify": access.tls_verify(config.ca_bundle)}
+def _attach_ledger(transport: Transport, spec, run_id: str, config: RunConfig):
+    """The job's view of the run's ledger, recording every create and deletion the transport sees."""
+    from urllib.parse import urlsplit
+
+    from conformance.ledger import Ledger
+
+    ledger = Ledger(config.ledger, spec=spec, run_id=run_id, base_path=urlsplit(transport.base_url).path)
+    transport.observers.append(ledger.observe)
+    return ledger
+
+
+def _sweep_job(ledger, transport: Transport, spec, emit: Callable[[Event], None]) -> None:
+    """Delete what the job created and did not delete (children first); report what is left."""
+    from conformance.events import LeftoversFound
+
+    leftovers = ledger.sweep(transport)
+    if leftovers:
+        emit(LeftoversFound(spec.service, spec.version, tuple((l.path, l.status, l.reason) for l in leftovers)))
 
 
 def _task(
@@ -383,6 +417,7 @@ def _stateless(transport, spec, emit, run_id, config, checks, on_progress) -> No
             checks=checks,
             on_progress=on_progress,
             operations=config.operations,
+            read_only=config.read_only,
         )
     finally:
         cleanup_created(transport, transport.records[before:], resource_prefix(run_id, spec.version))
@@ -392,7 +427,7 @@ def _stateless(transport, spec, emit, run_id, config, checks, on_progress) -> No
 def _stateful(transport, spec, emit, run_id, config, checks, poller, on_progress) -> None:
     t0, counters = time.monotonic(), _counters(transport)
     emit(PhaseStarted(spec.service, spec.version, "stateful"))
-    for scenario in _select_scenarios(spec.service, config.scenarios):
+    for scenario in _job_scenarios(spec.service, config):
         if on_progress:
             on_progress(f"{spec.service} {spec.version} {scenario.name}")
         session = Session(transport=transport, spec=spec, emit=emit, run_id=run_id, poller=poller, checks=checks)

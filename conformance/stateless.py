@@ -14,8 +14,11 @@ a positive case, ``unsupported_method`` on anything but an undeclared-method pro
 check where nothing is documented for the status, and whatever Schemathesis excuses, are n/a
 with the reason.
 
-Ids in the path of a positive ``PUT`` (a create) get the run prefix so that the cleanup at
-the end of the phase deletes exactly what this run created.
+Every resource id in a case's path is moved into the run's own id space before the case is
+sent (:mod:`conformance.ownership`: ``cc-<run id>-<tag>-…`` or a fresh UUID, keeping a valid
+id valid and an invalid one invalid), so a write can only reach what this run created or an id
+that cannot exist; what a 2xx create made is in the run's ledger (:mod:`conformance.ledger`)
+and deleted at the end. ``read_only`` sends GET cases only.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from conformance.checks.registry import Check, all_checks, judge
 from conformance.context import CheckContext
 from conformance.events import DeviationRaised, Event, Finding, FindingRaised, RuleEvaluated, RuleInfo
 from conformance.naming import resource_prefix
+from conformance.ownership import owned_path_parameters, resource_parameters
 from conformance.profiles import response_deviation
 from conformance.spec import Spec
 from conformance.transport import KEY_HEADER, ResponseRecord, Transport, redact
@@ -169,26 +173,21 @@ def _builtin_functions() -> list[Callable]:
     return [getattr(openapi, name, None) or getattr(core, name) for name in BUILTIN_CHECKS]
 
 
-def _prefix_path_parameters(case: Any, operation: Any, prefix: str) -> None:
-    """Give a positive PUT's path ids the run prefix (kept valid for the parameter's pattern/length)."""
-    if case.method.upper() != "PUT" or not case.path_parameters:
-        return
-    for param in operation.definition.raw.get("parameters", []):
-        if param.get("in") != "path":
-            continue
-        name = param.get("name")
-        value = case.path_parameters.get(name)
-        if not isinstance(value, str):
-            continue
-        schema = param.get("schema", {})
-        max_len = int(schema.get("maxLength", 64))
-        candidate = (prefix + value)[:max_len]
-        pattern = schema.get("pattern")
-        if pattern and not re.search(pattern, candidate):
-            candidate = (prefix + "st")[:max_len]
-            if not re.search(pattern, candidate):
-                continue
-        case.path_parameters[name] = candidate
+def _keep_generated(case: Any) -> None:
+    """Let Schemathesis treat the rewritten path ids as generated, which they still are.
+
+    Schemathesis records a case's components when it builds it and reads any later change as a
+    value the user pinned (``Case._override``); its ``unsupported_method`` check then stops
+    excusing the 404 of a resource that does not exist. The ids moved into the run's space are
+    still drawn, never a user's, so the stored path component is refreshed to the moved values.
+    """
+    from schemathesis.generation.overrides import StoredValue, store_original_state
+    from schemathesis.core.parameters import ParameterLocation
+
+    components = getattr(case, "_components", None)
+    stored = components.get(ParameterLocation.PATH) if isinstance(components, dict) else None
+    if stored is not None:
+        components[ParameterLocation.PATH] = StoredValue(store_original_state(case.path_parameters), stored.is_generated)
 
 
 def _semantic_rejection(operation_definition: dict, record: ResponseRecord) -> bool:
@@ -318,8 +317,12 @@ def run_stateless(
     checks: list[Check] | None = None,
     on_progress: Callable[[str], None] | None = None,
     operations: tuple[str, ...] = (),
+    read_only: bool = False,
 ) -> None:
-    """Generate and check requests for every operation of ``spec`` against the transport's target."""
+    """Generate and check requests for every operation of ``spec`` against the transport's target.
+
+    ``read_only``: only GET cases are sent (every other method, undeclared-method probes included, is skipped).
+    """
     import schemathesis
     from schemathesis.core.failures import Failure as StFailure, FailureGroup
     from schemathesis.core.transport import Response as StResponse
@@ -332,6 +335,7 @@ def run_stateless(
     builtin = _builtin_functions()
     schema = schemathesis.openapi.from_dict(spec.document)
     prefix = resource_prefix(run_id, spec.version)
+    resources = resource_parameters(spec.document)
 
     def report(check: str, passed: bool | str, op_id: str | None, reason: str | None = None) -> None:
         verdict = passed if isinstance(passed, str) else ("pass" if passed else "fail")
@@ -372,8 +376,11 @@ def run_stateless(
             on_progress(f"{spec.service} {spec.version} stateless {op_id}")
 
         def exercise(case: Any, mode: Any) -> None:
-            if mode is GenerationMode.POSITIVE:
-                _prefix_path_parameters(case, operation, prefix)
+            if read_only and case.method.upper() != "GET":
+                return
+            if not owned_path_parameters(case, operation, prefix, resources):
+                return  # its id cannot be moved into the run's space without changing its validity
+            _keep_generated(case)
             kwargs = case.as_transport_kwargs(base_url=transport.base_url)
             request = _to_httpx(transport, kwargs, filenames)
             record, response = transport.send_httpx(request, op_id)

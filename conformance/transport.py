@@ -214,6 +214,8 @@ class Transport:
         self._lock = threading.Lock()
         self._records: list[ResponseRecord] = []
         self._secrets: list[str] = [key] if key else []
+        #: Called with every final exchange (after 429 retries), e.g. the run's ledger.
+        self.observers: list[Callable[[ResponseRecord], None]] = []
 
     # -- recording -------------------------------------------------------------------
     @property
@@ -323,14 +325,19 @@ class Transport:
                 self.rate_wait_s += self.limiter.acquire()
             record, response = self._send_once(request, operation_id)
             if record.status_code != 429 or self.retry is None:
-                return record, response
+                return self._notify(record), response
             self.throttles += 1
             if attempt >= self.retry.retries:
-                return replace(record, throttled=True), response
+                return self._notify(replace(record, throttled=True)), response
             wait = throttle_wait(record.header("retry-after"), record.body, attempt, self.retry)
             self.throttle_wait_s += wait
             self._sleep(wait)
             attempt += 1
+
+    def _notify(self, record: ResponseRecord) -> ResponseRecord:
+        for observer in self.observers:
+            observer(record)
+        return record
 
     def _send_once(self, request: httpx.Request, operation_id: str | None) -> tuple[ResponseRecord, httpx.Response]:
         # Buffer in-memory bodies (httpx streams multipart/form-data) so the record, the repro command and

@@ -20,13 +20,29 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from conformance.flows.status import StatusModel
     from conformance.scenarios import Scenario
 
-__all__ = ["ENTRY_POINT_GROUP", "Pack", "UnknownPack", "all_packs", "get_pack", "resolve", "scenarios_of"]
+__all__ = ["ENTRY_POINT_GROUP", "Listing", "Pack", "UnknownPack", "all_packs", "get_pack", "resolve", "scenarios_of"]
 
 ENTRY_POINT_GROUP = "cognitive_conformance.packs"
 
 
 class UnknownPack(ValueError):
     """No pack has that name or alias."""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A list operation ``conformance cleanup --prefix`` walks: each item's id is in ``id_field``.
+
+    ``query``: its query parameters (a page size); ``start``: the query parameter that asks
+    for the page after an id (Face's ``start``), for lists answered as a bare JSON array; lists
+    answered as ``{"value": [...], "nextLink"}`` are followed by their ``nextLink``. The
+    resource of an item is the list's path plus ``/<id>``.
+    """
+
+    operation: str
+    id_field: str
+    query: tuple[tuple[str, str], ...] = ()
+    start: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,10 @@ class Pack:
     probe_operation: str | None = None  # a cheap, read-only list operation for the preflight
     probe_query: tuple[tuple[str, str], ...] = ()  # its query parameters (e.g. a page size of 1)
     status_model: str | None = None  # "module:function": the documented StatusModel of an API version
+    #: ``--use-existing SERVICE:KIND=ID``: kind -> the read operations (each with one path id) judged on it
+    existing: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: the lists ``conformance cleanup --prefix`` searches for a run's resources
+    listings: tuple[Listing, ...] = ()
 
     def status_model_for(self, version: str) -> "StatusModel | None":
         """The documented status order of ``version``'s long-running operations (``None``: the pack has none)."""
@@ -57,6 +77,10 @@ class Pack:
             return None
         module, _, name = self.status_model.partition(":")
         return getattr(importlib.import_module(module), name)(version)
+
+    def existing_reads(self, kind: str) -> tuple[str, ...] | None:
+        """The read operations of an existing resource of ``kind`` (``None``: the pack has no such kind)."""
+        return dict(self.existing).get(kind)
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from typing import Any
 from conformance.events import (
     DeviationRaised,
     Event,
+    LeftoversFound,
     LroCompleted,
     PhaseFinished,
     RuleEvaluated,
@@ -248,6 +249,12 @@ def build(events: list[Event]) -> dict[str, Any]:
             "throttleWaitSeconds": round(sum(p["throttleWaitSeconds"] for p in phases), 3),
             "rateLimitWaitSeconds": round(sum(p["rateLimitWaitSeconds"] for p in phases), 3),
             "error": finish.error if finish else "run did not finish",
+            "leftovers": [
+                {"service": e.service, "apiVersion": e.version, "path": path, "status": status, "reason": reason}
+                for e in events
+                if isinstance(e, LeftoversFound)
+                for path, status, reason in e.leftovers
+            ],
         },
         "phases": phases,
         "rules": rules,

@@ -18,6 +18,7 @@ class Scenario:
     service: str
     description: str
     run: Callable[..., None]  # (session) -> None
+    read_only: bool = False  # sends GET requests only: runs under ``--read-only``
 
 
 def scenarios_for(service: str) -> list[Scenario]:

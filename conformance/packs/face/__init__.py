@@ -1,6 +1,8 @@
 """The Face pack: PersonGroup / LargePersonGroup and FaceList / LargeFaceList training, v1.0 … v1.2 (``specs/face.yaml``)."""
 
-from conformance.packs import Pack
+from conformance.packs import Listing, Pack
+
+_TOP = (("top", "1000"),)
 
 PACK = Pack(
     service="face",
@@ -10,4 +12,16 @@ PACK = Pack(
     probe_query=(("top", "1"),),
     scenario_module="conformance.packs.face.scenarios",
     status_model="conformance.packs.face.scenarios:status_model",
+    existing=(
+        ("persongroup", ("PersonGroupOperations_GetPersonGroup", "PersonGroupOperations_GetPersonGroupTrainingStatus", "PersonGroupOperations_GetPersonGroupPersons")),
+        ("largepersongroup", ("PersonGroupOperations_GetLargePersonGroup", "PersonGroupOperations_GetLargePersonGroupTrainingStatus", "PersonGroupOperations_GetLargePersonGroupPersons")),
+        ("facelist", ("FaceListOperations_GetFaceList",)),
+        ("largefacelist", ("FaceListOperations_GetLargeFaceList", "FaceListOperations_GetLargeFaceListTrainingStatus", "FaceListOperations_GetLargeFaceListFaces")),
+    ),
+    listings=(
+        Listing("PersonGroupOperations_GetPersonGroups", "personGroupId", _TOP, start="start"),
+        Listing("PersonGroupOperations_GetLargePersonGroups", "largePersonGroupId", _TOP, start="start"),
+        Listing("FaceListOperations_GetFaceLists", "faceListId"),
+        Listing("FaceListOperations_GetLargeFaceLists", "largeFaceListId", _TOP, start="start"),
+    ),
 )

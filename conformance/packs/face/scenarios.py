@@ -211,7 +211,7 @@ auth = auth_scenario(
 
 
 SCENARIOS = [
-    Scenario("face-auth", "face", "A wrong or missing key is rejected with the 401 envelope", auth),
+    Scenario("face-auth", "face", "A wrong or missing key is rejected with the 401 envelope", auth, read_only=True),
     Scenario(
         "face-persongroup-train-poll",
         "face",

@@ -1,6 +1,6 @@
 """The Speaker Recognition pack: text-independent identification enrollment, 2021-09-05 (``specs/speaker.yaml``)."""
 
-from conformance.packs import Pack
+from conformance.packs import Listing, Pack
 
 PACK = Pack(
     service="speaker",
@@ -11,6 +11,8 @@ PACK = Pack(
     probe_query=(("maxpagesize", "1"),),
     scenario_module="conformance.packs.speaker.scenarios",
     status_model="conformance.packs.speaker.scenarios:status_model",
+    existing=(("profile", ("TextIndependent_GetProfile",)),),
+    listings=(Listing("TextIndependent_ListProfiles", "profileId", (("maxpagesize", "500"),)),),
     notice=(
         "Speaker Recognition was retired on 2025-09-30 "
         "(https://learn.microsoft.com/en-us/azure/ai-services/speech-service/speaker-recognition-overview): "

@@ -288,7 +288,7 @@ def list_paging(session: Session) -> None:
 
 
 SCENARIOS = [
-    Scenario("speaker-auth", "speaker", "A wrong or missing key is rejected with 401 Unauthorized", auth),
+    Scenario("speaker-auth", "speaker", "A wrong or missing key is rejected with 401 Unauthorized", auth, read_only=True),
     Scenario(
         "speaker-enroll-poll",
         "speaker",

@@ -1,6 +1,6 @@
 """The Custom Voice pack: projects, consents and personal voices (``specs/customvoice.yaml``)."""
 
-from conformance.packs import Pack
+from conformance.packs import Listing, Pack
 
 PACK = Pack(
     service="customvoice",
@@ -11,4 +11,15 @@ PACK = Pack(
     probe_query=(("maxpagesize", "1"),),
     scenario_module="conformance.packs.voice.scenarios",
     status_model="conformance.packs.voice.scenarios:status_model",
+    existing=(
+        ("project", ("Projects_Get",)),
+        ("consent", ("Consents_Get",)),
+        ("personalvoice", ("PersonalVoices_Get",)),
+    ),
+    # personal voices before consents before projects: a project holding voices refuses a plain DELETE
+    listings=(
+        Listing("PersonalVoices_List", "id", (("maxpagesize", "500"),)),
+        Listing("Consents_List", "id", (("maxpagesize", "500"),)),
+        Listing("Projects_List", "id", (("maxpagesize", "500"),)),
+    ),
 )

@@ -274,7 +274,7 @@ auth = auth_scenario(
 
 
 SCENARIOS = [
-    Scenario("voice-auth", "customvoice", "A wrong or missing key is rejected with 401 Unauthorized", auth),
+    Scenario("voice-auth", "customvoice", "A wrong or missing key is rejected with 401 Unauthorized", auth, read_only=True),
     Scenario(
         "voice-personal-voice-train-poll",
         "customvoice",

@@ -1,0 +1,85 @@
+"""Generated path ids are moved into the run's id space with their validity class kept."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+
+import pytest
+
+from conformance.ownership import is_write, owned_id, owned_path_parameters, resource_parameters
+from conformance.spec import Spec
+
+PREFIX = "cc-abc123-v12-"
+FACE_ID = {"type": "string", "pattern": "^[a-z0-9-_]+$", "minLength": 1, "maxLength": 64}
+VOICE_ID = {"type": "string", "pattern": "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,62}[a-zA-Z0-9]$"}
+UUID = {"type": "string", "format": "uuid"}
+
+
+def _valid(value: str, schema: dict) -> bool:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).is_valid(value)
+
+
+@pytest.mark.parametrize(
+    "value, schema",
+    [("0", FACE_ID), ("x" * 64, FACE_ID), ("Jessica", VOICE_ID), ("a" * 64, VOICE_ID), (str(uuid.UUID(int=7)), UUID)],
+)
+def test_owned_id_keeps_a_valid_id_valid_and_in_the_run_space(value: str, schema: dict) -> None:
+    moved = owned_id(value, schema, PREFIX)
+    assert moved is not None and moved != value and _valid(moved, schema)
+    if schema is UUID:
+        assert moved != value
+    else:
+        assert moved.startswith(PREFIX)
+
+
+@pytest.mark.parametrize(
+    "value, schema",
+    [("x" * 65, FACE_ID), ("A B", FACE_ID), ("", FACE_ID), ("not-a-uuid", UUID), ("", UUID), ("a", VOICE_ID), ("-", VOICE_ID)],
+)
+def test_owned_id_keeps_an_invalid_id_invalid_and_in_the_run_space(value: str, schema: dict) -> None:
+    moved = owned_id(value, schema, PREFIX)
+    assert moved is not None and moved.startswith(PREFIX) and not _valid(moved, schema)
+
+
+@functools.cache
+def _coverage(service: str, version: str) -> list[tuple]:
+    import schemathesis
+    from schemathesis.generation import GenerationMode
+
+    schema = schemathesis.openapi.from_dict(Spec(service, version, "observed").document)
+    out = []
+    for result in schema.get_all_operations():
+        op = result.ok()
+        for case in schema.iter_coverage_cases(
+            op,
+            generation_modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+            generation_config=schema.config.generation_for(operation=op),
+        ):
+            out.append((op, case))
+    return out
+
+
+@pytest.mark.parametrize("service, version", [("face", "v1.2"), ("speaker", "2021-09-05"), ("customvoice", "2024-02-01-preview")])
+def test_every_coverage_write_goes_to_the_run_space(service: str, version: str) -> None:
+    spec = Spec(service, version, "observed")
+    resources = resource_parameters(spec.document)
+    writes = 0
+    for op, case in _coverage(service, version):
+        before = dict(case.path_parameters or {})
+        schemas = {p.name: (p.definition or {}).get("schema") or {} for p in op.path_parameters}
+        if not owned_path_parameters(case, op, PREFIX, resources):
+            continue
+        for name, value in (case.path_parameters or {}).items():
+            if not (is_write(case.method) or name in resources):
+                continue
+            writes += is_write(case.method)
+            original = "" if before.get(name) is None else str(before[name])
+            assert _valid(str(value), schemas[name]) == _valid(original, schemas[name]), (case.method, op.path, name, original, value)
+            if _valid(str(value), schemas[name]) and schemas[name].get("format") == "uuid":
+                assert value != original
+            else:
+                assert str(value).startswith(PREFIX), (case.method, op.path, name, value)
+    assert writes > 10
