@@ -7,6 +7,10 @@ training), so they overlap well in several processes even on two cores. :func:`s
 reaches ``on_done``. A work item that raises is reported to ``on_done`` as an error string (with
 its traceback), never lost. Where ``fork`` is unavailable, or one worker is asked for, items run
 in this process one after another.
+
+``initializer`` runs in each worker right after the fork (the runner installs the workers'
+signal handlers there). If the parent is interrupted while it waits (an exception out of its
+wait, e.g. a second Ctrl-C), the workers are killed at once instead of being waited for.
 """
 
 from __future__ import annotations
@@ -26,7 +30,12 @@ class WorkerDied(RuntimeError):
     """A worker process ended without reporting its item."""
 
 
-def _loop(work: Callable[[Any, Callable[[Any], None]], Any], items: Any, results: Any) -> None:  # in a forked process
+def _loop(
+    work: Callable[[Any, Callable[[Any], None]], Any], items: Any, results: Any, initializer: Callable[[], None] | None = None
+) -> None:  # in a forked process
+    if initializer is not None:
+        initializer()
+
     def emit(event: Any) -> None:
         results.put(("event", None, event))
 
@@ -50,6 +59,7 @@ def stream(
     workers: int,
     on_event: Callable[[Any], None],
     on_done: Callable[[Item, Any, str | None], None],
+    initializer: Callable[[], None] | None = None,
 ) -> None:
     """Run ``work`` over ``items`` in up to ``workers`` processes.
 
@@ -73,10 +83,11 @@ def stream(
         queue_in.put((index, item))
     for _ in range(workers):
         queue_in.put(None)
-    procs = [ctx.Process(target=_loop, args=(work, queue_in, results), daemon=True) for _ in range(workers)]
+    procs = [ctx.Process(target=_loop, args=(work, queue_in, results, initializer), daemon=True) for _ in range(workers)]
     for proc in procs:
         proc.start()
     pending = len(items)
+    aborted = False
     try:
         while pending:
             try:
@@ -93,8 +104,13 @@ def stream(
                 on_done(items[index], payload, None)
             else:
                 on_done(items[index], None, payload)
+    except BaseException:
+        aborted = True
+        raise
     finally:
         for proc in procs:
+            if aborted and proc.is_alive():
+                proc.kill()
             proc.join(timeout=5)
             if proc.is_alive():
                 proc.terminate()
