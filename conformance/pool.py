@@ -9,8 +9,8 @@ its traceback), never lost. Where ``fork`` is unavailable, or one worker is aske
 in this process one after another.
 
 ``initializer`` runs in each worker right after the fork (the runner installs the workers'
-signal handlers there). If the parent is interrupted while it waits (an exception out of its
-wait, e.g. a second Ctrl-C), the workers are killed at once instead of being waited for.
+signal handlers there). When ``abort()`` turns true (e.g. a second Ctrl-C), or the parent's wait
+ends with an exception, the workers are killed at once and :class:`Aborted` is raised.
 """
 
 from __future__ import annotations
@@ -21,13 +21,17 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["WorkerDied", "stream"]
+__all__ = ["Aborted", "WorkerDied", "stream"]
 
 Item = TypeVar("Item")
 
 
 class WorkerDied(RuntimeError):
     """A worker process ended without reporting its item."""
+
+
+class Aborted(RuntimeError):
+    """``abort()`` asked to stop: the workers were killed with items unreported."""
 
 
 def _loop(
@@ -60,6 +64,7 @@ def stream(
     on_event: Callable[[Any], None],
     on_done: Callable[[Item, Any, str | None], None],
     initializer: Callable[[], None] | None = None,
+    abort: Callable[[], bool] | None = None,
 ) -> None:
     """Run ``work`` over ``items`` in up to ``workers`` processes.
 
@@ -90,8 +95,10 @@ def stream(
     aborted = False
     try:
         while pending:
+            if abort is not None and abort():
+                raise Aborted(f"{pending} work item(s) unreported: aborted")
             try:
-                kind, index, payload = results.get(timeout=1.0)
+                kind, index, payload = results.get(timeout=1.0 if abort is None else 0.2)
             except queue_module.Empty:
                 if not any(p.is_alive() for p in procs):
                     raise WorkerDied(f"{pending} work item(s) unreported: every worker process ended") from None

@@ -122,10 +122,6 @@ def _select_scenarios(service: str, names: tuple[str, ...]) -> list[Scenario]:
     return chosen
 
 
-class _Aborted(BaseException):
-    """A second signal: stop waiting for the workers' cleanup."""
-
-
 @dataclass
 class _Stop:
     """What the parent knows about stopping: the budget, the signals received, the jobs not done."""
@@ -133,7 +129,7 @@ class _Stop:
     budget: Budget
     signals: list[int] = field(default_factory=list)
     pending: dict[int, str] = field(default_factory=dict)  # task index -> "service version, ..."
-    abortable: bool = False  # a second signal aborts only while the workers run (never inside a cleanup of ours)
+    aborted: bool = False  # a second signal: the workers are killed (the parent never raises from the handler)
     budget_run_id: str = "<run id>"
 
     def on_signal(self, signum: int, frame: object) -> None:
@@ -146,8 +142,8 @@ class _Stop:
                 file=sys.stderr,
                 flush=True,
             )
-        elif self.abortable:
-            raise _Aborted()
+        else:
+            self.aborted = True
 
     def exit_code(self) -> int | None:
         return 128 + self.signals[0] if self.signals else None
@@ -200,7 +196,7 @@ def run(
             previous[signum] = signal.signal(signum, stop.on_signal)
     try:
         return _run(config, emit, events, started, on_progress, stop)
-    except _Aborted:
+    except pool.Aborted:
         code = stop.exit_code() or EXIT_INCOMPLETE
         left = "; ".join(stop.pending.values()) or "none"
         message = (
@@ -330,13 +326,13 @@ def _run_against(
         if on_progress and config.workers > 1:
             on_progress(", ".join(f"{s} {v}" for s, v in task[1]) + " done")
 
-    stop.abortable = True
     try:
-        pool.stream(work, tasks, workers=config.workers, on_event=emit, on_done=done, initializer=_in_worker(budget))
+        pool.stream(
+            work, tasks, workers=config.workers, on_event=emit, on_done=done,
+            initializer=_in_worker(budget), abort=lambda: stop.aborted,
+        )
     except pool.WorkerDied as exc:
         checker_errors.append(f"a checker worker process died: {exc}")
-    finally:
-        stop.abortable = False
     error = (checker_errors or errors or [None])[0]
     polls = sum(e.timeline.polls for e in events if isinstance(e, LroCompleted))
     # Distinct findings; only error-severity ones make the run nonconformant (warnings are reported).

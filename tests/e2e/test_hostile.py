@@ -62,7 +62,10 @@ def test_a_hostile_target_ends_the_run_within_its_budget(mode: str, tmp_path: Pa
     if mode not in {"hang", "html"}:
         assert server.probes >= 1 or mode == "running"
         data = json.loads((tmp_path / "conformance.json").read_text())
-        assert data["result"]["requests"] > 0  # the phases themselves reached the hostile answers
+        if mode == "reset":  # the first request of a phase met the reset (the probes were answered)
+            assert "target unreachable" in data["result"]["error"] and "persongroups?top=1" not in data["result"]["error"]
+        else:
+            assert data["result"]["requests"] > 0  # the phases themselves reached the hostile answers
     if mode == "redirect":
         redirects = [f for f in data["findings"] if f["statusCode"] in (301, 302, 307)]
         assert redirects, [f["check"] for f in data["findings"]]
