@@ -197,3 +197,34 @@ def test_a_second_ctrl_c_aborts_without_traceback_and_the_embedded_emulator_is_s
     while _emulators_of(marker) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _emulators_of(marker) == [], "the embedded emulator was left running"
+
+
+def _readme_budget_command() -> list[str]:
+    """The bounded-run command of README's "Checking a live Azure endpoint" section, as argv."""
+    import shlex
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    block = next(b for b in re.findall(r"```sh\n(.*?)```", readme, re.S) if "--max-requests" in b)
+    return shlex.split(block.replace("\\\n", " "))
+
+
+def test_the_readme_bounded_run_command_runs_as_documented(emulator: str, tmp_path: Path) -> None:
+    argv = _readme_budget_command()
+    assert argv[0] == ".venv/bin/conformance"
+    args = [a.replace("https://<resource>.cognitiveservices.azure.com", emulator) for a in argv[1:]]
+    proc = subprocess.run([EXE, *args, "--key", KEY, "--report-dir", str(tmp_path), "-q"],
+                          capture_output=True, text=True, timeout=660)
+    _no_traceback(proc.stdout + proc.stderr)
+    assert proc.returncode in (0, 5), proc.stdout + proc.stderr
+    data = _report(tmp_path)
+    if proc.returncode == 5:
+        assert data["result"]["incomplete"]["budgetedRequests"] <= 500
+    assert _leftovers(emulator, f"cc-{data['runId']}-") == []
+
+
+def test_run_help_documents_the_budgets_and_exit_codes() -> None:
+    proc = subprocess.run([EXE, "run", "--help"], capture_output=True, text=True, timeout=60)
+    text = " ".join(proc.stdout.split())
+    assert proc.returncode == 0
+    for needle in ("--max-requests N", "--max-time SECONDS", "--timeout SECONDS", "5 incomplete", "130 interrupted by Ctrl-C", "143 by SIGTERM"):
+        assert needle in text, needle
