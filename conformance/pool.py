@@ -10,7 +10,8 @@ in this process one after another.
 
 ``initializer`` runs in each worker right after the fork (the runner installs the workers'
 signal handlers there). When ``abort()`` turns true (e.g. a second Ctrl-C), or the parent's wait
-ends with an exception, the workers are killed at once and :class:`Aborted` is raised.
+ends with an exception, the workers are killed at once and :class:`Aborted` is raised (with an
+``abort``, even one worker is a forked process, so that it can be killed).
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ def stream(
     ended with items still unreported.
     """
     workers = max(1, min(workers, len(items)))
-    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+    # One worker runs in this process, unless the run may be aborted: only a forked worker can be killed.
+    if (workers == 1 and abort is None) or "fork" not in multiprocessing.get_all_start_methods():
         for item in items:
             try:
                 value = work(item, on_event)

@@ -131,6 +131,7 @@ class _Stop:
     pending: dict[int, str] = field(default_factory=dict)  # task index -> "service version, ..."
     aborted: bool = False  # a second signal: the workers are killed (the parent never raises from the handler)
     budget_run_id: str = "<run id>"
+    handles_signals: bool = False
 
     def on_signal(self, signum: int, frame: object) -> None:
         self.signals.append(signum)
@@ -194,6 +195,7 @@ def run(
     if handle_signals and threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGINT, signal.SIGTERM):
             previous[signum] = signal.signal(signum, stop.on_signal)
+        stop.handles_signals = True
     try:
         return _run(config, emit, events, started, on_progress, stop)
     except pool.Aborted:
@@ -203,7 +205,6 @@ def run(
             f"aborted by a second signal: cleanup not finished for {left}; what they created is named "
             f"cc-{stop.budget_run_id}-... and may remain on the target"
         )
-        print(f"conformance: {message}", file=sys.stderr, flush=True)
         incomplete = dict(budget.incomplete() or {"reason": INTERRUPTED}, aborted=True, notCleaned=list(stop.pending.values()))
         emit(RunFinished(code, time.monotonic() - started, budget.requests + budget.cleanup_requests, 0, 0,
                          error=message, extra={"incomplete": incomplete}))
@@ -329,7 +330,7 @@ def _run_against(
     try:
         pool.stream(
             work, tasks, workers=config.workers, on_event=emit, on_done=done,
-            initializer=_in_worker(budget), abort=lambda: stop.aborted,
+            initializer=_in_worker(budget), abort=(lambda: stop.aborted) if stop.handles_signals else None,
         )
     except pool.WorkerDied as exc:
         checker_errors.append(f"a checker worker process died: {exc}")

@@ -228,3 +228,49 @@ def test_run_help_documents_the_budgets_and_exit_codes() -> None:
     assert proc.returncode == 0
     for needle in ("--max-requests N", "--max-time SECONDS", "--timeout SECONDS", "5 incomplete", "130 interrupted by Ctrl-C", "143 by SIGTERM"):
         assert needle in text, needle
+
+
+def test_a_second_ctrl_c_during_a_slow_cleanup_aborts_it_and_names_what_was_not_cleaned(tmp_path: Path) -> None:
+    import asyncio
+    import importlib.util
+
+    from emulator.config import EmulatorConfig
+    from emulator.server import running
+
+    spec = importlib.util.spec_from_file_location("hostile", Path(__file__).with_name("hostile.py"))
+    hostile = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hostile)
+
+    class SlowDeletes(hostile.Hostile):  # a target whose deletes take 5 s: the cleanup is slow
+        async def handle(self, method, target, headers, body, writer) -> None:
+            if method == "DELETE":
+                await asyncio.sleep(5)
+            status, out_headers, content = await self._forward(method, target, headers, body)
+            writer.write(hostile._head(status, out_headers, len(content)) + content)
+            await writer.drain()
+
+    with running(EmulatorConfig(keys=(KEY,), training_seconds=1)) as url:
+        server = SlowDeletes("running", url).start()
+        try:
+            cmd = [EXE, "run", "--target", server.url, "--key", KEY, "--phase", "stateful", "--service", "face",
+                   "--api-version", "v1.2", "--report-dir", str(tmp_path)]
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            while True:
+                line = proc.stderr.readline()
+                if not line or "· stateful" in line:
+                    break
+            time.sleep(1.0)
+            proc.send_signal(signal.SIGINT)
+            time.sleep(1.5)  # the scenario's cleanup is under way (its first DELETE takes 5 s)
+            second = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=60)
+            took = time.monotonic() - second
+        finally:
+            server.stop()
+    _no_traceback(out + err)
+    assert proc.returncode == 130, out + err
+    assert took < 3, took  # at once, not after the 5 s delete
+    assert "aborted by a second signal: cleanup not finished for face v1.2" in " ".join(err.split())
+    incomplete = _report(tmp_path)["result"]["incomplete"]
+    assert incomplete["reason"] == "interrupted" and incomplete["aborted"] and incomplete["notCleaned"] == ["face v1.2"]
