@@ -128,7 +128,7 @@ class _Stop:
 
     budget: Budget
     signals: list[int] = field(default_factory=list)
-    pending: dict[int, str] = field(default_factory=dict)  # task index -> "service version, ..."
+    pending: dict[int, tuple[Job, ...]] = field(default_factory=dict)  # task index -> its jobs, until done
     aborted: bool = False  # a second signal: the workers are killed (the parent never raises from the handler)
     budget_run_id: str = "<run id>"
     handles_signals: bool = False
@@ -200,12 +200,13 @@ def run(
         return _run(config, emit, events, started, on_progress, stop)
     except pool.Aborted:
         code = stop.exit_code() or EXIT_INCOMPLETE
-        left = "; ".join(stop.pending.values()) or "none"
+        begun = {(e.service, e.version) for e in events if isinstance(e, PhaseStarted)}
+        left = [f"{s} {v}" for jobs in stop.pending.values() for s, v in jobs if (s, v) in begun]  # jobs not started made nothing
         message = (
-            f"aborted by a second signal: cleanup not finished for {left}; what they created is named "
-            f"cc-{stop.budget_run_id}-... and may remain on the target"
+            f"aborted by a second signal: cleanup not finished for {', '.join(left) or 'no job'}; what they created "
+            f"is named cc-{stop.budget_run_id}-... and may remain on the target"
         )
-        incomplete = dict(budget.incomplete() or {"reason": INTERRUPTED}, aborted=True, notCleaned=list(stop.pending.values()))
+        incomplete = dict(budget.incomplete() or {"reason": INTERRUPTED}, aborted=True, notCleaned=left)
         emit(RunFinished(code, time.monotonic() - started, budget.requests + budget.cleanup_requests, 0, 0,
                          error=message, extra={"incomplete": incomplete}))
         return RunResult(code, events, "", budget.requests + budget.cleanup_requests, time.monotonic() - started)
@@ -312,7 +313,7 @@ def _run_against(
         return _task(target, key, run_id, config, jobs, emit_event, progress, limiter=limiter, budget=budget)
 
     index_of = {id(task): i for i, task in enumerate(tasks)}
-    stop.pending.update({i: ", ".join(f"{s} {v}" for s, v in task[1]) for i, task in enumerate(tasks)})
+    stop.pending.update({i: task[1] for i, task in enumerate(tasks)})
 
     def done(task: Task, value: tuple[int, str | None] | None, error: str | None) -> None:
         nonlocal requests
