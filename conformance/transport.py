@@ -325,6 +325,8 @@ class Transport:
             self.throttles += 1
             if attempt >= self.retry.retries:
                 return replace(record, throttled=True), response
+            if self.budget is not None and self._budgeted:
+                self.budget.check()  # a stopped run does not wait out a 429 before its cleanup
             wait = throttle_wait(record.header("retry-after"), record.body, attempt, self.retry)
             self.throttle_wait_s += wait
             self._sleep(wait)
