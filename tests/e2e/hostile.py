@@ -135,6 +135,7 @@ class Hostile(_Server):
         self.elsewhere = elsewhere
         self._redirects = itertools.cycle((301, 302, 307))
         self.probes = 0
+        self._upstream: httpx.AsyncClient | None = None
 
     @staticmethod
     def _is_probe(method: str, target: str) -> bool:
@@ -143,10 +144,11 @@ class Hostile(_Server):
 
     async def _forward(self, method, target, headers, body) -> tuple[int, dict[str, str], bytes]:
         drop = {"host", "content-length", "connection", "accept-encoding"}
-        async with httpx.AsyncClient(base_url=self.emulator_url, timeout=30) as client:
-            response = await client.request(
-                method, target, headers={k: v for k, v in headers.items() if k not in drop}, content=body
-            )
+        if self._upstream is None:  # one client, in the server's loop: connections to the emulator are reused
+            self._upstream = httpx.AsyncClient(base_url=self.emulator_url, timeout=30)
+        response = await self._upstream.request(
+            method, target, headers={k: v for k, v in headers.items() if k not in drop}, content=body
+        )
         keep = {k: v for k, v in response.headers.items() if k.lower() not in {"content-length", "connection", "content-encoding", "transfer-encoding"}}
         return response.status_code, keep, response.content
 
