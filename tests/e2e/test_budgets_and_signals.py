@@ -69,7 +69,14 @@ def _leftovers(url: str, prefix: str) -> list[str]:
 
 
 def _report(report_dir: Path) -> dict:
-    return json.loads((report_dir / "conformance.json").read_text())
+    """conformance.json, checked against its schema (an incomplete report is a valid report)."""
+    import jsonschema
+
+    from conformance.reports.json_report import SCHEMA_PATH
+
+    data = json.loads((report_dir / "conformance.json").read_text())
+    jsonschema.validate(data, json.loads(Path(SCHEMA_PATH).read_text()))
+    return data
 
 
 def _no_traceback(proc_output: str) -> None:
