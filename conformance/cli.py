@@ -12,7 +12,10 @@ Subcommands:
 
 Exit codes of ``run``: 0 conformant, 1 nonconformance found (an error-severity finding),
 2 usage or configuration error, 3 target unreachable, 4 checker error (a defect of this tool,
-not of the target). Warning-severity findings are reported and do not make a run nonconformant.
+not of the target), 5 incomplete: a budget (``--max-requests``, ``--max-time``) ran out (the reports
+are written and marked incomplete), 130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM (the cleanup
+runs and partial reports are written; a second Ctrl-C aborts the cleanup). Warning-severity findings
+are reported and do not make a run nonconformant.
 """
 
 from __future__ import annotations
@@ -52,8 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             "exit codes: 0 conformant (no error finding), 1 nonconformant (at least one error-severity "
-            "finding), 2 usage or configuration error, 3 target unreachable. Findings of warning severity "
-            "are listed in the reports and do not fail the run."
+            "finding), 2 usage or configuration error, 3 target unreachable, 4 checker error, 5 incomplete: "
+            "--max-requests or --max-time ran out (cleanup still runs, outside the request budget; reports "
+            "marked incomplete), 130 interrupted by Ctrl-C, 143 by SIGTERM (cleanup runs, partial reports "
+            "written; a second Ctrl-C aborts the cleanup and names what was not cleaned). Findings of warning "
+            "severity are listed in the reports and do not fail the run."
         ),
     )
     run.add_argument("--target", help="base URL of the target (default: start the embedded emulator)")
@@ -75,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--emulator-fault", action="append", default=[], help="embedded emulator fault (repeatable)")
     run.add_argument("--workers", type=int, default=None, help="parallel worker processes (default: 2 x CPUs)")
     run.add_argument("--rate-limit", default=None, metavar="N/s|N/m", help="at most N requests per second or minute across all workers, or 'none' (default: 5/s for a remote --target; none for the embedded emulator and loopback targets; a Free tier allows 20/m)")
+    run.add_argument("--max-requests", type=int, default=None, metavar="N", help="send at most N requests across all workers, then stop, clean up (cleanup requests are extra) and exit 5")
+    run.add_argument("--max-time", type=float, default=None, metavar="SECONDS", help="start no request after SECONDS, then clean up and exit 5")
+    run.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="read timeout of every request, bounding its whole body too (default 30; connecting times out after 10)")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     _add_touch_options(run)
 
@@ -258,6 +267,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         print("conformance: error: --workers must be at least 1", file=sys.stderr)
         return runner.EXIT_USAGE
+    if args.max_requests is not None and args.max_requests < 1:
+        print("conformance: error: --max-requests must be at least 1", file=sys.stderr)
+        return runner.EXIT_USAGE
+    if (args.max_time is not None and args.max_time <= 0) or args.timeout <= 0:
+        print("conformance: error: --max-time and --timeout must be positive", file=sys.stderr)
+        return runner.EXIT_USAGE
     extra = {"workers": args.workers} if args.workers is not None else {}
     config = runner.RunConfig(
         target=args.target,
@@ -280,10 +295,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         ledger=_ledger_path(args.report_dir),
         read_only=args.read_only,
         use_existing=tuple(args.use_existing),
+        max_requests=args.max_requests,
+        max_time_s=args.max_time,
+        request_timeout_s=args.timeout,
+        connect_timeout_s=min(10.0, args.timeout),
         **extra,
     )
     on_event, on_progress = _progress(args.quiet)
-    result = runner.run(config, on_event=on_event, on_progress=on_progress)
+    result = runner.run(config, on_event=on_event, on_progress=on_progress, handle_signals=True)
     finish = next((e for e in reversed(result.events) if isinstance(e, RunFinished)), None)
     if result.exit_code == runner.EXIT_USAGE:
         print(f"conformance: error: {finish.error if finish else 'configuration error'}", file=sys.stderr)
@@ -293,7 +312,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     paths = write_all(result.events, args.report_dir)
     data = model.build(result.events)
     _print_leftovers(data)
-    verdict = {0: "conformant", 1: "NONCONFORMANT", 3: "target unreachable", 4: "checker error"}.get(result.exit_code, "error")
+    verdict = {0: "conformant", 1: "NONCONFORMANT", 3: "target unreachable", 4: "checker error",
+               5: "incomplete", 130: "interrupted", 143: "interrupted"}.get(result.exit_code, "error")
+    if data["result"].get("incomplete"):
+        print(model.incomplete_line(data))
     print(
         f"{verdict}: {model.headline(data)}; {result.requests} requests, "
         f"{finish.polls if finish else 0} polls in {result.duration_s:.1f} s against {result.target or args.target}"

@@ -7,7 +7,9 @@ I/O beyond reading the specs.
 
 Exit codes (documented in ``conformance run --help``): 0 conformant, 1 nonconformance found,
 2 usage or configuration error, 3 target unreachable, 4 checker error (a defect of this tool,
-not of the target: the message names the job and carries the traceback).
+not of the target: the message names the job and carries the traceback), 5 incomplete: a budget
+(``--max-requests``, ``--max-time``) ran out before the run ended (and no error finding was
+made), 130 interrupted by SIGINT (Ctrl-C), 143 interrupted by SIGTERM.
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from conformance.throttle import RateLimit, parse_rate_limit
 __all__ = [
     "EXIT_CHECKER_ERROR",
     "EXIT_FINDINGS",
+    "EXIT_INCOMPLETE",
     "EXIT_OK",
+    "EXIT_SIGINT",
+    "EXIT_SIGTERM",
     "EXIT_UNREACHABLE",
     "EXIT_USAGE",
     "DEFAULT_LIVE_RATE_LIMIT",
@@ -35,6 +40,8 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_CHECKER_ERROR = 0, 1, 2, 3, 4
+EXIT_INCOMPLETE = 5  # a budget (--max-requests, --max-time) ran out: the reports are marked incomplete
+EXIT_SIGINT, EXIT_SIGTERM = 130, 143  # interrupted, as shells report 128 + the signal number
 PHASES = ("stateless", "stateful")
 #: A live resource is someone's quota: half of the Face S0 tier's 10 transactions per second.
 DEFAULT_LIVE_RATE_LIMIT = "5/s"
@@ -76,7 +83,10 @@ class RunConfig:
     emulator_training_seconds: float = 0.3
     emulator_faults: tuple[str, ...] = ()
     emulator_mutations: tuple[str, ...] = ()  # blind mutants, OPERATOR@operationId[@apiVersion] (--mutate)
-    request_timeout_s: float = 30.0
+    request_timeout_s: float = 30.0  # read timeout of every request (--timeout), also bounding a whole body read
+    connect_timeout_s: float = 10.0
+    max_requests: int | None = None  # --max-requests: requests sent across every worker (cleanup is extra)
+    max_time_s: float | None = None  # --max-time: no new request after this many seconds (cleanup is extra)
     rate_limit: str | None = None  # "N/s" or "N/m"; None: DEFAULT_LIVE_RATE_LIMIT for a target, unlimited for the embedded emulator
     # How the target is reached (conformance/access.py): the credential kind, a CA bundle, user media.
     auth: str = "key"  # "key": subscription key; "aad": key is a bearer token (None: DefaultAzureCredential)
@@ -152,6 +162,12 @@ class RunConfig:
                 parse_rate_limit(self.rate_limit)
             except ValueError as exc:
                 raise ConfigError(str(exc)) from None
+        if self.max_requests is not None and self.max_requests < 1:
+            raise ConfigError("--max-requests must be at least 1")
+        if self.max_time_s is not None and self.max_time_s <= 0:
+            raise ConfigError("--max-time must be positive")
+        if self.request_timeout_s <= 0 or self.connect_timeout_s <= 0:
+            raise ConfigError("--timeout must be positive")
         if self.profile not in spec_module.PROFILES:
             raise ConfigError(f"unknown profile {self.profile!r}; known: {', '.join(spec_module.PROFILES)}")
         if self.auth not in ("key", "aad"):

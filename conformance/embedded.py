@@ -54,7 +54,9 @@ def embedded_emulator(
     for mutant in mutations:
         cmd += ["--mutate", mutant]
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    # Its own session: a Ctrl-C at the terminal reaches the run, which still needs the emulator for its
+    # cleanup, and not the emulator; the run stops it below in every case.
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
     lines: list[str] = []
     found: dict[str, str] = {}
 

@@ -7,6 +7,11 @@ training), so they overlap well in several processes even on two cores. :func:`s
 reaches ``on_done``. A work item that raises is reported to ``on_done`` as an error string (with
 its traceback), never lost. Where ``fork`` is unavailable, or one worker is asked for, items run
 in this process one after another.
+
+``initializer`` runs in each worker right after the fork (the runner installs the workers'
+signal handlers there). When ``abort()`` turns true (e.g. a second Ctrl-C), or the parent's wait
+ends with an exception, the workers are killed at once and :class:`Aborted` is raised (with an
+``abort``, even one worker is a forked process, so that it can be killed).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["WorkerDied", "stream"]
+__all__ = ["Aborted", "WorkerDied", "stream"]
 
 Item = TypeVar("Item")
 
@@ -26,7 +31,16 @@ class WorkerDied(RuntimeError):
     """A worker process ended without reporting its item."""
 
 
-def _loop(work: Callable[[Any, Callable[[Any], None]], Any], items: Any, results: Any) -> None:  # in a forked process
+class Aborted(RuntimeError):
+    """``abort()`` asked to stop: the workers were killed with items unreported."""
+
+
+def _loop(
+    work: Callable[[Any, Callable[[Any], None]], Any], items: Any, results: Any, initializer: Callable[[], None] | None = None
+) -> None:  # in a forked process
+    if initializer is not None:
+        initializer()
+
     def emit(event: Any) -> None:
         results.put(("event", None, event))
 
@@ -50,6 +64,8 @@ def stream(
     workers: int,
     on_event: Callable[[Any], None],
     on_done: Callable[[Item, Any, str | None], None],
+    initializer: Callable[[], None] | None = None,
+    abort: Callable[[], bool] | None = None,
 ) -> None:
     """Run ``work`` over ``items`` in up to ``workers`` processes.
 
@@ -58,7 +74,8 @@ def stream(
     ended with items still unreported.
     """
     workers = max(1, min(workers, len(items)))
-    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+    # One worker runs in this process, unless the run may be aborted: only a forked worker can be killed.
+    if (workers == 1 and abort is None) or "fork" not in multiprocessing.get_all_start_methods():
         for item in items:
             try:
                 value = work(item, on_event)
@@ -73,14 +90,17 @@ def stream(
         queue_in.put((index, item))
     for _ in range(workers):
         queue_in.put(None)
-    procs = [ctx.Process(target=_loop, args=(work, queue_in, results), daemon=True) for _ in range(workers)]
+    procs = [ctx.Process(target=_loop, args=(work, queue_in, results, initializer), daemon=True) for _ in range(workers)]
     for proc in procs:
         proc.start()
     pending = len(items)
+    aborted = False
     try:
         while pending:
+            if abort is not None and abort():
+                raise Aborted(f"{pending} work item(s) unreported: aborted")
             try:
-                kind, index, payload = results.get(timeout=1.0)
+                kind, index, payload = results.get(timeout=1.0 if abort is None else 0.2)
             except queue_module.Empty:
                 if not any(p.is_alive() for p in procs):
                     raise WorkerDied(f"{pending} work item(s) unreported: every worker process ended") from None
@@ -93,8 +113,13 @@ def stream(
                 on_done(items[index], payload, None)
             else:
                 on_done(items[index], None, payload)
+    except BaseException:
+        aborted = True
+        raise
     finally:
         for proc in procs:
+            if aborted and proc.is_alive():
+                proc.kill()
             proc.join(timeout=5)
             if proc.is_alive():
                 proc.terminate()

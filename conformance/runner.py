@@ -9,12 +9,20 @@ scenarios of the service's pack (:mod:`conformance.packs`).
 
 Exit codes: 0 conformant, 1 nonconformance found (an error-severity finding; warnings are
 reported and do not fail a run), 2 usage or configuration error, 3 target unreachable,
-4 checker error.
+4 checker error, 5 incomplete (a budget ran out), 130/143 interrupted by SIGINT/SIGTERM.
+
+A run is bounded (:mod:`conformance.budget`): ``max_requests`` and ``max_time_s`` are shared by
+every worker; when one runs out, or a signal arrives (``handle_signals``), no new request,
+operation, scenario or job starts, the request in flight finishes, the cleanup runs (outside the
+budget, counted apart) and ``RunFinished.extra["incomplete"]`` says why. A second signal while
+the workers clean up kills them at once and names the jobs whose cleanup did not finish.
 """
 
 from __future__ import annotations
 
 import secrets
+import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -22,11 +30,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from conformance import access, pool, preflight
+from conformance.budget import INTERRUPTED, Budget, RunStopped
 from conformance import spec as spec_module
 from conformance.checks.registry import Check, all_rules, rules_for
 from conformance.config import (
     EXIT_CHECKER_ERROR,
     EXIT_FINDINGS,
+    EXIT_INCOMPLETE,
     EXIT_OK,
     EXIT_UNREACHABLE,
     EXIT_USAGE,
@@ -66,6 +76,7 @@ __all__ = [
     "EXIT_USAGE",
     "EXIT_UNREACHABLE",
     "EXIT_CHECKER_ERROR",
+    "EXIT_INCOMPLETE",
     "PHASES",
     "ConfigError",
     "RunConfig",
@@ -121,13 +132,59 @@ def _job_scenarios(service: str, config: RunConfig) -> list[Scenario]:
     return chosen + ([existing_scenario(service, refs)] if refs else [])
 
 
+@dataclass
+class _Stop:
+    """What the parent knows about stopping: the budget, the signals received, the jobs not done."""
+
+    budget: Budget
+    signals: list[int] = field(default_factory=list)
+    pending: dict[int, tuple[Job, ...]] = field(default_factory=dict)  # task index -> its jobs, until done
+    aborted: bool = False  # a second signal: the workers are killed (the parent never raises from the handler)
+    budget_run_id: str = "<run id>"
+    handles_signals: bool = False
+
+    def on_signal(self, signum: int, frame: object) -> None:
+        self.signals.append(signum)
+        self.budget.stop(INTERRUPTED, force=len(self.signals) == 1)
+        if len(self.signals) == 1:
+            print(
+                f"conformance: {signal.Signals(signum).name}: stopping; cleaning up what the run created "
+                "(press Ctrl-C again to abort the cleanup)",
+                file=sys.stderr,
+                flush=True,
+            )
+        else:
+            self.aborted = True
+
+    def exit_code(self) -> int | None:
+        return 128 + self.signals[0] if self.signals else None
+
+
+def _in_worker(budget: Budget) -> Callable[[], None]:
+    """A worker's signal handlers: a signal stops the run (the parent decides about a second one)."""
+
+    def install() -> None:
+        def stop(signum: int, frame: object) -> None:
+            budget.stop(INTERRUPTED, force=True)
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+
+    return install
+
+
 def run(
     config: RunConfig,
     *,
     on_event: Callable[[Event], None] | None = None,
     on_progress: Callable[[str], None] | None = None,
+    handle_signals: bool = False,
 ) -> RunResult:
-    """Run the configured phases against the target; return the events and the exit code."""
+    """Run the configured phases against the target; return the events and the exit code.
+
+    ``handle_signals`` (the CLI): SIGINT and SIGTERM stop the run as a budget does (exit 130/143);
+    a second one while the workers clean up aborts the cleanup.
+    """
     started = time.monotonic()
     events: list[Event] = []
     lock = threading.Lock()
@@ -138,6 +195,44 @@ def run(
         if on_event:
             on_event(event)
 
+    try:
+        budget = Budget(max_requests=config.max_requests, max_time_s=config.max_time_s)
+    except ValueError as exc:
+        emit(RunFinished(EXIT_USAGE, 0.0, 0, 0, 0, error=str(exc)))
+        return RunResult(EXIT_USAGE, events)
+    stop = _Stop(budget)
+    previous = {}
+    if handle_signals and threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, stop.on_signal)
+        stop.handles_signals = True
+    try:
+        return _run(config, emit, events, started, on_progress, stop)
+    except pool.Aborted:
+        code = stop.exit_code() or EXIT_INCOMPLETE
+        begun = {(e.service, e.version) for e in events if isinstance(e, PhaseStarted)}
+        left = [f"{s} {v}" for jobs in stop.pending.values() for s, v in jobs if (s, v) in begun]  # jobs not started made nothing
+        message = (
+            f"aborted by a second signal: cleanup not finished for {', '.join(left) or 'no job'}; what they created "
+            f"is named cc-{stop.budget_run_id}-... and may remain on the target"
+        )
+        incomplete = dict(budget.incomplete() or {"reason": INTERRUPTED}, aborted=True, notCleaned=left)
+        emit(RunFinished(code, time.monotonic() - started, budget.requests + budget.cleanup_requests, 0, 0,
+                         error=message, extra={"incomplete": incomplete}))
+        return RunResult(code, events, "", budget.requests + budget.cleanup_requests, time.monotonic() - started)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _run(
+    config: RunConfig,
+    emit: Callable[[Event], None],
+    events: list[Event],
+    started: float,
+    on_progress: Callable[[str], None] | None,
+    stop: _Stop,
+) -> RunResult:
     try:
         plan = config.plan()
         checks = _select_checks(config.checks)
@@ -168,7 +263,7 @@ def run(
                 mutations=config.emulator_mutations,
                 profile=config.profile,
             ) as url:
-                return _run_against(url, tasks, True, config, plan, emit, events, started, on_progress)
+                return _run_against(url, tasks, True, config, plan, emit, events, started, on_progress, stop)
         except ConfigError as exc:
             emit(RunFinished(EXIT_USAGE, time.monotonic() - started, 0, 0, 0, error=str(exc)))
             return RunResult(EXIT_USAGE, events)
@@ -199,7 +294,7 @@ def run(
     # One key for a real target: the versions of one service share its resources, so they run
     # one after the other (different services still run side by side).
     tasks = tasks_by_service(config.key, plan_jobs(plan))
-    return _run_against(target, tasks, False, config, plan, emit, events, started, on_progress, limiter=limiter)
+    return _run_against(target, tasks, False, config, plan, emit, events, started, on_progress, stop, limiter=limiter)
 
 
 def _run_against(
@@ -212,10 +307,13 @@ def _run_against(
     events: list[Event],
     started: float,
     on_progress: Callable[[str], None] | None,
+    stop: _Stop,
     *,
     limiter: RateLimiter | None = None,
 ) -> RunResult:
     run_id = secrets.token_hex(3)
+    stop.budget_run_id = run_id
+    budget = stop.budget
     emit(
         RunStarted(
             run_id=run_id,
@@ -240,10 +338,14 @@ def _run_against(
     def work(task: Task, emit_event: Callable[[Event], None]) -> tuple[int, str | None]:
         key, jobs = task
         progress = on_progress if config.workers <= 1 else None
-        return _task(target, key, run_id, config, jobs, emit_event, progress, limiter=limiter)
+        return _task(target, key, run_id, config, jobs, emit_event, progress, limiter=limiter, budget=budget)
+
+    index_of = {id(task): i for i, task in enumerate(tasks)}
+    stop.pending.update({i: task[1] for i, task in enumerate(tasks)})
 
     def done(task: Task, value: tuple[int, str | None] | None, error: str | None) -> None:
         nonlocal requests
+        stop.pending.pop(index_of.get(id(task), -1), None)
         if error is not None:
             checker_errors.append(redact(f"checker error in {task[1]}: {error}", keys))
             return
@@ -255,17 +357,29 @@ def _run_against(
             on_progress(", ".join(f"{s} {v}" for s, v in task[1]) + " done")
 
     try:
-        pool.stream(work, tasks, workers=config.workers, on_event=emit, on_done=done)
+        pool.stream(
+            work, tasks, workers=config.workers, on_event=emit, on_done=done,
+            initializer=_in_worker(budget), abort=(lambda: stop.aborted) if stop.handles_signals else None,
+        )
     except pool.WorkerDied as exc:
         checker_errors.append(f"a checker worker process died: {exc}")
     error = (checker_errors or errors or [None])[0]
     polls = sum(e.timeline.polls for e in events if isinstance(e, LroCompleted))
     # Distinct findings; only error-severity ones make the run nonconformant (warnings are reported).
     tally = tally_findings(events)
+    incomplete = budget.incomplete()
+    # A checker error first; then a signal (the user asked to stop); then what was found, which
+    # stands in an incomplete run too; then an unusable target; then a budget that ran out.
     if checker_errors:
         exit_code = EXIT_CHECKER_ERROR
+    elif stop.exit_code() is not None:
+        exit_code = stop.exit_code()
+    elif tally.errors:
+        exit_code = EXIT_FINDINGS
+    elif error:
+        exit_code = EXIT_UNREACHABLE
     else:
-        exit_code = EXIT_UNREACHABLE if error else (EXIT_FINDINGS if tally.errors else EXIT_OK)
+        exit_code = EXIT_INCOMPLETE if incomplete else EXIT_OK
     duration = time.monotonic() - started
     emit(
         RunFinished(
@@ -278,6 +392,7 @@ def _run_against(
             occurrences=tally.occurrences,
             errors=tally.errors,
             warnings=tally.warnings,
+            extra={"incomplete": incomplete} if incomplete else {},
         )
     )
     return RunResult(exit_code, events, target, requests, duration)
@@ -310,14 +425,20 @@ def _job(
     on_progress: Callable[[str], None] | None,
     *,
     limiter: RateLimiter | None = None,
+    budget: Budget | None = None,
 ) -> tuple[int, str | None]:
-    """Run the configured phases for one (service, API version); return (requests, error)."""
+    """Run the configured phases for one (service, API version); return (requests, error).
+
+    A stopped run (``budget``) ends the job after the cleanup of the work in progress."""
     service, version = job
     # Only the rules that cover this service and version are offered its exchanges.
     checks = rules_for(service, version, selected=_select_checks(config.checks))
     spec = spec_module.Spec(service, version, config.profile)
     poller = Poller(PollPolicy(timeout_s=config.poll_timeout_s))
-    transport = Transport(target, key, timeout_s=config.request_timeout_s, limiter=limiter, **_access(config, key))
+    transport = Transport(
+        target, key, timeout_s=config.request_timeout_s, connect_timeout_s=config.connect_timeout_s,
+        limiter=limiter, budget=budget, **_access(config, key),
+    )
     ledger = _attach_ledger(transport, spec, run_id, config)
     try:
         if "stateless" in config.phases:
@@ -327,6 +448,8 @@ def _job(
                 ledger.sweep(transport)  # the scenarios start from what the run found
         if "stateful" in config.phases:
             _stateful(transport, spec, emit, run_id, config, checks, poller, on_progress)
+    except RunStopped:
+        pass  # the work in progress was cleaned up; the report says the run is incomplete
     except TargetUnreachable as exc:
         return transport.request_count, f"target unreachable: {exc}"
     finally:
@@ -372,10 +495,13 @@ def _task(
     on_progress: Callable[[str], None] | None,
     *,
     limiter: RateLimiter | None = None,
+    budget: Budget | None = None,
 ) -> tuple[int, str | None]:
     total = 0
     for job in jobs:
-        n, error = _job(target, key, run_id, config, job, emit, on_progress, limiter=limiter)
+        if budget is not None and budget.reason is not None:
+            break  # no new job once the run is stopped
+        n, error = _job(target, key, run_id, config, job, emit, on_progress, limiter=limiter, budget=budget)
         total += n
         if error:
             return total, error
@@ -406,6 +532,7 @@ def _stateless(transport, spec, emit, run_id, config, checks, on_progress) -> No
     t0, counters = time.monotonic(), _counters(transport)
     emit(PhaseStarted(spec.service, spec.version, "stateless"))
     before = len(transport.records)
+    stopped = None
     try:
         run_stateless(
             transport=transport,
@@ -419,15 +546,24 @@ def _stateless(transport, spec, emit, run_id, config, checks, on_progress) -> No
             operations=config.operations,
             read_only=config.read_only,
         )
+    except RunStopped as exc:
+        stopped = exc
     finally:
-        cleanup_created(transport, transport.records[before:], resource_prefix(run_id, spec.version))
+        with transport.unbudgeted():  # the cleanup runs also when the run is stopped, outside the budget
+            cleanup_created(transport, transport.records[before:], resource_prefix(run_id, spec.version))
     emit(_phase_finished(spec, "stateless", transport, t0, counters))
+    if stopped is not None:
+        raise stopped
 
 
 def _stateful(transport, spec, emit, run_id, config, checks, poller, on_progress) -> None:
     t0, counters = time.monotonic(), _counters(transport)
     emit(PhaseStarted(spec.service, spec.version, "stateful"))
+    stopped = None
     for scenario in _job_scenarios(spec.service, config):
+        if transport.budget is not None and transport.budget.reason is not None:
+            stopped = RunStopped(transport.budget.reason)  # no new scenario
+            break
         if on_progress:
             on_progress(f"{spec.service} {spec.version} {scenario.name}")
         session = Session(transport=transport, spec=spec, emit=emit, run_id=run_id, poller=poller, checks=checks)
@@ -438,15 +574,20 @@ def _stateful(transport, spec, emit, run_id, config, checks, poller, on_progress
             run_with_data(lambda: scenario.run(session), session, seed=config.seed)
         except ScenarioAborted as exc:
             problem = str(exc)
+        except RunStopped as exc:
+            stopped = exc
+            problem = f"incomplete: the run stopped ({exc.reason}) before the scenario ended"
         except TargetUnreachable:
             raise
         finally:
-            leftovers = session.cleanup()
+            with transport.unbudgeted():  # the cleanup stack runs also when the run is stopped
+                leftovers = session.cleanup()
             if leftovers and problem is None:
                 problem = "cleanup failed: " + "; ".join(leftovers)
-        emit(
-            ScenarioFinished(
-                spec.service, spec.version, scenario.name, not session.failed, time.monotonic() - s0, problem
-            )
-        )
+        passed = not session.failed and stopped is None
+        emit(ScenarioFinished(spec.service, spec.version, scenario.name, passed, time.monotonic() - s0, problem))
+        if stopped is not None:
+            break
     emit(_phase_finished(spec, "stateful", transport, t0, counters))
+    if stopped is not None:
+        raise stopped

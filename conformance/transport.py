@@ -15,6 +15,13 @@ Two limits protect the checker and its user from a hostile or broken target:
 * **bounded reads**: a response body is read up to ``max_body_bytes`` (default 16 MiB, far above
   any documented body); the rest is not read, the connection is closed and the record says
   ``truncated=True``.
+* **bounded waits**: every request has a connect timeout (default 10 s) and a read timeout
+  (default 30 s) that also bounds the whole body read, so a target that trickles bytes ends too.
+* **bounded memory**: the exchanges kept for the reports hold at most ``max_kept_body_bytes``
+  of response bodies in total (default 64 MiB); past it, older records are kept without their
+  bodies (the caller always gets the full record).
+* **a budget** (:class:`~conformance.budget.Budget`, optional): each request is admitted by it
+  before it leaves, except inside :meth:`Transport.unbudgeted` (cleanup), which is counted apart.
 """
 
 from __future__ import annotations
@@ -23,7 +30,8 @@ import json
 import shlex
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
@@ -31,9 +39,11 @@ from urllib.parse import urljoin
 
 import httpx
 
+from conformance.budget import Budget
 from conformance.throttle import RateLimiter, RetryPolicy, throttle_wait
 
 __all__ = [
+    "DEFAULT_CONNECT_TIMEOUT_S",
     "DEFAULT_MAX_BODY_BYTES",
     "AUTHORIZATION",
     "KEY_HEADER",
@@ -52,6 +62,8 @@ AUTHORIZATION = "Authorization"
 REDACTED = "***"
 _MISSING = object()
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
+DEFAULT_MAX_KEPT_BODY_BYTES = 64 * 1024 * 1024
+DEFAULT_CONNECT_TIMEOUT_S = 10.0
 _CREDENTIAL_HEADERS = frozenset({KEY_HEADER.lower(), "authorization"})
 
 
@@ -197,6 +209,9 @@ class Transport:
         auth: str = "key",
         token: Callable[[], str] | None = None,
         verify: Any = True,
+        connect_timeout_s: float = DEFAULT_CONNECT_TIMEOUT_S,
+        budget: Budget | None = None,
+        max_kept_body_bytes: int = DEFAULT_MAX_KEPT_BODY_BYTES,
     ) -> None:
         self.auth = auth
         self._token = token
@@ -210,7 +225,14 @@ class Transport:
         self.throttle_wait_s = 0.0  # time spent waiting as 429s asked
         self.rate_wait_s = 0.0  # time spent waiting for the rate limit
         self._key = key
-        self._client = client or httpx.Client(timeout=timeout_s, follow_redirects=False, verify=verify, trust_env=True)
+        self.timeout_s = timeout_s
+        self.budget = budget
+        self._budgeted = True
+        self.max_kept_body_bytes = max_kept_body_bytes
+        self._kept_body_bytes = 0
+        self._trimmed = 0  # records before this index are kept without their bodies
+        timeout = httpx.Timeout(timeout_s, connect=min(connect_timeout_s, timeout_s))
+        self._client = client or httpx.Client(timeout=timeout, follow_redirects=False, verify=verify, trust_env=True)
         self._lock = threading.Lock()
         self._records: list[ResponseRecord] = []
         self._secrets: list[str] = [key] if key else []
@@ -238,6 +260,15 @@ class Transport:
 
     def close(self) -> None:
         self._client.close()
+
+    @contextmanager
+    def unbudgeted(self) -> Iterator["Transport"]:
+        """Send outside the budget (cleanup): never refused by it, counted apart."""
+        previous, self._budgeted = self._budgeted, False
+        try:
+            yield self
+        finally:
+            self._budgeted = previous
 
     def __enter__(self) -> "Transport":
         return self
@@ -321,6 +352,11 @@ class Transport:
         """Send ``request`` (after the rate limit); a 429 is waited out and sent again within the budget."""
         attempt = 0
         while True:
+            if self.budget is not None:
+                if self._budgeted:
+                    self.budget.admit()  # raises RunStopped: nothing is sent
+                else:
+                    self.budget.count_cleanup()
             if self.limiter is not None:
                 self.rate_wait_s += self.limiter.acquire()
             record, response = self._send_once(request, operation_id)
@@ -329,6 +365,8 @@ class Transport:
             self.throttles += 1
             if attempt >= self.retry.retries:
                 return self._notify(replace(record, throttled=True)), response
+            if self.budget is not None and self._budgeted:
+                self.budget.check()  # a stopped run does not wait out a 429 before its cleanup
             wait = throttle_wait(record.header("retry-after"), record.body, attempt, self.retry)
             self.throttle_wait_s += wait
             self._sleep(wait)
@@ -338,6 +376,18 @@ class Transport:
         for observer in self.observers:
             observer(record)
         return record
+
+    def _keep(self, record: ResponseRecord) -> None:
+        """Record the exchange; past the kept-bytes cap, the oldest kept bodies are dropped."""
+        with self._lock:
+            self._records.append(record)
+            self._kept_body_bytes += len(record.body)
+            while self._kept_body_bytes > self.max_kept_body_bytes and self._trimmed < len(self._records) - 1:
+                old = self._records[self._trimmed]
+                if old.body:
+                    self._kept_body_bytes -= len(old.body)
+                    self._records[self._trimmed] = replace(old, body=b"", _json_cache=[])
+                self._trimmed += 1
 
     def _send_once(self, request: httpx.Request, operation_id: str | None) -> tuple[ResponseRecord, httpx.Response]:
         # Buffer in-memory bodies (httpx streams multipart/form-data) so the record, the repro command and
@@ -358,6 +408,8 @@ class Transport:
                     if size > self.max_body_bytes:
                         truncated = True
                         break
+                    if time.monotonic() - sent_at > self.timeout_s:  # a trickle: the read timeout bounds the whole body
+                        raise httpx.ReadTimeout(f"the body took longer than {self.timeout_s} s", request=request)
                 body = b"".join(chunks)[: self.max_body_bytes]
             finally:
                 response.close()
@@ -384,8 +436,7 @@ class Transport:
             operation_id=operation_id,
             truncated=truncated,
         )
-        with self._lock:
-            self._records.append(record)
+        self._keep(record)
         # What was read, as a plain response (the streamed one is closed): callers such as
         # Schemathesis' response validation read it like any other.
         read = httpx.Response(

@@ -35,8 +35,12 @@ def status_code_documented(ctx: CheckContext, response: ResponseRecord) -> None:
         return
     if response.status_code >= 400 and "default" in documented:
         return
+    redirect = ""
+    if 300 <= response.status_code < 400:
+        # The checker never follows a redirect, so neither the key nor the request leaves the target's origin.
+        redirect = f": a redirect to {response.header('location') or '(no Location)'}, not followed"
     raise UndocumentedStatusCode(
-        f"{ctx.operation.operation_id} answered {response.status_code}, which is not documented",
+        f"{ctx.operation.operation_id} answered {response.status_code}, which is not documented{redirect}",
         received=response.status_code,
         documented=", ".join(sorted(documented)),
     )

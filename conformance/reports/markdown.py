@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conformance.reports.model import headline
+from conformance.reports.model import headline, incomplete_line
 
 __all__ = ["write", "render"]
 
@@ -17,6 +17,8 @@ def _cell(text: Any) -> str:
 def render(data: dict[str, Any]) -> str:
     r = data["result"]
     verdict = "CONFORMANT" if r["conformant"] else ("ERROR" if r.get("error") else "NONCONFORMANT")
+    if r.get("incomplete") and not r.get("errors"):
+        verdict = "INCOMPLETE"
     lines = [
         f"# Conformance summary: {verdict}",
         "",
@@ -33,6 +35,8 @@ def render(data: dict[str, Any]) -> str:
     ]
     if r.get("error"):
         lines.append(f"- Error: {r['error']}")
+    if r.get("incomplete"):
+        lines.append(f"- {incomplete_line(data)}")
     lines += [
         "",
         "## Services",

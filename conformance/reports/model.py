@@ -37,7 +37,7 @@ from conformance.events import (
     tally_findings,
 )
 
-__all__ = ["SCHEMA_VERSION", "build", "headline", "outcome_key"]
+__all__ = ["SCHEMA_VERSION", "build", "headline", "incomplete_line", "outcome_key"]
 
 SCHEMA_VERSION = 3
 NOT_EXERCISED = "not exercised"
@@ -255,6 +255,8 @@ def build(events: list[Event]) -> dict[str, Any]:
                 if isinstance(e, LeftoversFound)
                 for path, status, reason in e.leftovers
             ],
+            # A stopped run (a budget ran out, a signal): {"reason": "max-requests"|"max-time"|"interrupted", ...}
+            "incomplete": (finish.extra or {}).get("incomplete") if finish else None,
         },
         "phases": phases,
         "rules": rules,
@@ -268,6 +270,25 @@ def build(events: list[Event]) -> dict[str, Any]:
 
 def _outcome_order(o: dict[str, Any]) -> tuple:
     return (o["service"], o["apiVersion"], o["phase"], o["scenario"] or "", o["operationId"] or "", o["rule"])
+
+
+def incomplete_line(data: dict[str, Any]) -> str:
+    """One line saying why a run is incomplete (``""`` for a complete one); summary.md and the CLI print it."""
+    inc = data["result"].get("incomplete")
+    if not inc:
+        return ""
+    why = {
+        "max-requests": f"--max-requests {inc.get('maxRequests')} ran out",
+        "max-time": f"--max-time {inc.get('maxTimeSeconds')} s ran out",
+        "interrupted": "interrupted by a signal",
+    }.get(inc["reason"], inc["reason"])
+    text = (
+        f"INCOMPLETE ({inc['reason']}): {why}; {inc.get('budgetedRequests', 0)} requests within the budget, "
+        f"{inc.get('cleanupRequests', 0)} cleanup requests; rules not reached are not exercised"
+    )
+    if inc.get("aborted"):
+        text += "; the cleanup was aborted, not cleaned: " + (", ".join(inc.get("notCleaned") or []) or "unknown")
+    return text
 
 
 def headline(data: dict[str, Any]) -> str:

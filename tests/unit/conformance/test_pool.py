@@ -38,3 +38,44 @@ def _die(item: int, emit) -> None:
 def test_a_worker_that_dies_is_reported_not_waited_for_forever() -> None:
     with pytest.raises(pool.WorkerDied, match="unreported"):
         pool.stream(_die, [1, 2], workers=2, on_event=lambda e: None, on_done=lambda *a: None)
+
+
+def _sleepy(item, emit):
+    import time
+
+    time.sleep(30)
+    return item
+
+
+def test_abort_kills_the_workers_at_once() -> None:
+    import time
+
+    started = time.monotonic()
+    asked = []
+
+    def abort() -> bool:
+        asked.append(1)
+        return time.monotonic() - started > 0.5
+
+    with pytest.raises(pool.Aborted):
+        pool.stream(_sleepy, [1, 2], workers=2, on_event=lambda e: None, on_done=lambda *a: None, abort=abort)
+    assert time.monotonic() - started < 5
+
+
+def _reports_initialised(item, emit):
+    import os
+
+    return os.environ.get("CC_POOL_INIT")
+
+
+def test_the_initializer_runs_in_each_worker() -> None:
+    import os
+
+    done = []
+
+    def init() -> None:
+        os.environ["CC_POOL_INIT"] = "yes"
+
+    pool.stream(_reports_initialised, [1, 2, 3], workers=2, on_event=lambda e: None,
+                on_done=lambda item, value, error: done.append(value), initializer=init)
+    assert done == ["yes"] * 3 and "CC_POOL_INIT" not in os.environ

@@ -141,3 +141,25 @@ def test_model_does_not_import_the_rule_registry() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_an_incomplete_run_is_marked_in_the_model_summary_and_schema() -> None:
+    from dataclasses import replace
+
+    from conformance.reports import markdown
+
+    incomplete = {"reason": "max-requests", "maxRequests": 50, "maxTimeSeconds": None,
+                  "budgetedRequests": 50, "cleanupRequests": 3}
+    stream = [e if not isinstance(e, RunFinished) else replace(e, exit_code=5, errors=0, extra={"incomplete": incomplete})
+              for e in events()]
+    data = model.build(stream)
+    jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text()))
+    assert data["result"]["incomplete"] == incomplete and not data["result"]["conformant"]
+    line = model.incomplete_line(data)
+    assert line.startswith("INCOMPLETE (max-requests): --max-requests 50 ran out") and "3 cleanup requests" in line
+    assert line in markdown.render(data)
+
+
+def test_a_complete_run_has_no_incomplete_mark() -> None:
+    data = model.build(events())
+    assert data["result"]["incomplete"] is None and model.incomplete_line(data) == ""
