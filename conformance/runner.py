@@ -445,7 +445,8 @@ def _job(
             try:
                 _stateless(transport, spec, emit, run_id, config, checks, on_progress)
             finally:
-                ledger.sweep(transport)  # the scenarios start from what the run found
+                with transport.unbudgeted():  # cleanup is never refused by a budget
+                    ledger.sweep(transport)  # the scenarios start from what the run found
         if "stateful" in config.phases:
             _stateful(transport, spec, emit, run_id, config, checks, poller, on_progress)
     except RunStopped:
@@ -465,6 +466,8 @@ def _access(config: RunConfig, key: str | None) -> dict:
     activate_media_dir(config.media_dir)  # None: the bundled synthetic media
     token = access.aad_token_provider() if config.auth == "aad" and not key else None  # one per worker process
     return {"auth": config.auth, "token": token, "verify": access.tls_verify(config.ca_bundle)}
+
+
 def _attach_ledger(transport: Transport, spec, run_id: str, config: RunConfig):
     """The job's view of the run's ledger, recording every create and deletion the transport sees."""
     from urllib.parse import urlsplit
@@ -480,7 +483,8 @@ def _sweep_job(ledger, transport: Transport, spec, emit: Callable[[Event], None]
     """Delete what the job created and did not delete (children first); report what is left."""
     from conformance.events import LeftoversFound
 
-    leftovers = ledger.sweep(transport)
+    with transport.unbudgeted():  # cleanup is never refused by a budget
+        leftovers = ledger.sweep(transport)
     if leftovers:
         emit(LeftoversFound(spec.service, spec.version, tuple((l.path, l.status, l.reason) for l in leftovers)))
 
