@@ -221,3 +221,14 @@ def test_recorded_error_shapes_fail_the_docs_profile() -> None:
     assert code == 1
     failed = {f.check for f in findings(events)}
     assert {"error_code_header_present", "error_code_documented"} <= failed
+
+
+def test_failure_reasons_are_known_per_api_version() -> None:
+    from conformance.spec import Spec
+
+    older = Spec("customvoice", "2024-02-01-preview", "docs").document["components"]["schemas"]["ModelFailureReason"]["enum"]
+    newer = Spec("customvoice", "2026-01-01", "docs").document["components"]["schemas"]["ModelFailureReason"]["enum"]
+    assert "DataNotEnough" in newer and "DataNotEnough" not in older
+    # extensible upstream (modelAsString): the observed profile accepts a reason a version does not list
+    observed = Spec("customvoice", "2024-02-01-preview", "observed").document["components"]["schemas"]["ModelFailureReason"]
+    assert "enum" not in observed
