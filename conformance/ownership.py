@@ -20,6 +20,12 @@ not a UUID) must stay invalid, or the negative checks would judge a valid reques
 * a value that can be kept in neither class is not sent (:func:`owned_path_parameters`
   answers ``False`` and the case is skipped).
 
+Ids in a write's body that refer to another resource (Custom Voice's ``projectId`` and
+``consentId`` in a consent or personal-voice create; any top-level ``…Id`` field but ``id``
+itself) are moved the same way (:func:`owned_body_references`): a generated create can then
+only point at a parent this run owns or one that cannot exist, never put a new resource into
+a user's project.
+
 Which parameters are resource ids: every path parameter of a write (any method but
 GET/HEAD/OPTIONS), and in reads those that appear in some ``DELETE`` path of the spec (a
 resource that can exist) or are UUIDs. Other read parameters (Speaker's ``{locale}``) are
@@ -33,7 +39,15 @@ import re
 import uuid
 from typing import Any
 
-__all__ = ["READ_METHODS", "is_write", "owned_id", "owned_path_parameters", "resource_parameters"]
+__all__ = [
+    "READ_METHODS",
+    "is_write",
+    "owned_body_references",
+    "owned_id",
+    "owned_path_parameters",
+    "reference_schemas",
+    "resource_parameters",
+]
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _INVALID_SUFFIXES = ("~", "!", " ", "\u00e9")
@@ -116,4 +130,42 @@ def owned_path_parameters(case: Any, operation: Any, prefix: str, resources: fro
         if moved is None:
             return False
         params[name] = moved
+    return True
+
+
+def reference_schemas(document: dict[str, Any], definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The resolved schemas of the ``…Id`` fields of an operation's request bodies (JSON and form), by name."""
+    from conformance.spec_render import deref
+
+    found: dict[str, dict[str, Any]] = {}
+    body = deref(document, definition.get("requestBody") or {})
+    for media in (body.get("content") or {}).values() if isinstance(body, dict) else ():
+        schema = deref(document, (media or {}).get("schema") or {})
+        for name, prop in ((schema or {}).get("properties") or {}).items() if isinstance(schema, dict) else ():
+            if _is_reference(name):
+                resolved = deref(document, prop)
+                found.setdefault(name, resolved if isinstance(resolved, dict) else {})
+    return found
+
+
+def _is_reference(name: str) -> bool:
+    return name != "id" and name.endswith("Id") and len(name) > 2
+
+
+def owned_body_references(case: Any, schemas: dict[str, dict[str, Any]], prefix: str) -> bool:
+    """Rewrite a write case's top-level ``…Id`` body fields into the run's id space, in place.
+
+    ``schemas``: :func:`reference_schemas` of the operation (only those fields are references).
+    Returns ``False`` when a value could not keep its validity class.
+    """
+    body = getattr(case, "body", None)
+    if not is_write(case.method) or not isinstance(body, dict):
+        return True
+    for name, value in list(body.items()):
+        if name not in schemas or not isinstance(value, str):
+            continue
+        moved = owned_id(value, schemas[name], prefix)
+        if moved is None:
+            return False
+        body[name] = moved
     return True

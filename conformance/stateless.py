@@ -35,7 +35,7 @@ from conformance.checks.registry import Check, all_checks, judge
 from conformance.context import CheckContext
 from conformance.events import DeviationRaised, Event, Finding, FindingRaised, RuleEvaluated, RuleInfo
 from conformance.naming import resource_prefix
-from conformance.ownership import owned_path_parameters, resource_parameters
+from conformance.ownership import owned_body_references, owned_path_parameters, reference_schemas, resource_parameters
 from conformance.profiles import response_deviation
 from conformance.spec import Spec
 from conformance.transport import KEY_HEADER, ResponseRecord, Transport, redact
@@ -371,6 +371,7 @@ def run_stateless(
         ours_op = spec.operation(op_id) if op_id else None
         op_definition = operation.definition.raw
         filenames = _declared_filenames(op_definition)
+        references = reference_schemas(spec.document, ours_op.definition) if ours_op is not None else {}
         checks_config = schema.config.checks_config_for(operation=operation)
         if on_progress:
             on_progress(f"{spec.service} {spec.version} stateless {op_id}")
@@ -380,6 +381,8 @@ def run_stateless(
                 return
             if not owned_path_parameters(case, operation, prefix, resources):
                 return  # its id cannot be moved into the run's space without changing its validity
+            if not owned_body_references(case, references, prefix):
+                return  # a body reference (projectId, consentId) cannot be moved either
             _keep_generated(case)
             kwargs = case.as_transport_kwargs(base_url=transport.base_url)
             request = _to_httpx(transport, kwargs, filenames)

@@ -83,3 +83,28 @@ def test_every_coverage_write_goes_to_the_run_space(service: str, version: str) 
             else:
                 assert str(value).startswith(PREFIX), (case.method, op.path, name, value)
     assert writes > 10
+
+
+def test_a_write_body_never_points_at_a_parent_the_run_does_not_own() -> None:
+    from types import SimpleNamespace
+
+    from conformance.ownership import owned_body_references, reference_schemas
+    from conformance.spec import Spec
+
+    spec = Spec("customvoice", "2024-02-01-preview", "observed")
+    schemas = reference_schemas(spec.document, spec.operation("PersonalVoices_Post").definition)
+    assert set(schemas) == {"projectId", "consentId"}
+    prefix = "cc-1a2b3c-cv24-"
+    case = SimpleNamespace(method="POST", body={"projectId": "users-project", "consentId": "theirs", "displayName": "x"})
+    assert owned_body_references(case, schemas, prefix)
+    assert case.body["projectId"].startswith(prefix) and case.body["consentId"].startswith(prefix)
+    assert case.body["displayName"] == "x"
+    # an invalid reference stays invalid (a bad character), so the negative case still tests what it meant to
+    bad = SimpleNamespace(method="POST", body={"projectId": "-bad id-"})
+    assert owned_body_references(bad, schemas, prefix) and bad.body["projectId"].startswith(prefix)
+    from conformance.ownership import _valid
+
+    assert not _valid(bad.body["projectId"], schemas["projectId"])
+    # reads are left alone
+    read = SimpleNamespace(method="GET", body={"projectId": "users-project"})
+    assert owned_body_references(read, schemas, prefix) and read.body["projectId"] == "users-project"
