@@ -55,21 +55,8 @@ def response_deviation(rule: Rule, ctx: CheckContext, record: Any, *, phase: str
         except KeyError:
             operation = None
     outcome = judge(rule, CheckContext(spec=twin, operation=operation, history=ctx.history), record)
-    if outcome.verdict != FAIL or outcome.failure is None:
-        return None
-    return Deviation(
-        check=rule.name,
-        rule=rule.statement,
-        source=rule.source,
-        message=outcome.failure.describe(),
-        service=ctx.spec.service,
-        version=ctx.spec.version,
-        phase=phase,
-        operation_id=ctx.operation_id,
-        status_code=getattr(record, "status_code", None),
-        observed=observed_citations(ctx.spec, ctx.operation_id, getattr(record, "status_code", None)),
-        where=where,
-    )
+    status = getattr(record, "status_code", None)
+    return _deviation(rule, outcome, ctx.spec, phase=phase, operation_id=ctx.operation_id, status_code=status, where=where)
 
 
 def flow_deviation(
@@ -81,6 +68,14 @@ def flow_deviation(
     if twin is None:
         return None
     outcome = judge(rule, twin, evidence)
+    return _deviation(rule, outcome, spec, phase=phase, operation_id=operation_id, scenario=scenario, where=where)
+
+
+def _deviation(
+    rule: Rule, outcome: Any, spec: Spec, *, phase: str, operation_id: str | None, status_code: int | None = None,
+    scenario: str | None = None, where: str | None = None,
+) -> Deviation | None:
+    """The documents' failure ``outcome`` as a Deviation of ``spec`` (``None`` when the documents did not fail it)."""
     if outcome.verdict != FAIL or outcome.failure is None:
         return None
     return Deviation(
@@ -92,8 +87,9 @@ def flow_deviation(
         version=spec.version,
         phase=phase,
         operation_id=operation_id,
+        status_code=status_code,
         scenario=scenario,
-        observed=observed_citations(spec, operation_id, None),
+        observed=observed_citations(spec, operation_id, status_code),
         where=where,
     )
 
