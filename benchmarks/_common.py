@@ -17,9 +17,9 @@ _LISTENING = re.compile(r"listening on (https?://\S+)")
 
 @contextmanager
 def emulator(*args: str, key: str = "b3nchk3y00000000000000000000beef") -> Iterator[str]:
-    """``python -m emulator --port 0 ...`` on loopback; yields its base URL."""
+    """``conformance emulator --port 0 ...`` on loopback; yields its base URL."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--host", "127.0.0.1", "--port", "0", "--key", key, *args],
+        [sys.executable, "-m", "cognitive_conformance.emulator", "--host", "127.0.0.1", "--port", "0", "--key", key, *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     found: dict[str, str] = {}

@@ -8,7 +8,7 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from emulator.server import bind_socket
+from cognitive_conformance.emulator.server import bind_socket
 
 
 async def hello(request):

@@ -26,8 +26,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from emulator.audio import SAMPLE_RATE, analyse, decode, similarity  # noqa: E402
-from strategies.audio import SPEAKERS, synthesize  # noqa: E402
+from cognitive_conformance.emulator.audio import SAMPLE_RATE, analyse, decode, similarity  # noqa: E402
+from cognitive_conformance.strategies.audio import SPEAKERS, synthesize  # noqa: E402
 
 RATIOS = (0.2, 0.4, 0.6, 0.8, 0.9, 1.0)
 SNRS = (5.0, 10.0, 20.0, 30.0, 40.0)

@@ -1,6 +1,6 @@
 """Detection, side by side: plain Schemathesis CLI vs cognitive-conformance, over the fault catalogue.
 
-For every emulator fault (``python -m emulator --list-faults``) both tools check the same
+For every emulator fault (``conformance emulator --list-faults``) both tools check the same
 emulator (same fault, same service and API version, same example budget):
 
 * **plain Schemathesis**: ``st run <rendered spec> --url … --checks all -n N`` with all its
@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import emulator, machine  # noqa: E402
 
-from conformance import selftest, spec as spec_module  # noqa: E402
+from cognitive_conformance.conformance import selftest, spec as spec_module  # noqa: E402
 
 KEY = "b3nchk3y00000000000000000000beef"
 

@@ -25,7 +25,7 @@ from _common import machine  # noqa: E402
 
 def once(workers: int | None) -> dict:
     with tempfile.TemporaryDirectory() as out:
-        cmd = [sys.executable, "-m", "conformance", "run", "--report-dir", out, "--quiet"]
+        cmd = [sys.executable, "-m", "cognitive_conformance.conformance", "run", "--report-dir", out, "--quiet"]
         if workers:
             cmd += ["--workers", str(workers)]
         t0 = time.perf_counter()

@@ -22,8 +22,8 @@ import importlib.util, json, resource, subprocess, sys, tempfile, time
 from pathlib import Path
 spec = importlib.util.spec_from_file_location("hostile", sys.argv[2] + "/tests/e2e/hostile.py")
 hostile = importlib.util.module_from_spec(spec); spec.loader.exec_module(hostile)
-from emulator.config import EmulatorConfig
-from emulator.server import running
+from cognitive_conformance.emulator.config import EmulatorConfig
+from cognitive_conformance.emulator.server import running
 mode, key, out = sys.argv[1], sys.argv[3], Path(tempfile.mkdtemp())
 with running(EmulatorConfig(keys=(key,), training_seconds=0.2)) as url, hostile.hostile(mode, url) as (server, elsewhere):
     t0 = time.monotonic()

@@ -33,7 +33,7 @@ def run(training_seconds: float, retry_after: int | None) -> dict:
     extra = ["--retry-after", str(retry_after)] if retry_after is not None else []
     with emulator("--training-seconds", str(training_seconds), *extra, key=KEY) as url, tempfile.TemporaryDirectory() as out:
         proc = subprocess.run(
-            [sys.executable, "-m", "conformance", "run", "--target", url, "--key", KEY, "--phase", "stateful",
+            [sys.executable, "-m", "cognitive_conformance.conformance", "run", "--target", url, "--key", KEY, "--phase", "stateful",
              "--report-dir", out, "--quiet", "--poll-timeout", "120"],
             capture_output=True, text=True,
         )

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from emulator import DEFAULT_KEY, EmulatorConfig, running
+from cognitive_conformance.emulator import DEFAULT_KEY, EmulatorConfig, running
 
 
 def face_image_bytes(*, size: int = 64, fmt: str = "PNG", seed: int = 0) -> bytes:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, find, settings
 
-from strategies.audio import SPEAKERS, synthesize
-from strategies.images import images
+from cognitive_conformance.strategies.audio import SPEAKERS, synthesize
+from cognitive_conformance.strategies.images import images
 
 
 def make_media_dir(root: Path) -> dict[str, set[str]]:

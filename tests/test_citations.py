@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conformance.checks.registry import all_checks
+from cognitive_conformance.conformance.checks.registry import all_checks
 
 ROOT = Path(__file__).resolve().parents[1]
-PRODUCT_DIRS = ("conformance", "emulator", "specs", "strategies")
+PRODUCT_DIRS = tuple(f"cognitive_conformance/{d}" for d in ("conformance", "emulator", "specs", "strategies"))
 TEXT_SUFFIXES = {".py", ".yaml", ".yml", ".md", ".txt", ".json", ".toml", ".cfg"}
 
 # Labels of documents a user of the repository cannot open.
@@ -73,7 +73,8 @@ def _cites_something(text: str) -> bool:
     """True if ``text`` holds an https URL or names a file (or folder) that exists in this repository."""
     if URL.search(text):
         return True
-    return any((ROOT / m.group(1)).exists() for m in REPO_PATH.finditer(text))
+    # Product files name their siblings relative to the package (specs/face.yaml), docs relative to the repository.
+    return any((ROOT / m.group(1)).exists() or (ROOT / "cognitive_conformance" / m.group(1)).exists() for m in REPO_PATH.finditer(text))
 
 
 def _x_sources(node: object, path: str = "$"):
@@ -140,9 +141,9 @@ def test_product_files_cite_no_private_document() -> None:
     assert not hits, "private document labels:\n" + "\n".join(hits)
 
 
-@pytest.mark.parametrize("spec", sorted(p.name for p in (ROOT / "specs").glob("*.yaml")))
+@pytest.mark.parametrize("spec", sorted(p.name for p in (ROOT / "cognitive_conformance" / "specs").glob("*.yaml")))
 def test_every_x_source_cites_a_public_document_or_a_shipped_file(spec: str) -> None:
-    document = yaml.safe_load((ROOT / "specs" / spec).read_text(encoding="utf-8"))
+    document = yaml.safe_load((ROOT / "cognitive_conformance" / "specs" / spec).read_text(encoding="utf-8"))
     sources = list(_x_sources(document))
     assert sources, f"{spec} has no x-source at all"
     bad = [f"{where}: {value!r}" for where, value in sources if not (isinstance(value, str) and _cites_something(value))]

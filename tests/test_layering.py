@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[1] / "cognitive_conformance"
+PREFIX = "cognitive_conformance."
 FORBIDDEN = {
     "conformance": {"emulator"},
     "emulator": {"conformance", "strategies"},
@@ -34,7 +35,7 @@ def _imports(path: Path) -> list[tuple[int, str]]:
         }:
             if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
                 found.append((node.lineno, node.args[0].value))
-    return found
+    return [(line, name[len(PREFIX):] if name.startswith(PREFIX) else name) for line, name in found]
 
 
 def _violations(package: str) -> list[str]:
@@ -54,7 +55,7 @@ def test_layering_forbidden_imports_absent(package: str) -> None:
 
 def test_layering_detector_catches_a_violation(tmp_path: Path) -> None:
     bad = tmp_path / "m.py"
-    bad.write_text("import os\nfrom emulator.app import create_app\nimport importlib\nimportlib.import_module('emulator')\n")
+    bad.write_text("import os\nfrom cognitive_conformance.emulator.app import create_app\nimport importlib\nimportlib.import_module('cognitive_conformance.emulator')\n")
     names = [name for _, name in _imports(bad)]
     assert "emulator.app" in names and "emulator" in names
 
@@ -62,19 +63,19 @@ def test_layering_detector_catches_a_violation(tmp_path: Path) -> None:
 def _core_service_imports() -> list[str]:
     """Imports of a service package (``emulator.services.<svc>``) from the emulator core (everything outside services/)."""
     bad = []
-    for path in sorted((ROOT / "emulator").rglob("*.py")):
-        if (ROOT / "emulator" / "services") in path.parents:
+    for path in sorted((ROOT / "cognitive_conformance" / "emulator").rglob("*.py")):
+        if (ROOT / "cognitive_conformance" / "emulator" / "services") in path.parents:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
             names: list[str] = []
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module == "emulator.services":
-                names = [f"emulator.services.{alias.name}" for alias in node.names if alias.name != "registered_services"]
+            elif isinstance(node, ast.ImportFrom) and node.module == "cognitive_conformance.emulator.services":
+                names = [f"cognitive_conformance.emulator.services.{alias.name}" for alias in node.names if alias.name != "registered_services"]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = [node.module]
-            bad += [f"{path.relative_to(ROOT)}:{node.lineno} imports {n}" for n in names if n.startswith("emulator.services.")]
+            bad += [f"{path.relative_to(ROOT)}:{node.lineno} imports {n}" for n in names if n.startswith("cognitive_conformance.emulator.services.")]
     return bad
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import spec
-from conformance.checks.registry import all_rules
-from conformance.stateless import BUILTIN_RULES
-from emulator.faults import catalogue
+from cognitive_conformance.conformance import spec
+from cognitive_conformance.conformance.checks.registry import all_rules
+from cognitive_conformance.conformance.stateless import BUILTIN_RULES
+from cognitive_conformance.emulator.faults import catalogue
 
 #: Rules no target can break, and what shows them failing instead.
 CLIENT_SIDE = {

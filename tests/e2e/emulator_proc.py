@@ -1,4 +1,4 @@
-"""``python -m emulator`` as a subprocess with its own flags (--aad-token, --quota, --request-log, TLS), and the CLI."""
+"""``conformance emulator`` as a subprocess with its own flags (--aad-token, --quota, --request-log, TLS), and the CLI."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ def conformance(*args: str, env: dict[str, str] | None = None, timeout: float = 
 
 @contextmanager
 def emulator(*args: str) -> Iterator[str]:
-    """Start ``python -m emulator --port 0 ARGS``; yield the URL it announces; stop it."""
+    """Start ``conformance emulator --port 0 ARGS``; yield the URL it announces; stop it."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0", "--training-seconds", "0.3", *args],
+        [sys.executable, "-m", "cognitive_conformance.emulator", "--port", "0", "--training-seconds", "0.3", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

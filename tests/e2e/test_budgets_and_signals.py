@@ -1,6 +1,6 @@
 """A live run is bounded and can be stopped: --max-requests, --max-time, Ctrl-C and SIGTERM.
 
-The emulator runs as its own process (``python -m emulator --port 0``) and is the ``--target``,
+The emulator runs as its own process (``conformance emulator --port 0``) and is the ``--target``,
 so what a stopped run leaves behind can be listed through its API afterwards; the installed
 console script runs as a user runs it. Every subprocess is bounded.
 """
@@ -31,7 +31,7 @@ EXE = Path(sys.executable).parent / "conformance"
 @pytest.fixture
 def emulator() -> Iterator[str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--host", "127.0.0.1", "--port", "0", "--key", KEY, "--training-seconds", "0.3"],
+        [sys.executable, "-m", "cognitive_conformance.emulator", "--host", "127.0.0.1", "--port", "0", "--key", KEY, "--training-seconds", "0.3"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     try:
@@ -72,7 +72,7 @@ def _report(report_dir: Path) -> dict:
     """conformance.json, checked against its schema (an incomplete report is a valid report)."""
     import jsonschema
 
-    from conformance.reports.json_report import SCHEMA_PATH
+    from cognitive_conformance.conformance.reports.json_report import SCHEMA_PATH
 
     data = json.loads((report_dir / "conformance.json").read_text())
     jsonschema.validate(data, json.loads(Path(SCHEMA_PATH).read_text()))
@@ -241,8 +241,8 @@ def test_a_second_ctrl_c_during_a_slow_cleanup_aborts_it_and_names_what_was_not_
     import asyncio
     import importlib.util
 
-    from emulator.config import EmulatorConfig
-    from emulator.server import running
+    from cognitive_conformance.emulator.config import EmulatorConfig
+    from cognitive_conformance.emulator.server import running
 
     spec = importlib.util.spec_from_file_location("hostile", Path(__file__).with_name("hostile.py"))
     hostile = importlib.util.module_from_spec(spec)

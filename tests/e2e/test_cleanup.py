@@ -6,10 +6,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from conformance.events import RunStarted
-from conformance.runner import RunConfig, run
-from emulator.config import EmulatorConfig
-from emulator.server import running
+from cognitive_conformance.conformance.events import RunStarted
+from cognitive_conformance.conformance.runner import RunConfig, run
+from cognitive_conformance.emulator.config import EmulatorConfig
+from cognitive_conformance.emulator.server import running
 
 pytestmark = pytest.mark.e2e
 KEY = "c1ean0p00000000000000000000000001"

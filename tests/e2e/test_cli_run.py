@@ -14,9 +14,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conformance.reports.json_report import SCHEMA_PATH
-from emulator.config import EmulatorConfig
-from emulator.server import running
+from cognitive_conformance.conformance.reports.json_report import SCHEMA_PATH
+from cognitive_conformance.emulator.config import EmulatorConfig
+from cognitive_conformance.emulator.server import running
 
 pytestmark = pytest.mark.e2e
 KEY = "c1i7e57k3y0000000000000000000001"
@@ -24,7 +24,7 @@ KEY = "c1i7e57k3y0000000000000000000001"
 
 def _cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "conformance", *args], capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "cognitive_conformance.conformance", *args], capture_output=True, text=True, timeout=timeout
     )
 
 

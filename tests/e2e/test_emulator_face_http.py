@@ -13,7 +13,7 @@ from typing import Iterator
 import httpx
 import pytest
 
-from emulator import DEFAULT_KEY, EmulatorConfig, running
+from cognitive_conformance.emulator import DEFAULT_KEY, EmulatorConfig, running
 from tests.conftest import face_image_bytes
 
 pytestmark = pytest.mark.e2e
@@ -112,7 +112,7 @@ def test_running_stops_cleanly_and_frees_the_port() -> None:
 def test_cli_prints_address_serves_and_exits_zero_on_sigterm() -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "0"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0", "--training-seconds", "0.1", "--key", "k-one", "--key", "k-two"],
+        [sys.executable, "-m", "cognitive_conformance.emulator", "--port", "0", "--training-seconds", "0.1", "--key", "k-one", "--key", "k-two"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     try:
@@ -137,7 +137,7 @@ def test_cli_prints_address_serves_and_exits_zero_on_sigterm() -> None:
 
 @pytest.mark.slow
 def test_cli_sigint_also_exits_zero_with_default_key() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "emulator", "--port", "0"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "cognitive_conformance.emulator", "--port", "0"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout.readline().startswith("cognitive-conformance emulator listening on http://127.0.0.1:")
         assert proc.stdout.readline().rstrip("\n") == f"subscription key: {DEFAULT_KEY}"
@@ -159,15 +159,15 @@ def test_cli_sigint_also_exits_zero_with_default_key() -> None:
     ],
 )
 def test_cli_bad_arguments_exit_2(args: list[str], needle: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "emulator", *args], cwd=REPO, capture_output=True, text=True, timeout=30)
+    result = subprocess.run([sys.executable, "-m", "cognitive_conformance.emulator", *args], cwd=REPO, capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and needle in result.stderr
     assert result.stdout == ""
 
 
 def test_cli_help_documents_every_fault() -> None:
-    from emulator.faults import FAULTS
+    from cognitive_conformance.emulator.faults import FAULTS
 
-    result = subprocess.run([sys.executable, "-m", "emulator", "--help"], cwd=REPO, capture_output=True, text=True, timeout=30)
+    result = subprocess.run([sys.executable, "-m", "cognitive_conformance.emulator", "--help"], cwd=REPO, capture_output=True, text=True, timeout=30)
     assert result.returncode == 0
     for name, cls in FAULTS.items():
         assert f"{name}: {cls.description}" in result.stdout

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.events import LroCompleted
-from conformance.runner import EXIT_FINDINGS, EXIT_OK, RunConfig, run
-from emulator import DEFAULT_KEY, EmulatorConfig, running
-from emulator.faults import FAULTS
-from emulator.services import registered_services
+from cognitive_conformance.conformance.events import LroCompleted
+from cognitive_conformance.conformance.runner import EXIT_FINDINGS, EXIT_OK, RunConfig, run
+from cognitive_conformance.emulator import DEFAULT_KEY, EmulatorConfig, running
+from cognitive_conformance.emulator.faults import FAULTS
+from cognitive_conformance.emulator.services import registered_services
 
 registered_services()  # the Face package registers the list faults when imported
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator.config import EmulatorConfig
-from emulator.server import running
+from cognitive_conformance.emulator.config import EmulatorConfig
+from cognitive_conformance.emulator.server import running
 
 pytestmark = pytest.mark.e2e
 KEY = "h0st11e0000000000000000000000001"

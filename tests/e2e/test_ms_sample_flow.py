@@ -18,8 +18,8 @@ import time
 import pytest
 import requests
 
-from emulator import DEFAULT_KEY, EmulatorConfig, running
-from strategies.audio import SPEAKERS, synthesize
+from cognitive_conformance.emulator import DEFAULT_KEY, EmulatorConfig, running
+from cognitive_conformance.strategies.audio import SPEAKERS, synthesize
 
 API = "2024-02-01-preview"
 PASCAL = {"NotStarted", "Running", "Succeeded", "Failed", "Disabling", "Disabled"}

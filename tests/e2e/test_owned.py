@@ -20,10 +20,10 @@ from urllib.parse import unquote
 import httpx
 import pytest
 
-from conformance.ledger import pending, read_lines
-from conformance.spec import Spec, api_versions
-from emulator.config import EmulatorConfig
-from emulator.server import running
+from cognitive_conformance.conformance.ledger import pending, read_lines
+from cognitive_conformance.conformance.spec import Spec, api_versions
+from cognitive_conformance.emulator.config import EmulatorConfig
+from cognitive_conformance.emulator.server import running
 
 pytestmark = pytest.mark.e2e
 KEY = "0wned0000000000000000000000000001"

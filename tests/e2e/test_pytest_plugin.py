@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator.config import EmulatorConfig
-from emulator.server import running
+from cognitive_conformance.emulator.config import EmulatorConfig
+from cognitive_conformance.emulator.server import running
 
 pytestmark = pytest.mark.e2e
 KEY = "p1u91nk3y000000000000000000000001"

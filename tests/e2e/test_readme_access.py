@@ -73,7 +73,7 @@ def _serve(line: str, cwd: Path, port: str) -> Iterator[str]:
         assert match, proc.stderr.read()
         yield match.group(1).rsplit(":", 1)[1]
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)  # our own session: `conformance emulator` and its `python -m emulator`
+        os.killpg(proc.pid, signal.SIGTERM)  # our own session: `conformance emulator` and its `conformance emulator`
         proc.wait(timeout=10)
         proc.stdout.close()
         proc.stderr.close()

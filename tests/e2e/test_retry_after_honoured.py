@@ -12,16 +12,16 @@ from collections.abc import Iterator
 
 import pytest
 
-import emulator.server
-from conformance.events import FindingRaised, LroCompleted, LroTimeline
-from conformance.packs import scenarios_of
-from conformance.runner import RunConfig, run
-from conformance.scenarios.polling import Poller, PollPolicy
-from conformance.scenarios.session import Session, run_with_data
-from conformance.spec import Spec
-from conformance.transport import Transport
-from emulator.config import EmulatorConfig
-from emulator.server import running
+from cognitive_conformance.emulator import server as emulator_server
+from cognitive_conformance.conformance.events import FindingRaised, LroCompleted, LroTimeline
+from cognitive_conformance.conformance.packs import scenarios_of
+from cognitive_conformance.conformance.runner import RunConfig, run
+from cognitive_conformance.conformance.scenarios.polling import Poller, PollPolicy
+from cognitive_conformance.conformance.scenarios.session import Session, run_with_data
+from cognitive_conformance.conformance.spec import Spec
+from cognitive_conformance.conformance.transport import Transport
+from cognitive_conformance.emulator.config import EmulatorConfig
+from cognitive_conformance.emulator.server import running
 
 pytestmark = pytest.mark.e2e
 KEY = "r3try4f73rk3y0000000000000000001"
@@ -100,8 +100,8 @@ def _throttle_once(app):
 
 @pytest.fixture
 def throttling_emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    real = emulator.server.create_app
-    monkeypatch.setattr(emulator.server, "create_app", lambda config: _throttle_once(real(config)))
+    real = emulator_server.create_app
+    monkeypatch.setattr(emulator_server, "create_app", lambda config: _throttle_once(real(config)))
     with running(EmulatorConfig(keys=(KEY,), training_seconds=0.5)) as url:
         yield url
 

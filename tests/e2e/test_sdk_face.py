@@ -17,7 +17,7 @@ import pytest
 
 from typing import Iterator
 
-from emulator import DEFAULT_KEY, EmulatorConfig, running
+from cognitive_conformance.emulator import DEFAULT_KEY, EmulatorConfig, running
 from tests.conftest import face_image_bytes
 
 pytestmark = pytest.mark.e2e

@@ -14,7 +14,7 @@ import pytest
 import json
 from pathlib import Path
 
-from conformance import cli, selftest, spec
+from cognitive_conformance.conformance import cli, selftest, spec
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

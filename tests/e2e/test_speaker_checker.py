@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.runner import EXIT_FINDINGS, EXIT_OK, RunConfig, run
-from emulator import DEFAULT_KEY, EmulatorConfig, running
-import emulator.services.speaker  # noqa: F401  (registers the Speaker faults)
-from emulator.faults import FAULTS
+from cognitive_conformance.conformance.runner import EXIT_FINDINGS, EXIT_OK, RunConfig, run
+from cognitive_conformance.emulator import DEFAULT_KEY, EmulatorConfig, running
+import cognitive_conformance.emulator.services.speaker  # noqa: F401  (registers the Speaker faults)
+from cognitive_conformance.emulator.faults import FAULTS
 
 _ENROLL = ("speaker-enroll-poll",)
 _CASES = {
@@ -34,7 +34,7 @@ def _run(url: str, scenarios: tuple[str, ...] = ()):
 
 
 def test_every_speaker_fault_has_a_case() -> None:
-    assert {n for n, cls in FAULTS.items() if cls.__module__ == "emulator.services.speaker.faults"} == set(_CASES)
+    assert {n for n, cls in FAULTS.items() if cls.__module__ == "cognitive_conformance.emulator.services.speaker.faults"} == set(_CASES)
 
 
 @pytest.mark.slow

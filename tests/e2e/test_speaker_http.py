@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import httpx
 
-from emulator import DEFAULT_KEY, EmulatorConfig, running
-from strategies.audio import SPEAKERS, synthesize
+from cognitive_conformance.emulator import DEFAULT_KEY, EmulatorConfig, running
+from cognitive_conformance.strategies.audio import SPEAKERS, synthesize
 
 H = {"Ocp-Apim-Subscription-Key": DEFAULT_KEY}
 V = {"api-version": "2021-09-05"}

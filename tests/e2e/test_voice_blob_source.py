@@ -21,8 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from emulator import DEFAULT_KEY, EmulatorConfig, running
-from strategies.audio import SPEAKERS, synthesize
+from cognitive_conformance.emulator import DEFAULT_KEY, EmulatorConfig, running
+from cognitive_conformance.strategies.audio import SPEAKERS, synthesize
 
 H = {"Ocp-Apim-Subscription-Key": DEFAULT_KEY}
 V = {"api-version": "2026-01-01"}

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.runner import EXIT_FINDINGS, EXIT_OK, RunConfig, run
-from emulator import DEFAULT_KEY, EmulatorConfig, running
-from emulator.faults import FAULTS
+from cognitive_conformance.conformance.runner import EXIT_FINDINGS, EXIT_OK, RunConfig, run
+from cognitive_conformance.emulator import DEFAULT_KEY, EmulatorConfig, running
+from cognitive_conformance.emulator.faults import FAULTS
 
 VOICE_FAULTS = [
     "operation-id-retry-rejected",

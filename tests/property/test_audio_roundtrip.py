@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from emulator.audio import SAMPLE_RATE, SNR_CEILING_DB, SNR_FLOOR_DB, VOICEPRINT_DIM, AudioFormatError, analyse, decode
-from strategies.audio import SPEAKERS, speakers, synthesize
+from cognitive_conformance.emulator.audio import SAMPLE_RATE, SNR_CEILING_DB, SNR_FLOOR_DB, VOICEPRINT_DIM, AudioFormatError, analyse, decode
+from cognitive_conformance.strategies.audio import SPEAKERS, speakers, synthesize
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 

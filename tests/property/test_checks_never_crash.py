@@ -27,12 +27,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance.checks.registry import FLOW, Check, NotApplicable, all_checks, all_rules
-from conformance.context import CheckContext
-from conformance.flows import Expected, LroTrace, PageWalk, Provocation, StatusModel, build_trace
-from conformance.failures import Failure
-from conformance.spec import PROFILES, Spec, api_versions, services
-from conformance.transport import ResponseRecord, Transport
+from cognitive_conformance.conformance.checks.registry import FLOW, Check, NotApplicable, all_checks, all_rules
+from cognitive_conformance.conformance.context import CheckContext
+from cognitive_conformance.conformance.flows import Expected, LroTrace, PageWalk, Provocation, StatusModel, build_trace
+from cognitive_conformance.conformance.failures import Failure
+from cognitive_conformance.conformance.spec import PROFILES, Spec, api_versions, services
+from cognitive_conformance.conformance.transport import ResponseRecord, Transport
 
 CHECKS: list[Check] = all_checks()
 SPEC_KEYS: list[tuple[str, str, str]] = [

@@ -20,11 +20,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance.spec import Spec, api_versions, validate
-from emulator import DEFAULT_KEY
-from strategies.ids import invalid_person_group_ids, invalid_uuids, person_group_ids, uuids
-from strategies.images import INVALID_IMAGE_ERROR_CODES, INVALID_IMAGE_KINDS, images, invalid_images
-from strategies.payloads import (
+from cognitive_conformance.conformance.spec import Spec, api_versions, validate
+from cognitive_conformance.emulator import DEFAULT_KEY
+from cognitive_conformance.strategies.ids import invalid_person_group_ids, invalid_uuids, person_group_ids, uuids
+from cognitive_conformance.strategies.images import INVALID_IMAGE_ERROR_CODES, INVALID_IMAGE_KINDS, images, invalid_images
+from cognitive_conformance.strategies.payloads import (
     INVALID_OPERATION_RESULT_KINDS,
     INVALID_TRAINING_STATUS_KINDS,
     create_person_bodies,

@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 
-from conformance.spec import Spec, api_versions, render, validate
-from strategies import voice
-from strategies.voice import Form
+from cognitive_conformance.conformance.spec import Spec, api_versions, render, validate
+from cognitive_conformance.strategies import voice
+from cognitive_conformance.strategies.voice import Form
 
 VERSIONS = api_versions("customvoice")
 FAST = settings(max_examples=30, deadline=None)
@@ -246,7 +246,7 @@ def test_schemathesis_sends_wav_files_with_filenames(form_audio_registered: None
 def test_voice_pairs_same_speaker_scores_higher_than_different(
     same: tuple[bytes, bytes], different: tuple[bytes, bytes]
 ) -> None:
-    from emulator import audio as analysis
+    from cognitive_conformance.emulator import audio as analysis
 
     def score(pair: tuple[bytes, bytes]) -> float:
         a, b = (analysis.analyse(analysis.decode(clip)) for clip in pair)

@@ -13,7 +13,7 @@ import pytest
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from conformance import spec
+from cognitive_conformance.conformance import spec
 
 _RENDERINGS = [
     (service, version, profile)

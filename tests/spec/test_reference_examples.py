@@ -29,8 +29,8 @@ from typing import Any
 
 import pytest
 
-from conformance import spec as spec_module
-from conformance.spec import Spec, validate
+from cognitive_conformance.conformance import spec as spec_module
+from cognitive_conformance.conformance.spec import Spec, validate
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "reference" / "azure-examples"
 

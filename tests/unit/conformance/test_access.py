@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import httpx
 import pytest
 
-from conformance import access, preflight
-from conformance.config import ConfigError, RunConfig
-from conformance.transport import KEY_HEADER, Transport
+from cognitive_conformance.conformance import access, preflight
+from cognitive_conformance.conformance.config import ConfigError, RunConfig
+from cognitive_conformance.conformance.transport import KEY_HEADER, Transport
 
 TOKEN = "eyJ0eXAiOiJKV1QifQ.c2VjcmV0LXRva2Vu.c2ln"
 BASE = "https://res.cognitiveservices.azure.com"

@@ -7,8 +7,8 @@ import multiprocessing
 import httpx
 import pytest
 
-from conformance.budget import INTERRUPTED, MAX_REQUESTS, MAX_TIME, Budget, RunStopped
-from conformance.transport import Transport
+from cognitive_conformance.conformance.budget import INTERRUPTED, MAX_REQUESTS, MAX_TIME, Budget, RunStopped
+from cognitive_conformance.conformance.transport import Transport
 
 
 def test_the_request_after_the_last_one_is_refused_and_the_run_stops() -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from conformance import cli
-from conformance.checks.registry import all_rules
-from conformance.stateless import BUILTIN_RULES
+from cognitive_conformance.conformance import cli
+from cognitive_conformance.conformance.checks.registry import all_rules
+from cognitive_conformance.conformance.stateless import BUILTIN_RULES
 
 
 def _main(capsys, *argv: str) -> tuple[int, str, str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import spec
-from conformance.config import ConfigError, RunConfig, jobs, tasks_by_service
-from conformance.packs import all_packs
+from cognitive_conformance.conformance import spec
+from cognitive_conformance.conformance.config import ConfigError, RunConfig, jobs, tasks_by_service
+from cognitive_conformance.conformance.packs import all_packs
 
 
 def test_the_default_plan_covers_every_pack_and_every_version() -> None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.checks.registry import NA, PASS, get, judge
-from conformance.failures import AccountingViolation
-from conformance.flows import Enrollment, EnrollmentLedger, PageWalk
-from conformance.packs.speaker import rules as E
+from cognitive_conformance.conformance.checks.registry import NA, PASS, get, judge
+from cognitive_conformance.conformance.failures import AccountingViolation
+from cognitive_conformance.conformance.flows import Enrollment, EnrollmentLedger, PageWalk
+from cognitive_conformance.conformance.packs.speaker import rules as E
 from tests.unit.conformance.checks import _helpers as H
 
 SPEC = H.spec("speaker", "2021-09-05")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 
-from conformance import spec as spec_module
-from conformance.spec import validate
-from conformance.packs.face.list_strategies import face_list_ids, invalid_face_list_ids, invalid_large_face_list_ids, large_face_list_ids
+from cognitive_conformance.conformance import spec as spec_module
+from cognitive_conformance.conformance.spec import validate
+from cognitive_conformance.conformance.packs.face.list_strategies import face_list_ids, invalid_face_list_ids, invalid_large_face_list_ids, large_face_list_ids
 
 
 def _param_schema(version: str, path: str, name: str) -> dict:

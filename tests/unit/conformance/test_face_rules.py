@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.checks.registry import NA, get, judge
-from conformance.failures import TrainingResultUnexpected
-from conformance.flows import ExpectedOutcome
-from conformance.packs.face.rules import EMPTY_GROUP, POPULATED_GROUP, lro_empty_group_fails, lro_populated_group_succeeds
+from cognitive_conformance.conformance.checks.registry import NA, get, judge
+from cognitive_conformance.conformance.failures import TrainingResultUnexpected
+from cognitive_conformance.conformance.flows import ExpectedOutcome
+from cognitive_conformance.conformance.packs.face.rules import EMPTY_GROUP, POPULATED_GROUP, lro_empty_group_fails, lro_populated_group_succeeds
 from tests.unit.conformance.checks._helpers import expect_failure, read, spec, trace
 
 SPEC = spec("face", "v1.2")

@@ -10,8 +10,8 @@ import base64
 import json
 from pathlib import Path
 
-from conformance.har import write_har
-from conformance.transport import RequestRecord, ResponseRecord
+from cognitive_conformance.conformance.har import write_har
+from cognitive_conformance.conformance.transport import RequestRecord, ResponseRecord
 
 SECRET = "0123456789abcdef0123456789abcdef"
 PNG = b"\x89PNG\r\n\x1a\n\x00\xff\xfe binary"

@@ -8,12 +8,12 @@ import os
 import httpx
 import jsonschema
 
-from conformance.events import LeftoversFound, RunFinished, RunStarted
-from conformance.ledger import Ledger, append_line, created_by, pending, read_lines
-from conformance.reports import model
-from conformance.reports.json_report import SCHEMA_PATH
-from conformance.spec import Spec
-from conformance.transport import Transport
+from cognitive_conformance.conformance.events import LeftoversFound, RunFinished, RunStarted
+from cognitive_conformance.conformance.ledger import Ledger, append_line, created_by, pending, read_lines
+from cognitive_conformance.conformance.reports import model
+from cognitive_conformance.conformance.reports.json_report import SCHEMA_PATH
+from cognitive_conformance.conformance.spec import Spec
+from cognitive_conformance.conformance.transport import Transport
 
 FACE = Spec("face", "v1.2", "observed")
 SPEAKER = Spec("speaker", "2021-09-05", "observed")

@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from conformance.ownership import is_write, owned_id, owned_path_parameters, resource_parameters
-from conformance.spec import Spec
+from cognitive_conformance.conformance.ownership import is_write, owned_id, owned_path_parameters, resource_parameters
+from cognitive_conformance.conformance.spec import Spec
 
 PREFIX = "cc-abc123-v12-"
 FACE_ID = {"type": "string", "pattern": "^[a-z0-9-_]+$", "minLength": 1, "maxLength": 64}
@@ -88,8 +88,8 @@ def test_every_coverage_write_goes_to_the_run_space(service: str, version: str) 
 def test_a_write_body_never_points_at_a_parent_the_run_does_not_own() -> None:
     from types import SimpleNamespace
 
-    from conformance.ownership import owned_body_references, reference_schemas
-    from conformance.spec import Spec
+    from cognitive_conformance.conformance.ownership import owned_body_references, reference_schemas
+    from cognitive_conformance.conformance.spec import Spec
 
     spec = Spec("customvoice", "2024-02-01-preview", "observed")
     schemas = reference_schemas(spec.document, spec.operation("PersonalVoices_Post").definition)
@@ -102,7 +102,7 @@ def test_a_write_body_never_points_at_a_parent_the_run_does_not_own() -> None:
     # an invalid reference stays invalid (a bad character), so the negative case still tests what it meant to
     bad = SimpleNamespace(method="POST", body={"projectId": "-bad id-"})
     assert owned_body_references(bad, schemas, prefix) and bad.body["projectId"].startswith(prefix)
-    from conformance.ownership import _valid
+    from cognitive_conformance.conformance.ownership import _valid
 
     assert not _valid(bad.body["projectId"], schemas["projectId"])
     # reads are left alone

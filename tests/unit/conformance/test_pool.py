@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from conformance import pool
+from cognitive_conformance.conformance import pool
 
 
 def _square(item: int, emit) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from conformance.preflight import PreflightError, TargetUrlError, check_target, normalise_target
+from cognitive_conformance.conformance.preflight import PreflightError, TargetUrlError, check_target, normalise_target
 
 PLAN = {"face": ("v1.2",), "speaker": ("2021-09-05",)}
 KEY = "k-0123456789abcdef"

@@ -9,9 +9,9 @@ import asyncio
 
 import httpx
 
-from conformance.events import Finding, FindingRaised, RulesDeclared, RunFinished, RunStarted
-from conformance.proxy import ProxyApp, run_started, wrap_stream
-from conformance.transport import ResponseRecord
+from cognitive_conformance.conformance.events import Finding, FindingRaised, RulesDeclared, RunFinished, RunStarted
+from cognitive_conformance.conformance.proxy import ProxyApp, run_started, wrap_stream
+from cognitive_conformance.conformance.transport import ResponseRecord
 
 TARGET = "http://target.test:5000"
 PROXY = "http://127.0.0.1:7777"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import conformance.recordings as recordings_module
-from conformance.recordings import (
+import cognitive_conformance.conformance.recordings as recordings_module
+from cognitive_conformance.conformance.recordings import (
     FORMATS,
     PLACEHOLDER_BASE,
     RecordingError,
@@ -22,7 +22,7 @@ from conformance.recordings import (
     read_recording,
     read_recordings,
 )
-from conformance.transport import REDACTED, origin_of
+from cognitive_conformance.conformance.transport import REDACTED, origin_of
 
 ROOT = Path(__file__).resolve().parents[3]
 RECORDINGS = ROOT / "tests" / "reference" / "recordings"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import runner
-from conformance.config import EXIT_CHECKER_ERROR, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, RunConfig
-from conformance.events import RunFinished, RunStarted
+from cognitive_conformance.conformance import runner
+from cognitive_conformance.conformance.config import EXIT_CHECKER_ERROR, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, RunConfig
+from cognitive_conformance.conformance.events import RunFinished, RunStarted
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from conformance import selftest
-from conformance.selftest import ControlResult, FaultResult, MutantResult, SelftestResult
+from cognitive_conformance.conformance import selftest
+from cognitive_conformance.conformance.selftest import ControlResult, FaultResult, MutantResult, SelftestResult
 
 
 def _fault(name: str, version: str, caught: bool) -> FaultResult:
@@ -114,7 +114,7 @@ def test_finding_keys_ignore_per_run_titles() -> None:
 
 
 def test_cli_rejects_bad_selftest_numbers_before_running_anything(capsys) -> None:
-    from conformance import cli
+    from cognitive_conformance.conformance import cli
 
     for argv in (["--sample", "0"], ["--workers", "0"], ["--max-examples", "0"], ["--poll-timeout", "0"]):
         assert cli.main(["selftest", *argv]) == 2, argv

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import spec, spec_render
-from conformance.spec import Operation, Spec, validate
+from cognitive_conformance.conformance import spec, spec_render
+from cognitive_conformance.conformance.spec import Operation, Spec, validate
 
 STATUS = "PersonGroupOperations_GetPersonGroupTrainingStatus"
 TRAIN = "PersonGroupOperations_TrainPersonGroup"
@@ -495,7 +495,7 @@ components:
 
 @pytest.fixture
 def spec_dir(tmp_path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    import specs
+    from cognitive_conformance import specs
 
     monkeypatch.setattr(specs, "SPEC_DIR", tmp_path)
     spec_render._source.cache_clear()

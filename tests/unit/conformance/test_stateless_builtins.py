@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from conformance.spec import Spec
-from conformance.stateless import BUILTIN_CHECKS, BUILTIN_RULES, builtin_not_applied
+from cognitive_conformance.conformance.spec import Spec
+from cognitive_conformance.conformance.stateless import BUILTIN_CHECKS, BUILTIN_RULES, builtin_not_applied
 
 TRAIN = "PersonGroupOperations_TrainPersonGroup"
 TRAINING = "PersonGroupOperations_GetPersonGroupTrainingStatus"
@@ -145,9 +145,9 @@ def test_missing_header_answered_before_headers_are_read_is_excused_so_na() -> N
 
 
 def _run_phase(handler, operation_id: str = TRAIN) -> list:
-    from conformance.events import RuleEvaluated
-    from conformance.stateless import run_stateless
-    from conformance.transport import Transport
+    from cognitive_conformance.conformance.events import RuleEvaluated
+    from cognitive_conformance.conformance.stateless import run_stateless
+    from cognitive_conformance.conformance.transport import Transport
 
     events: list = []
     transport = Transport("http://127.0.0.1:9", "k3y-never-logged",

@@ -9,8 +9,8 @@ import time
 import httpx
 import pytest
 
-from conformance.throttle import RateLimit, RateLimiter, RetryPolicy, parse_rate_limit, throttle_wait
-from conformance.transport import Transport
+from cognitive_conformance.conformance.throttle import RateLimit, RateLimiter, RetryPolicy, parse_rate_limit, throttle_wait
+from cognitive_conformance.conformance.transport import Transport
 
 
 @pytest.mark.parametrize(("text", "count", "per"), [("20/m", 20, 60), ("5/s", 5, 1), (" 0.5 / min ", 0.5, 60), ("3/second", 3, 1)])

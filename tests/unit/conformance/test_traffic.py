@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from conformance.events import DeviationRaised, FindingRaised, LroCompleted
-from conformance.recordings import read_recording, read_recordings
-from conformance.traffic import traffic_run
+from cognitive_conformance.conformance.events import DeviationRaised, FindingRaised, LroCompleted
+from cognitive_conformance.conformance.recordings import read_recording, read_recordings
+from cognitive_conformance.conformance.traffic import traffic_run
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "reference" / "recordings"
 FILES = sorted(str(r.path) for r in read_recordings([RECORDINGS]))
@@ -173,7 +173,7 @@ def test_one_read_of_the_result_after_terminal_is_a_re_read_not_a_poll(tmp_path:
 
 
 def test_exchanges_no_spec_describes_are_counted_not_judged() -> None:
-    from conformance.reports.model import build
+    from cognitive_conformance.conformance.reports.model import build
 
     events, _ = judge([PG])
     data = build(events)
@@ -187,7 +187,7 @@ _BASE = "https://example.cognitiveservices.azure.com"
 
 
 def _error(method: str, path: str, status: int, body: dict):
-    from conformance.transport import RequestRecord, ResponseRecord
+    from cognitive_conformance.conformance.transport import RequestRecord, ResponseRecord
 
     return ResponseRecord(
         RequestRecord(method, _BASE + path, ()), status, (("content-type", "application/json"),),
@@ -224,7 +224,7 @@ def test_recorded_error_shapes_fail_the_docs_profile() -> None:
 
 
 def test_failure_reasons_are_known_per_api_version() -> None:
-    from conformance.spec import Spec
+    from cognitive_conformance.conformance.spec import Spec
 
     older = Spec("customvoice", "2024-02-01-preview", "docs").document["components"]["schemas"]["ModelFailureReason"]["enum"]
     newer = Spec("customvoice", "2026-01-01", "docs").document["components"]["schemas"]["ModelFailureReason"]["enum"]

@@ -5,7 +5,7 @@ import json
 import httpx
 import pytest
 
-from conformance.transport import KEY_HEADER, OffOriginRequest, TargetUnreachable, Transport, origin_of, redact
+from cognitive_conformance.conformance.transport import KEY_HEADER, OffOriginRequest, TargetUnreachable, Transport, origin_of, redact
 
 SECRET = "s3cr3t-key-value-0123456789"
 

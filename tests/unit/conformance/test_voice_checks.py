@@ -5,11 +5,11 @@ Source: STYLE.md "Writing a check" (hand-built exchanges); conformance/packs/voi
 
 from __future__ import annotations
 
-from conformance.checks.pagination import PagingViolation
-from conformance.checks.registry import NA, PASS, get, judge
-from conformance.failures import ResourceFieldChanged, TrainingResultUnexpected
-from conformance.flows import ExpectedOutcome, IdempotencyRecord, PageWalk
-from conformance.packs.voice import rules as voice
+from cognitive_conformance.conformance.checks.pagination import PagingViolation
+from cognitive_conformance.conformance.checks.registry import NA, PASS, get, judge
+from cognitive_conformance.conformance.failures import ResourceFieldChanged, TrainingResultUnexpected
+from cognitive_conformance.conformance.flows import ExpectedOutcome, IdempotencyRecord, PageWalk
+from cognitive_conformance.conformance.packs.voice import rules as voice
 from tests.unit.conformance.checks._helpers import CV_ORDER, CV_TERMINAL, expect_failure, response, spec, trace
 
 V = "2024-02-01-preview"

@@ -11,7 +11,7 @@ with warnings.catch_warnings():  # starlette warns about httpx-based TestClient 
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from emulator import DEFAULT_KEY, EmulatorConfig, ManualClock, create_app
+from cognitive_conformance.emulator import DEFAULT_KEY, EmulatorConfig, ManualClock, create_app
 
 KEY = DEFAULT_KEY
 H = {"Ocp-Apim-Subscription-Key": KEY}

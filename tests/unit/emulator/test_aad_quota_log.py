@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator.pipeline.quota import parse_quota
-from emulator.request_log import key_hash
+from cognitive_conformance.emulator.pipeline.quota import parse_quota
+from cognitive_conformance.emulator.request_log import key_hash
 from tests.unit.emulator.conftest import H, make_client
 
 TOKEN = "t0k3n-for-tests-only"

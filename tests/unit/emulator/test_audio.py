@@ -25,7 +25,7 @@ import wave
 import numpy as np
 import pytest
 
-from emulator.audio import (
+from cognitive_conformance.emulator.audio import (
     AUDIO_FORMAT_MESSAGE,
     SAMPLE_RATE,
     SNR_CEILING_DB,
@@ -36,7 +36,7 @@ from emulator.audio import (
     decode,
     similarity,
 )
-from strategies.audio import SPEAKERS, synthesize
+from cognitive_conformance.strategies.audio import SPEAKERS, synthesize
 
 
 def _wav(samples: np.ndarray, *, rate: int = 16000, width: int = 2, channels: int = 1) -> bytes:

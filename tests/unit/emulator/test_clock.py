@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from emulator.clock import Clock, ManualClock, SystemClock, format_rfc3339
+from cognitive_conformance.emulator.clock import Clock, ManualClock, SystemClock, format_rfc3339
 
 
 def test_manual_clock_advances_only_when_told() -> None:

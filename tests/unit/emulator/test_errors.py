@@ -1,6 +1,6 @@
 """The generic error building of the core: the Azure envelope and the pipeline's own errors."""
 
-from emulator import errors
+from cognitive_conformance.emulator import errors
 
 
 def test_azure_envelope_has_body_and_matching_header() -> None:

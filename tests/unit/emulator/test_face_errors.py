@@ -1,7 +1,7 @@
 """Face error factories (emulator/services/face/errors.py)."""
 
-from emulator import errors as generic
-from emulator.services.face import errors
+from cognitive_conformance.emulator import errors as generic
+from cognitive_conformance.emulator.services.face import errors
 
 
 def test_face_errors_use_the_azure_envelope() -> None:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from emulator.faults import FAULTS, Behaviour, adjusted_behaviour, build_faults, service_of
-from emulator.services.face.state import face_state
+from cognitive_conformance.emulator.faults import FAULTS, Behaviour, adjusted_behaviour, build_faults, service_of
+from cognitive_conformance.emulator.services.face.state import face_state
 from tests.conftest import face_image_bytes
 from tests.unit.emulator.conftest import H, make_client
 

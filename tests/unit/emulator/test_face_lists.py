@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from emulator.services.face import face_lists
-from emulator.services.face.large_face_lists import NO_FACE_MESSAGE
+from cognitive_conformance.emulator.services.face import face_lists
+from cognitive_conformance.emulator.services.face.large_face_lists import NO_FACE_MESSAGE
 from tests.conftest import face_image_bytes
 from tests.unit.emulator.conftest import H, assert_error, make_client
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.conftest import face_image_bytes
-from emulator.services.face.state import face_state
+from cognitive_conformance.emulator.services.face.state import face_state
 from tests.unit.emulator.conftest import H, KEY, assert_error, make_client
 
 OCTET = {**H, "content-type": "application/octet-stream"}
@@ -358,7 +358,7 @@ def test_oversized_json_body_is_413() -> None:
 
 
 def test_face_quota_is_248_per_person() -> None:
-    from emulator.config import Limits
+    from cognitive_conformance.emulator.config import Limits
 
     client, _ = make_client(limits=Limits(max_faces_per_person=2))
     base = _group(client, faces=2)
@@ -413,8 +413,8 @@ def test_null_for_a_string_property_is_rejected_not_read_as_absent(body) -> None
     """Found by the coverage phase: null name/userData/recognitionModel were accepted (the F12 schema says string)."""
     from starlette.testclient import TestClient
 
-    from emulator.app import create_app
-    from emulator.config import EmulatorConfig
+    from cognitive_conformance.emulator.app import create_app
+    from cognitive_conformance.emulator.config import EmulatorConfig
 
     key = "n" * 32
     with TestClient(create_app(EmulatorConfig(keys=(key,))), base_url="http://t") as c:

@@ -18,18 +18,18 @@ from typing import Any
 import pytest
 import yaml
 
-from emulator import EmulatorConfig, faults
-from emulator.faults import FAULTS, Behaviour, Exchange, Fault, catalogue, describe_faults, register_fault, service_of, validate_fault_names
-from emulator.routing import Reply
-from emulator.services import registered_services
+from cognitive_conformance.emulator import EmulatorConfig, faults
+from cognitive_conformance.emulator.faults import FAULTS, Behaviour, Exchange, Fault, catalogue, describe_faults, register_fault, service_of, validate_fault_names
+from cognitive_conformance.emulator.routing import Reply
+from cognitive_conformance.emulator.services import registered_services
 from tests.unit.emulator.conftest import H, make_client
 
 ROOT = Path(__file__).resolve().parents[3]
-CORE = sorted([*ROOT.glob("emulator/*.py"), *ROOT.glob("emulator/pipeline/*.py")])
+CORE = sorted([*ROOT.glob("cognitive_conformance/emulator/*.py"), *ROOT.glob("cognitive_conformance/emulator/pipeline/*.py")])
 
 
 def _spec_versions(service: str) -> list[str]:
-    document = yaml.safe_load((ROOT / "specs" / f"{service}.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load((ROOT / "cognitive_conformance" / "specs" / f"{service}.yaml").read_text(encoding="utf-8"))
     return [str(v) for v in document["info"]["x-api-versions"]]
 
 
@@ -52,7 +52,7 @@ def test_catalogue_names_the_service_of_the_package_that_registers_each_fault() 
     services = {s.name for s in registered_services()}
     for name, cls in FAULTS.items():
         package = cls.__module__.split(".")
-        assert package[:2] == ["emulator", "services"], f"{name} is defined outside a service package"
+        assert package[:3] == ["cognitive_conformance", "emulator", "services"], f"{name} is defined outside a service package"
         assert by_name[name]["service"] == service_of(cls) in services
         assert by_name[name]["expected_check"] == cls.expected_check
     assert by_name["train-returns-200"]["service"] == "face"
@@ -62,7 +62,7 @@ def test_catalogue_names_the_service_of_the_package_that_registers_each_fault() 
 
 def test_versions_follow_the_spec_where_an_operation_is_missing() -> None:
     """Faults on /operations (and its header) list only the versions whose spec has GetOperationResult."""
-    document = yaml.safe_load((ROOT / "specs" / "face.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load((ROOT / "cognitive_conformance" / "specs" / "face.yaml").read_text(encoding="utf-8"))
     op_versions = None
     for path_item in document["paths"].values():
         for operation in path_item.values():
@@ -75,7 +75,7 @@ def test_versions_follow_the_spec_where_an_operation_is_missing() -> None:
 
 
 def test_list_faults_cli_prints_the_catalogue_as_json() -> None:
-    proc = subprocess.run([sys.executable, "-m", "emulator", "--list-faults"], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-m", "cognitive_conformance.emulator", "--list-faults"], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     printed = json.loads(proc.stdout)
     assert printed == catalogue()
@@ -91,7 +91,7 @@ def test_knob_faults_apply_to_every_version() -> None:
 
 
 def test_every_knob_is_used_by_some_fault_and_documented() -> None:
-    source = (ROOT / "emulator" / "faults.py").read_text(encoding="utf-8")
+    source = (ROOT / "cognitive_conformance" / "emulator" / "faults.py").read_text(encoding="utf-8")
     faithful = Behaviour()
     turned: set[str] = set()
     for cls in FAULTS.values():
@@ -112,7 +112,7 @@ def test_no_fault_is_defined_in_the_core() -> None:
 
 
 def test_core_errors_and_faults_name_no_service_code() -> None:
-    for path in (ROOT / "emulator" / "errors.py", ROOT / "emulator" / "faults.py", ROOT / "emulator" / "app.py"):
+    for path in (ROOT / "cognitive_conformance" / "emulator" / "errors.py", ROOT / "cognitive_conformance" / "emulator" / "faults.py", ROOT / "cognitive_conformance" / "emulator" / "app.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         prose = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}  # docstrings, attribute docs
         code = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in prose]
@@ -211,6 +211,6 @@ def test_fault_module_exports_only_the_mechanism() -> None:
 def test_every_service_has_its_spec_and_serves_its_versions() -> None:
     """Fault versions are resolved from specs/<service>.yaml, so each service's spec must exist and match it."""
     for service in registered_services():
-        document = yaml.safe_load((ROOT / "specs" / f"{service.name}.yaml").read_text(encoding="utf-8"))
+        document = yaml.safe_load((ROOT / "cognitive_conformance" / "specs" / f"{service.name}.yaml").read_text(encoding="utf-8"))
         assert document["info"]["x-service"] == service.name
         assert list(service.versions.supported) == _spec_versions(service.name) == list(faults.spec_versions(service.name))

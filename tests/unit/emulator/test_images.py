@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from emulator.errors import ApiError
-from emulator.services.face.images import DIMENSIONS_MESSAGE, check_image
+from cognitive_conformance.emulator.errors import ApiError
+from cognitive_conformance.emulator.services.face.images import DIMENSIONS_MESSAGE, check_image
 from tests.conftest import face_image_bytes
 
 

@@ -7,9 +7,9 @@ from datetime import datetime
 
 import pytest
 
-from emulator import mutations
-from emulator.mutations import OPERATORS, Call, build_mutants, list_mutants, operation_view, parse_mutant
-from emulator.routing import NO_BODY, Reply
+from cognitive_conformance.emulator import mutations
+from cognitive_conformance.emulator.mutations import OPERATORS, Call, build_mutants, list_mutants, operation_view, parse_mutant
+from cognitive_conformance.emulator.routing import NO_BODY, Reply
 from tests.unit.emulator.conftest import H, make_client
 
 FACE_STATUS = operation_view("face", "v1.2", "PersonGroupOperations_GetPersonGroupTrainingStatus")

@@ -9,11 +9,11 @@ import pytest
 from starlette.datastructures import Headers, QueryParams
 from starlette.requests import Request
 
-from emulator import errors
-from emulator.errors import ApiError
-from emulator.pipeline import api_version, auth, error_mapping, request_id, validation
-from emulator.routing import NO_BODY, ApiVersionPolicy, HandlerContext, Reply, Route, RouteNotResolved, Router, ServiceDefinition
-from emulator.services.face import SERVICE
+from cognitive_conformance.emulator import errors
+from cognitive_conformance.emulator.errors import ApiError
+from cognitive_conformance.emulator.pipeline import api_version, auth, error_mapping, request_id, validation
+from cognitive_conformance.emulator.routing import NO_BODY, ApiVersionPolicy, HandlerContext, Reply, Route, RouteNotResolved, Router, ServiceDefinition
+from cognitive_conformance.emulator.services.face import SERVICE
 from tests.unit.emulator.conftest import H, assert_error, make_client
 
 
@@ -140,7 +140,7 @@ def test_render_json_empty_and_raw() -> None:
 def test_unhandled_exception_is_a_json_500_without_details() -> None:
     import warnings
 
-    from emulator import EmulatorConfig, create_app
+    from cognitive_conformance.emulator import EmulatorConfig, create_app
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

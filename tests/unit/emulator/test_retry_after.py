@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.app import create_app
-from emulator.clock import ManualClock
-from emulator.config import EmulatorConfig
+from cognitive_conformance.emulator.app import create_app
+from cognitive_conformance.emulator.clock import ManualClock
+from cognitive_conformance.emulator.config import EmulatorConfig
 
 KEY = "r" * 32
 H = {"Ocp-Apim-Subscription-Key": KEY}
@@ -46,8 +46,8 @@ def test_retry_after_must_be_whole_seconds(bad) -> None:
 
 
 def test_each_service_says_which_of_its_reads_are_in_progress() -> None:
-    from emulator.routing import Reply
-    from emulator.services import registered_services
+    from cognitive_conformance.emulator.routing import Reply
+    from cognitive_conformance.emulator.services import registered_services
 
     services = {s.name: s for s in registered_services()}
     assert all(s.in_progress is not None for s in services.values())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import socket
 
 import pytest
-from emulator.server import bind_socket
+from cognitive_conformance.emulator.server import bind_socket
 
 
 @pytest.mark.e2e

@@ -1,6 +1,6 @@
 import threading
 
-from emulator.store import InMemoryStore
+from cognitive_conformance.emulator.store import InMemoryStore
 
 
 def test_partitions_are_isolated_per_key_and_service() -> None:

@@ -3,8 +3,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from emulator.services.face.train import data_weight
-from emulator.training import TrainingState, derive, start_training, training_duration
+from cognitive_conformance.emulator.services.face.train import data_weight
+from cognitive_conformance.emulator.training import TrainingState, derive, start_training, training_duration
 
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
 

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.core.media_types import MEDIA_TYPE_STRATEGIES
 
-from conformance.spec import render
-from emulator.audio import AudioFormatError, analyse, decode
-from strategies.audio import (
+from cognitive_conformance.conformance.spec import render
+from cognitive_conformance.emulator.audio import AudioFormatError, analyse, decode
+from cognitive_conformance.strategies.audio import (
     INVALID_AUDIO_KINDS,
     MAX_BODY_BYTES,
     SPEAKERS,

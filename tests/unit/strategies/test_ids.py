@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from strategies.ids import (
+from cognitive_conformance.strategies.ids import (
     GROUP_ID_ALPHABET,
     INVALID_UUID_KINDS,
     invalid_large_person_group_ids,

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from strategies.images import (
+from cognitive_conformance.strategies.images import (
     INVALID_IMAGE_ERROR_CODES,
     INVALID_IMAGE_KINDS,
     classify_image,

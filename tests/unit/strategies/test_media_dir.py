@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from strategies import media_dir
-from strategies.audio import synthesize, SPEAKERS
+from cognitive_conformance.strategies import media_dir
+from cognitive_conformance.strategies.audio import synthesize, SPEAKERS
 from tests.media_dirs import make_media_dir
 
 
@@ -74,8 +74,8 @@ def test_strategies_serve_the_users_files_when_active(media) -> None:
 
 
 def test_the_stateless_phase_registers_the_users_files_with_schemathesis(media) -> None:
-    import strategies
-    from strategies.schemathesis_setup import FACE_IMAGE_MEDIA_TYPE, registered_media_types
+    from cognitive_conformance import strategies
+    from cognitive_conformance.strategies.schemathesis_setup import FACE_IMAGE_MEDIA_TYPE, registered_media_types
 
     root, hashes = media
     media_dir.activate_media_dir(root)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
-from strategies.payloads import (
+from cognitive_conformance.strategies.payloads import (
     FACE_ERROR_MESSAGES,
     INVALID_OPERATION_RESULT_KINDS,
     INVALID_TRAINING_STATUS_KINDS,

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from strategies.images import images
-from strategies.schemathesis_setup import (
+from cognitive_conformance.strategies.images import images
+from cognitive_conformance.strategies.schemathesis_setup import (
     FACE_IMAGE_MEDIA_TYPE,
     register_media,
     register_media_type,

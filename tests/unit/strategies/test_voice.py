@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 
-from strategies import voice
-from strategies.voice import Form
+from cognitive_conformance.strategies import voice
+from cognitive_conformance.strategies.voice import Form
 
 ID_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,62}[a-zA-Z0-9]$")
 EDGE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -364,7 +364,7 @@ def test_voice_pairs_rejects_bad_options() -> None:
 def test_voice_pairs_pick_same_or_different_speakers(same_speaker: bool, data: st.DataObject) -> None:
     from unittest import mock
 
-    from strategies import audio
+    from cognitive_conformance.strategies import audio
 
     calls: list[tuple[str, float, int]] = []
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from conformance.context import CheckContext
-from conformance.failures import Failure
-from conformance.spec import Spec
-from conformance.transport import RequestRecord, ResponseRecord
+from cognitive_conformance.conformance.context import CheckContext
+from cognitive_conformance.conformance.failures import Failure
+from cognitive_conformance.conformance.spec import Spec
+from cognitive_conformance.conformance.transport import RequestRecord, ResponseRecord
 
 __all__ = [
     "FACE_ORDER_V10",
@@ -130,7 +130,7 @@ def trace(*reads: tuple[str, ResponseRecord, str], version: str = "v1.2", servic
           first: ResponseRecord | None = None, order: tuple[str, ...] | None = None,
           terminal: frozenset[str] | None = None, **kwargs: Any):
     """An LroTrace of ``reads`` after the submission ``first`` (default: a 202 at t=0)."""
-    from conformance.flows import StatusModel, build_trace
+    from cognitive_conformance.conformance.flows import StatusModel, build_trace
 
     if order is None:
         order = FACE_ORDER_V10 if version == "v1.0" else FACE_ORDER_V12

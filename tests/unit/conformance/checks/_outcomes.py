@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from conformance.checks.registry import NotApplicable
+from cognitive_conformance.conformance.checks.registry import NotApplicable
 
 __all__ = ["expect_na"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.checks.body import content_type_documented, response_schema_conforms, status_in_version_enum
-from conformance.failures import SchemaViolation, StatusNotInVersionEnum, UndocumentedContentType
+from cognitive_conformance.conformance.checks.body import content_type_documented, response_schema_conforms, status_in_version_enum
+from cognitive_conformance.conformance.failures import SchemaViolation, StatusNotInVersionEnum, UndocumentedContentType
 
 from ._helpers import OP_UUID, context, expect_failure, response
 from ._outcomes import expect_na

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.checks.client import (
+from cognitive_conformance.conformance.checks.client import (
     client_no_blind_post_retry,
     client_polls_no_faster_than_floor,
     client_reads_terminal_result,
 )
-from conformance.checks.registry import FAIL, NA, PASS, get, judge
-from conformance.failures import BlindPostRetry, PolledTooFast, TerminalResultNotRead
-from conformance.flows.client import ClientPolling, PostRepeat, client_polling, post_repeats, resource_path_of
+from cognitive_conformance.conformance.checks.registry import FAIL, NA, PASS, get, judge
+from cognitive_conformance.conformance.failures import BlindPostRetry, PolledTooFast, TerminalResultNotRead
+from cognitive_conformance.conformance.flows.client import ClientPolling, PostRepeat, client_polling, post_repeats, resource_path_of
 
 from ._helpers import FACE_URL, expect_failure, read, response, spec, trace
 

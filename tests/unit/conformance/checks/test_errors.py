@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.checks.errors import error_code_documented, error_envelope_valid
-from conformance.failures import InvalidErrorEnvelope, UndocumentedErrorCode
+from cognitive_conformance.conformance.checks.errors import error_code_documented, error_envelope_valid
+from cognitive_conformance.conformance.failures import InvalidErrorEnvelope, UndocumentedErrorCode
 
 from ._helpers import context, expect_failure, response
 from ._outcomes import expect_na
@@ -168,7 +168,7 @@ def test_error_code_documented_needs_an_operation() -> None:
 
 
 def test_error_rule_severities() -> None:
-    from conformance.checks.registry import get
+    from cognitive_conformance.conformance.checks.registry import get
 
     assert get("error_envelope_valid").severity == "error"
     # An undocumented code is reported, but the status decides: clients must handle unknown codes.

@@ -10,20 +10,20 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from conformance.checks.headers import (
+from cognitive_conformance.conformance.checks.headers import (
     error_code_header_matches_body,
     error_code_header_present,
     lro_operation_location_present,
     operation_id_header_present,
 )
-from conformance.failures import (
+from cognitive_conformance.conformance.failures import (
     ErrorCodeHeaderMismatch,
     MalformedOperationLocation,
     MissingErrorCodeHeader,
     MissingOperationId,
     MissingOperationLocation,
 )
-from conformance.transport import Transport
+from cognitive_conformance.conformance.transport import Transport
 
 from ._helpers import OP_UUID, context, expect_failure, response
 from ._outcomes import expect_na
@@ -284,7 +284,7 @@ def test_error_code_header_match_does_not_apply(record, reason: str) -> None:
 
 
 def test_header_rule_severities() -> None:
-    from conformance.checks.registry import get
+    from cognitive_conformance.conformance.checks.registry import get
 
     assert get("lro_operation_location_present").severity == "error"
     assert get("operation_id_header_present").severity == "error"

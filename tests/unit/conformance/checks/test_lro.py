@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.checks.lro import (
+from cognitive_conformance.conformance.checks.lro import (
     OperationLocationUnresolvable,
     PollingTooCostly,
     lro_legal_status_path,
@@ -20,8 +20,8 @@ from conformance.checks.lro import (
     lro_terminal_sticky,
     lro_timestamps_ordered,
 )
-from conformance.checks.registry import FAIL, NA, PASS, get, judge
-from conformance.failures import (
+from cognitive_conformance.conformance.checks.registry import FAIL, NA, PASS, get, judge
+from cognitive_conformance.conformance.failures import (
     IllegalStatusTransition,
     OperationNeverFinished,
     OperationsDisagree,

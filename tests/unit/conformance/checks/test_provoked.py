@@ -10,12 +10,12 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks.provoked import auth_rejects_bad_key, deleted_resource_not_found, documented_outcome_for_situation
-from conformance.checks.registry import NA, judge, get
-from conformance.failures import UnexpectedErrorCode, UnexpectedStatusForSituation
-from conformance.flows import Expected, Provocation
-from conformance.packs.face.rules import lro_not_trained_before_train
-from conformance.transport import ResponseRecord
+from cognitive_conformance.conformance.checks.provoked import auth_rejects_bad_key, deleted_resource_not_found, documented_outcome_for_situation
+from cognitive_conformance.conformance.checks.registry import NA, judge, get
+from cognitive_conformance.conformance.failures import UnexpectedErrorCode, UnexpectedStatusForSituation
+from cognitive_conformance.conformance.flows import Expected, Provocation
+from cognitive_conformance.conformance.packs.face.rules import lro_not_trained_before_train
+from cognitive_conformance.conformance.transport import ResponseRecord
 
 from ._helpers import expect_failure, response, spec
 

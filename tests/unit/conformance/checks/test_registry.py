@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from conformance.checks import registry
-from conformance.checks.registry import FLOW, Check, all_checks, all_rules, check, get, run_checks
-from conformance.context import CheckContext
-from conformance.failures import Failure, UndocumentedStatusCode
-from conformance.transport import ResponseRecord
+from cognitive_conformance.conformance.checks import registry
+from cognitive_conformance.conformance.checks.registry import FLOW, Check, all_checks, all_rules, check, get, run_checks
+from cognitive_conformance.conformance.context import CheckContext
+from cognitive_conformance.conformance.failures import Failure, UndocumentedStatusCode
+from cognitive_conformance.conformance.transport import ResponseRecord
 
 from ._helpers import context, response
 
@@ -49,7 +49,7 @@ NAMED_CHECKS = {
 # A citation is a public URL (learn.microsoft.com, an azure-rest-api-specs file), a spec file or a shipped example.
 CITATION = re.compile(r"https://\S+|specs/\S+\.yaml|tests/reference/\S+")
 # Families are the public modules of conformance/checks (registry and _util are machinery, not rules).
-from conformance.packs import all_packs
+from cognitive_conformance.conformance.packs import all_packs
 
 FAMILIES = ({p.stem for p in Path(registry.__file__).parent.glob("*.py")} - {"__init__", "registry", "_util"}) | {
     p.service for p in all_packs()
@@ -90,7 +90,7 @@ def test_every_check_states_a_rule_and_cites_a_source(chk: Check) -> None:
     if chk.family in packs:
         assert chk.fn.__module__ in packs[chk.family].rule_modules
     else:
-        assert chk.fn.__module__ == f"conformance.checks.{chk.family}"
+        assert chk.fn.__module__ == f"cognitive_conformance.conformance.checks.{chk.family}"
     params = list(inspect.signature(chk.fn).parameters)
     if chk.kind == FLOW:
         assert params[0] == "spec" and len(params) == 2 and chk.evidence is not None
@@ -185,7 +185,7 @@ def test_check_rejects_a_duplicate_name(scratch_registry: dict[str, Check]) -> N
 
     with pytest.raises(ValueError, match="duplicate rule name status_code_documented"):
         check(status_code_documented)
-    assert scratch_registry["status_code_documented"].fn.__module__ == "conformance.checks.status"
+    assert scratch_registry["status_code_documented"].fn.__module__ == "cognitive_conformance.conformance.checks.status"
 
 
 def test_run_checks_reports_one_outcome_per_check_with_the_failure() -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.checks.status import status_code_documented
-from conformance.failures import UndocumentedStatusCode
+from cognitive_conformance.conformance.checks.status import status_code_documented
+from cognitive_conformance.conformance.failures import UndocumentedStatusCode
 
 from ._helpers import context, expect_failure, response
 from ._outcomes import expect_na
@@ -65,7 +65,7 @@ def test_status_code_documented_does_not_apply_without_an_operation() -> None:
 
 
 def test_status_code_documented_is_an_error() -> None:
-    from conformance.checks.registry import get
+    from cognitive_conformance.conformance.checks.registry import get
 
     assert get("status_code_documented").severity == "error"
 

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conformance.checks._util import error_body, is_error, norm_status, parse_timestamp, truncate
+from cognitive_conformance.conformance.checks._util import error_body, is_error, norm_status, parse_timestamp, truncate
 
 from ._helpers import response
 

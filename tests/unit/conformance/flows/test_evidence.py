@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.flows import (
+from cognitive_conformance.conformance.flows import (
     OPERATION,
     RESOURCE,
     EnrollmentLedger,
@@ -23,8 +23,8 @@ from conformance.flows import (
     norm_status,
     status_of,
 )
-from conformance.flows.evidence import retry_after_seconds
-from conformance.flows.timeline import timeline_of
+from cognitive_conformance.conformance.flows.evidence import retry_after_seconds
+from cognitive_conformance.conformance.flows.timeline import timeline_of
 from tests.unit.conformance.checks._helpers import read, response, submit, trace
 
 R, O = RESOURCE, OPERATION

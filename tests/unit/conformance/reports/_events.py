@@ -16,7 +16,7 @@ What it holds, so each test can state what it expects:
 
 from __future__ import annotations
 
-from conformance.events import (
+from cognitive_conformance.conformance.events import (
     Event,
     Finding,
     FindingRaised,

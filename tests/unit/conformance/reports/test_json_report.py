@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conformance.reports import json_report, model, write_all
+from cognitive_conformance.conformance.reports import json_report, model, write_all
 
 from ._events import events
 

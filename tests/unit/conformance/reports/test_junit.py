@@ -6,7 +6,7 @@ from pathlib import Path
 
 from junitparser import Error, Failure, JUnitXml, Skipped
 
-from conformance.reports import junit, model
+from cognitive_conformance.conformance.reports import junit, model
 
 from ._events import TRAIN, events
 
@@ -77,7 +77,7 @@ def test_names_are_stable_whatever_the_order_of_events(tmp_path: Path) -> None:
 
 
 def test_a_run_error_is_an_error_case(tmp_path: Path) -> None:
-    from conformance.events import RunFinished
+    from cognitive_conformance.conformance.events import RunFinished
 
     run = events()
     run[-1] = RunFinished(3, 1.0, 0, 0, 0, error="target unreachable: refused")

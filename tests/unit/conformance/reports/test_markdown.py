@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conformance.reports import markdown, model
+from cognitive_conformance.conformance.reports import markdown, model
 
 from ._events import events
 
@@ -36,7 +36,7 @@ def test_cells_escape_pipes_and_newlines() -> None:
 
 
 def test_conformant_run_says_so_and_lists_no_findings() -> None:
-    from conformance.events import RunFinished
+    from cognitive_conformance.conformance.events import RunFinished
 
     run = [e for e in events() if type(e).__name__ != "FindingRaised"]
     run[-1] = RunFinished(0, 1.0, 16, 0, 0)

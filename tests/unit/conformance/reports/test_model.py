@@ -8,9 +8,9 @@ import sys
 
 import jsonschema
 
-from conformance.events import RunFinished, tally_findings
-from conformance.reports import model
-from conformance.reports.json_report import SCHEMA_PATH
+from cognitive_conformance.conformance.events import RunFinished, tally_findings
+from cognitive_conformance.conformance.reports import model
+from cognitive_conformance.conformance.reports.json_report import SCHEMA_PATH
 
 from ._events import RULES, TRAIN, events, finding
 
@@ -136,8 +136,8 @@ def test_rules_not_declared_are_listed_from_their_evaluations() -> None:
 
 def test_model_does_not_import_the_rule_registry() -> None:
     code = (
-        "import sys, conformance.reports, conformance.reports.model;"
-        "assert 'conformance.checks.registry' not in sys.modules, 'registry imported'"
+        "import sys, cognitive_conformance.conformance.reports, cognitive_conformance.conformance.reports.model;"
+        "assert 'cognitive_conformance.conformance.checks.registry' not in sys.modules, 'registry imported'"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
@@ -146,7 +146,7 @@ def test_model_does_not_import_the_rule_registry() -> None:
 def test_an_incomplete_run_is_marked_in_the_model_summary_and_schema() -> None:
     from dataclasses import replace
 
-    from conformance.reports import markdown
+    from cognitive_conformance.conformance.reports import markdown
 
     incomplete = {"reason": "max-requests", "maxRequests": 50, "maxTimeSeconds": None,
                   "budgetedRequests": 50, "cleanupRequests": 3}

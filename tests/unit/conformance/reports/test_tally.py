@@ -5,9 +5,9 @@ The runner decides its exit code from the tally: only error-severity findings ma
 
 from __future__ import annotations
 
-from conformance import runner
-from conformance.checks.registry import all_rules
-from conformance.events import RuleInfo, RulesDeclared, tally_findings
+from cognitive_conformance.conformance import runner
+from cognitive_conformance.conformance.checks.registry import all_rules
+from cognitive_conformance.conformance.events import RuleInfo, RulesDeclared, tally_findings
 
 from ._events import events, finding
 

@@ -8,8 +8,8 @@ from email.utils import format_datetime
 
 import pytest
 
-from conformance.scenarios.polling import FakeClock, Poller, PollPolicy, retry_after_seconds
-from conformance.transport import RequestRecord, ResponseRecord
+from cognitive_conformance.conformance.scenarios.polling import FakeClock, Poller, PollPolicy, retry_after_seconds
+from cognitive_conformance.conformance.transport import RequestRecord, ResponseRecord
 
 
 def _record(status: str, *, retry_after: str | None = None, code: int = 200, date: str | None = None) -> ResponseRecord:

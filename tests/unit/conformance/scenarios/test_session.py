@@ -12,13 +12,13 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.errors import UnsatisfiedAssumption
 
-from conformance.checks.registry import FLOW, all_rules, get
-from conformance.events import FindingRaised, LroCompleted, RuleEvaluated
-from conformance.flows import Expected, Provocation, StatusModel
-from conformance.scenarios.polling import FakeClock, Poller, PollPolicy
-from conformance.scenarios.session import ScenarioAborted, Session, poll_lro, run_with_data
-from conformance.spec import Spec
-from conformance.transport import RequestRecord, ResponseRecord
+from cognitive_conformance.conformance.checks.registry import FLOW, all_rules, get
+from cognitive_conformance.conformance.events import FindingRaised, LroCompleted, RuleEvaluated
+from cognitive_conformance.conformance.flows import Expected, Provocation, StatusModel
+from cognitive_conformance.conformance.scenarios.polling import FakeClock, Poller, PollPolicy
+from cognitive_conformance.conformance.scenarios.session import ScenarioAborted, Session, poll_lro, run_with_data
+from cognitive_conformance.conformance.spec import Spec
+from cognitive_conformance.conformance.transport import RequestRecord, ResponseRecord
 
 BASE = "http://t"
 GROUP = "/face/v1.2/persongroups/g"
@@ -193,7 +193,7 @@ def test_an_operation_location_off_the_target_is_never_read_and_is_reported() ->
 
 
 def test_a_failed_walk_is_reported_on_its_last_page() -> None:
-    from conformance.flows import PageWalk
+    from cognitive_conformance.conformance.flows import PageWalk
 
     session, events = _session({})
     pages = tuple(ResponseRecord(RequestRecord("GET", f"{BASE}/face/v1.2/persongroups?n={i}", ()), 200, (),

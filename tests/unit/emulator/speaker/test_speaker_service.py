@@ -15,8 +15,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from emulator import DEFAULT_KEY, EmulatorConfig, ManualClock, create_app
-from strategies.audio import SPEAKERS, synthesize
+from cognitive_conformance.emulator import DEFAULT_KEY, EmulatorConfig, ManualClock, create_app
+from cognitive_conformance.strategies.audio import SPEAKERS, synthesize
 
 H = {"Ocp-Apim-Subscription-Key": DEFAULT_KEY}
 V = {"api-version": "2021-09-05"}

@@ -12,7 +12,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from emulator import DEFAULT_KEY, EmulatorConfig, ManualClock, create_app
+from cognitive_conformance.emulator import DEFAULT_KEY, EmulatorConfig, ManualClock, create_app
 
 H = {"Ocp-Apim-Subscription-Key": DEFAULT_KEY}
 V = {"api-version": "2024-02-01-preview"}
@@ -21,7 +21,7 @@ V = {"api-version": "2024-02-01-preview"}
 @functools.cache
 def speech(speaker: int, seed: int, duration_s: float = 2.0) -> bytes:
     """``duration_s`` of synthetic speech (16 kHz 16-bit mono WAV) by ``strategies.audio.SPEAKERS[speaker]``."""
-    from strategies.audio import SPEAKERS, synthesize
+    from cognitive_conformance.strategies.audio import SPEAKERS, synthesize
 
     return synthesize(speaker=SPEAKERS[speaker], duration_s=duration_s, seed=seed)
 

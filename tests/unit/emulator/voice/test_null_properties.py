@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from emulator.app import create_app
-from emulator.config import EmulatorConfig
+from cognitive_conformance.emulator.app import create_app
+from cognitive_conformance.emulator.config import EmulatorConfig
 
 KEY = "v" * 32
 H = {"Ocp-Apim-Subscription-Key": KEY}

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from emulator.config import Limits
+from cognitive_conformance.emulator.config import Limits
 from tests.unit.emulator.voice.conftest import H, Voice, speech  # noqa: F401  (importlib mode: explicit path)
 
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -215,7 +215,7 @@ def test_consent_without_speech_fails_audio_and_script_not_match(cv: Voice) -> N
 
 
 def test_keys_are_isolated(cv: Voice) -> None:
-    from emulator import EmulatorConfig  # noqa: F401
+    from cognitive_conformance.emulator import EmulatorConfig  # noqa: F401
 
     other = Voice(keys=("k-one", "k-two"))
     other.client.put("/customvoice/projects/ppp", params={"api-version": "2026-01-01"}, headers={"Ocp-Apim-Subscription-Key": "k-one"}, json={"kind": "PersonalVoice"})

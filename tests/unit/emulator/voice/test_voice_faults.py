@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from emulator.faults import catalogue
+from cognitive_conformance.emulator.faults import catalogue
 from tests.unit.emulator.voice.conftest import H, Voice, speech  # noqa: F401  (importlib mode: explicit path)
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

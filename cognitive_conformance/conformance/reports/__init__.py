@@ -1,0 +1,25 @@
+"""Report writers. Each consumes the event stream of a run (via :func:`model.build`) only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cognitive_conformance.conformance.events import Event
+from cognitive_conformance.conformance.reports import json_report, junit, markdown, model
+
+__all__ = ["write_all", "REPORT_FILES"]
+
+REPORT_FILES = ("conformance.json", "junit.xml", "summary.md")
+
+
+def write_all(events: list[Event], directory: str | Path) -> list[Path]:
+    """Write ``conformance.json``, ``junit.xml`` and ``summary.md`` into ``directory``."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    data = model.build(events)
+    paths = [
+        json_report.write(data, out / "conformance.json"),
+        junit.write(data, out / "junit.xml"),
+        markdown.write(data, out / "summary.md"),
+    ]
+    return paths

@@ -1,0 +1,189 @@
+"""``conformance emulator``: run the emulator from the command line.
+
+Usage::
+
+    conformance emulator [--host 127.0.0.1] [--port 5000] [--key KEY]... [--training-seconds S] [--fault NAME]...
+                      [--mutate OPERATOR@operationId[@apiVersion]]... [--profile observed|docs]
+                      [--list-faults] [--list-mutants]
+                      [--aad-token TOKEN]... [--quota N/s|N/m [--quota-retry-after]] [--request-log FILE]
+                      [--ssl-certfile PEM --ssl-keyfile PEM]
+
+Once listening it prints, flushed, exactly these first lines::
+
+    cognitive-conformance emulator listening on http://HOST:PORT
+    subscription key: KEY          (one line per accepted key)
+    aad tokens: N accepted         (only with --aad-token; the tokens themselves are never printed)
+
+and serves until SIGINT or SIGTERM, then exits 0. ``--port 0`` binds a free port. Without
+``--key`` the well-known development key ``1f0e2d3c4b5a69788796a5b4c3d2e1f0`` is accepted
+(not a secret, like Azurite's account key). Bad arguments exit 2 with a message.
+
+Test modes, all off by default: ``--aad-token TOKEN`` accepts ``Authorization: Bearer TOKEN``
+as a key-equivalent credential (its own tenant); ``--quota N/s|N/m`` plays a paid tier's call
+quota per tenant (the gateway's 429, no ``Retry-After`` unless ``--quota-retry-after``);
+``--request-log FILE`` appends one JSON line per request (time, key hash, method, path, status,
+body hash); ``--ssl-certfile``/``--ssl-keyfile`` serve HTTPS with that certificate.
+
+Source: ARCHITECTURE.md (the checker starts ``conformance emulator --port 0``
+and reads the address it prints).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+from cognitive_conformance.emulator.config import DEFAULT_KEY, PROFILES, EmulatorConfig
+from cognitive_conformance.emulator.faults import FAULTS, describe_faults, validate_fault_names
+from cognitive_conformance.emulator.mutations import OPERATORS, build_mutants, describe_operators
+from cognitive_conformance.emulator.pipeline.quota import parse_quota
+from cognitive_conformance.emulator.server import serve
+
+__all__ = ["build_parser", "main"]
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r}: not an integer") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"invalid port {value}: must be 0..65535")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid seconds {text!r}: not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"invalid seconds {text!r}: must be a finite number >= 0")
+    return value
+
+
+def _key(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("a subscription key must not be blank")
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The CLI parser; ``--help`` lists every fault."""
+    validate_fault_names(())  # loads service-registered faults
+    parser = argparse.ArgumentParser(
+        prog="conformance emulator",
+        description="cognitive-conformance emulator: a faithful fake of the Azure Face / Speaker / Custom Voice train-then-poll APIs.",
+        epilog="faults (opt-in, off by default; repeat --fault to combine):\n  "
+        + describe_faults().replace("\n", "\n  ")
+        + "\n\nmutation operators (--mutate OPERATOR@operationId[@apiVersion]; each rewrites that operation's 2xx replies):\n  "
+        + describe_operators().replace("\n", "\n  "),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=_port, default=5000, help="port to bind; 0 picks a free port (default 5000)")
+    parser.add_argument(
+        "--key",
+        action="append",
+        type=_key,
+        default=None,
+        metavar="KEY",
+        help=f"accepted Ocp-Apim-Subscription-Key (repeatable; default the well-known {DEFAULT_KEY})",
+    )
+    parser.add_argument("--training-seconds", type=_seconds, default=2.0, metavar="S", help="base training duration in seconds (default 2)")
+    parser.add_argument("--fault", action="append", default=[], metavar="NAME", help=f"enable a fault; one of: {', '.join(sorted(FAULTS))}")
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="observed",
+        help="observed (default): behave as the real service was recorded (tests/reference/recordings/README.md); "
+        "docs: follow the documents literally where the recordings depart from them",
+    )
+    parser.add_argument("--retry-after", type=int, default=None, metavar="S", help="send Retry-After: S on non-terminal status reads (default: never)")
+    parser.add_argument(
+        "--mutate",
+        action="append",
+        default=[],
+        metavar="OPERATOR@operationId[@apiVersion]",
+        help=f"apply a blind mutation operator to one operation's 2xx replies (repeatable); operators: {', '.join(OPERATORS)}",
+    )
+    parser.add_argument(
+        "--aad-token",
+        action="append",
+        type=_key,
+        default=[],
+        metavar="TOKEN",
+        help="test mode: accept 'Authorization: Bearer TOKEN' like a key, as its own tenant (repeatable; never printed)",
+    )
+    parser.add_argument("--quota", default=None, metavar="N/s|N/m", help="per key or token, answer the gateway's 429 once N calls were made in the current second or minute (default: unlimited)")
+    parser.add_argument("--quota-retry-after", action="store_true", help="send Retry-After: N on quota 429s (the real Face gateway sends none)")
+    parser.add_argument("--request-log", default=None, metavar="FILE", help="append one JSON line per request: time, key-hash, method, path, status, bytes-sha256")
+    parser.add_argument("--ssl-certfile", default=None, metavar="PEM", help="serve HTTPS with this certificate (needs --ssl-keyfile)")
+    parser.add_argument("--ssl-keyfile", default=None, metavar="PEM", help="the certificate's private key")
+    parser.add_argument("--list-faults", action="store_true", help="print the fault catalogue as JSON and exit")
+    parser.add_argument(
+        "--list-mutants",
+        action="store_true",
+        help="print as JSON every operator x operation x API version where an operator can apply, and exit",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, print the address and keys, serve until SIGINT/SIGTERM; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.list_faults:
+        import json
+
+        from cognitive_conformance.emulator.faults import catalogue
+
+        print(json.dumps(catalogue(), indent=2))
+        return 0
+    if args.list_mutants:
+        import json
+
+        from cognitive_conformance.emulator.mutations import list_mutants
+
+        print(json.dumps(list_mutants(), indent=2))
+        return 0
+    if (args.ssl_certfile is None) != (args.ssl_keyfile is None):
+        parser.error("--ssl-certfile and --ssl-keyfile go together")
+    if args.quota_retry_after and args.quota is None:
+        parser.error("--quota-retry-after needs --quota")
+    try:
+        build_mutants(args.mutate)  # bad mutants are usage errors (exit 2), not a crash at start-up
+        config = EmulatorConfig(
+            keys=tuple(args.key) if args.key else (DEFAULT_KEY,),
+            training_seconds=args.training_seconds,
+            faults=tuple(args.fault),
+            mutations=tuple(args.mutate),
+            retry_after=args.retry_after,
+            profile=args.profile,
+            aad_tokens=tuple(args.aad_token),
+            quota=parse_quota(args.quota) if args.quota else None,
+            quota_retry_after=args.quota_retry_after,
+            request_log=args.request_log,
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
+
+    def announce(base_url: str) -> None:
+        lines = [f"cognitive-conformance emulator listening on {base_url}"]
+        lines.extend(f"subscription key: {key}" for key in config.keys)
+        if config.aad_tokens:
+            lines.append(f"aad tokens: {len(config.aad_tokens)} accepted")
+        sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.flush()
+
+    try:
+        serve(config, args.host, args.port, on_ready=announce, ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
+    except OSError as exc:
+        sys.stderr.write(f"conformance emulator: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}\n")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

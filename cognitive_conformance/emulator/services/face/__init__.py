@@ -1,0 +1,8 @@
+"""The emulated Face service (PersonGroup and LargePersonGroup training); see ``service.py``."""
+
+from cognitive_conformance.emulator.services.face import faults as _faults  # noqa: F401  (registers the Face faults)
+from cognitive_conformance.emulator.services.face.service import SERVICE, VERSIONS
+
+__all__ = ["SERVICE", "VERSIONS"]
+
+from cognitive_conformance.emulator.services.face import list_faults as _list_faults  # noqa: E402,F401  (FaceList / LargeFaceList faults)

@@ -1,8 +1,0 @@
-"""The emulated Face service (PersonGroup and LargePersonGroup training); see ``service.py``."""
-
-from emulator.services.face import faults as _faults  # noqa: F401  (registers the Face faults)
-from emulator.services.face.service import SERVICE, VERSIONS
-
-__all__ = ["SERVICE", "VERSIONS"]
-
-from emulator.services.face import list_faults as _list_faults  # noqa: E402,F401  (FaceList / LargeFaceList faults)
