@@ -365,12 +365,31 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return exit_code
 
 
-def _cmd_emulator(args: argparse.Namespace) -> int:
-    # The checker never imports the emulator: run it as its own process.
+def _missing_extra(extra: str, what: str) -> int | None:
+    """Exit code 2 with the install hint when ``extra`` is not installed, else None."""
+    from cognitive_conformance.conformance.config import ConfigError
+    from cognitive_conformance.conformance.embedded import require_extra
+
     try:
-        return subprocess.call([sys.executable, "-m", "cognitive_conformance.emulator", *args.args])
-    except KeyboardInterrupt:
-        return 0
+        require_extra(extra, what)
+    except ConfigError as exc:
+        print(f"conformance: error: {exc}", file=sys.stderr)
+        return runner.EXIT_USAGE
+    return None
+
+
+def _cmd_emulator(args: argparse.Namespace) -> int:
+    if (missing := _missing_extra("emulator", "conformance emulator")) is not None:
+        return missing
+    # The checker never imports the emulator: it becomes the emulator's process (exec), so that
+    # SIGTERM from a container runtime or a supervisor reaches the server itself and no child is orphaned.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        os.execv(sys.executable, [sys.executable, "-m", "cognitive_conformance.emulator", *args.args])
+    except OSError as exc:
+        print(f"conformance: error: cannot start the emulator: {exc}", file=sys.stderr)
+        return runner.EXIT_USAGE
 
 
 def _cmd_checks() -> int:
@@ -428,6 +447,8 @@ def _cmd_selftest(args: argparse.Namespace) -> int:
 
 
 def _cmd_proxy(args: argparse.Namespace) -> int:
+    if (missing := _missing_extra("proxy", "conformance proxy")) is not None:
+        return missing
     from cognitive_conformance.conformance.proxy import ProxyOptions, run_proxy
 
     if args.timeout <= 0:

@@ -17,6 +17,26 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from cognitive_conformance.conformance.config import ConfigError
+
+#: What each optional part needs beyond the checker's own dependencies (pyproject.toml's extras).
+EXTRAS = {"emulator": ("starlette", "uvicorn", "python_multipart"), "proxy": ("starlette", "uvicorn")}
+
+
+def require_extra(extra: str, what: str) -> None:
+    """Raise :class:`ConfigError` naming the extra to install when a module ``extra`` needs is missing."""
+    import importlib
+
+    missing = []
+    for module in EXTRAS[extra]:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(module)
+    if missing:
+        raise ConfigError(
+            f"{what} needs the [{extra}] extra ({', '.join(missing)} not installed): "
+            f"pip install 'cognitive-conformance[{extra}]'"
+        )
 from cognitive_conformance.conformance.transport import redact
 
 __all__ = ["embedded_emulator"]
@@ -42,6 +62,7 @@ def embedded_emulator(
     follows the documents and ``observed`` one that behaves as the real service was recorded. ``aad_tokens`` are
     bearer tokens it accepts like keys (its ``--aad-token`` test mode), for ``--auth aad`` runs.
     """
+    require_extra("emulator", "the embedded emulator (or pass --target URL)")
     keys = (key,) if isinstance(key, str) else tuple(key)
     cmd = [sys.executable, "-m", "cognitive_conformance.emulator", "--host", "127.0.0.1", "--port", "0", "--training-seconds", str(training_seconds)]
     cmd += ["--profile", profile]
@@ -53,7 +74,10 @@ def embedded_emulator(
         cmd += ["--fault", fault]
     for mutant in mutations:
         cmd += ["--mutate", mutant]
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    # The checker alone configures its embedded emulator: the variables a container sets for a
+    # standalone emulator (CONFORMANCE_EMULATOR_*) must not add faults or keys to it.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONFORMANCE_EMULATOR_")}
+    env["PYTHONUNBUFFERED"] = "1"
     # Its own session: a Ctrl-C at the terminal reaches the run, which still needs the emulator for its
     # cleanup, and not the emulator; the run stops it below in every case.
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)

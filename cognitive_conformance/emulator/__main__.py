@@ -24,6 +24,11 @@ quota per tenant (the gateway's 429, no ``Retry-After`` unless ``--quota-retry-a
 ``--request-log FILE`` appends one JSON line per request (time, key hash, method, path, status,
 body hash); ``--ssl-certfile``/``--ssl-keyfile`` serve HTTPS with that certificate.
 
+Every option also has an environment variable, for containers (the Dockerfile): a flag given on
+the command line wins over its variable. ``CONFORMANCE_EMULATOR_KEYS`` and
+``CONFORMANCE_EMULATOR_FAULTS`` hold comma-separated lists (see :data:`ENVIRONMENT`).
+``GET /healthz`` answers 200 without a key (a liveness probe).
+
 Source: ARCHITECTURE.md (the checker starts ``conformance emulator --port 0``
 and reads the address it prints).
 """
@@ -32,7 +37,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
+from collections.abc import Mapping
 
 from cognitive_conformance.emulator.config import DEFAULT_KEY, PROFILES, EmulatorConfig
 from cognitive_conformance.emulator.faults import FAULTS, describe_faults, validate_fault_names
@@ -40,7 +47,35 @@ from cognitive_conformance.emulator.mutations import OPERATORS, build_mutants, d
 from cognitive_conformance.emulator.pipeline.quota import parse_quota
 from cognitive_conformance.emulator.server import serve
 
-__all__ = ["build_parser", "main"]
+__all__ = ["ENVIRONMENT", "build_parser", "environment_args", "main"]
+
+#: Environment variable -> the option it stands for (comma-separated lists for repeatable options).
+ENVIRONMENT = {
+    "CONFORMANCE_EMULATOR_HOST": "--host",
+    "CONFORMANCE_EMULATOR_PORT": "--port",
+    "CONFORMANCE_EMULATOR_KEYS": "--key",
+    "CONFORMANCE_EMULATOR_TRAINING_SECONDS": "--training-seconds",
+    "CONFORMANCE_EMULATOR_FAULTS": "--fault",
+    "CONFORMANCE_EMULATOR_PROFILE": "--profile",
+    "CONFORMANCE_EMULATOR_RETRY_AFTER": "--retry-after",
+    "CONFORMANCE_EMULATOR_QUOTA": "--quota",
+    "CONFORMANCE_EMULATOR_REQUEST_LOG": "--request-log",
+}
+_LISTS = {"--key", "--fault"}
+
+
+def environment_args(environ: Mapping[str, str], argv: list[str]) -> list[str]:
+    """The options ``environ`` sets that ``argv`` does not (a flag on the command line wins)."""
+    given = {a.split("=", 1)[0] for a in argv if a.startswith("--")}
+    extra: list[str] = []
+    for name, flag in ENVIRONMENT.items():
+        value = environ.get(name, "").strip()
+        if not value or flag in given:
+            continue
+        values = [v.strip() for v in value.split(",") if v.strip()] if flag in _LISTS else [value]
+        for v in values:
+            extra += [flag, v]
+    return extra
 
 
 def _port(text: str) -> int:
@@ -78,7 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="faults (opt-in, off by default; repeat --fault to combine):\n  "
         + describe_faults().replace("\n", "\n  ")
         + "\n\nmutation operators (--mutate OPERATOR@operationId[@apiVersion]; each rewrites that operation's 2xx replies):\n  "
-        + describe_operators().replace("\n", "\n  "),
+        + describe_operators().replace("\n", "\n  ")
+        + "\n\nenvironment (a flag on the command line wins; lists are comma-separated):\n  "
+        + "\n  ".join(f"{name:<40} {flag}" for name, flag in ENVIRONMENT.items())
+        + "\n\nGET /healthz answers 200 without a key (liveness probe).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
@@ -133,7 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, print the address and keys, serve until SIGINT/SIGTERM; return the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(environment_args(os.environ, argv) + argv)
     if args.list_faults:
         import json
 

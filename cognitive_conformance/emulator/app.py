@@ -29,7 +29,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from cognitive_conformance.emulator import errors
@@ -45,6 +45,10 @@ from cognitive_conformance.emulator.services import registered_services
 __all__ = ["create_app"]
 
 _log = logging.getLogger("emulator")
+
+
+#: Liveness probe for containers and orchestrators: no key needed, outside every service's paths.
+HEALTH_PATH = "/healthz"
 
 
 def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceDefinition, ...] | None = None) -> Starlette:
@@ -162,8 +166,16 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
         if scope["type"] != "http":
             await send({"type": "websocket.close", "code": 1000})
             return
+        if scope["path"] == HEALTH_PATH and scope["method"] in {"GET", "HEAD"}:
+            await health(scope, receive, send)
+            return
         response = await pipeline(Request(scope, receive))
         await response(scope, receive, send)
+
+    health = JSONResponse(
+        {"status": "ok", "services": [s.name for s in router.services], "profile": config.profile},
+        headers={"Cache-Control": "no-store"},
+    )
 
     app = Starlette(routes=[], exception_handlers={HTTPException: http_exception, Exception: last_resort})
     app.router.default = endpoint
