@@ -14,6 +14,9 @@ One run is ``--service face --api-version v1.2 --max-examples 1`` against the em
 from __future__ import annotations
 
 import json
+import shlex
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +29,8 @@ pytestmark = pytest.mark.e2e
 KEY = "4a7e5ec2e7000000000000000000feed"
 FAULTS = ("train-returns-200", "terminal-not-sticky", "error-without-message", "generic-not-found-code")
 SMALL = ("--service", "face", "--api-version", "v1.2", "--max-examples", "1", "--seed", "7", "-q")
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+EXE = str(Path(sys.executable).with_name("conformance"))
 
 
 def _run(report_dir: Path, *args: str, target: str | None = None) -> dict:
@@ -79,21 +84,39 @@ def _suite_counts_are_the_json_report_s(report_dir: Path, data: dict) -> tuple[J
     return xml, cases
 
 
+README_RUN = ".venv/bin/conformance run --service face --api-version v1.2 --max-examples 1"
+README_VALIDATE = ".venv/bin/conformance validate reports/traffic.har --report-dir reports/validated"
+
+
+def _readme_line(line: str, cwd: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """A README command line as written (the console script of this environment), run in ``cwd``."""
+    assert line in README
+    words = shlex.split(line)
+    assert words[0] == ".venv/bin/conformance"
+    return subprocess.run([EXE, *words[1:], *extra], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
 def test_a_clean_run_s_har_is_conformant_under_validate_with_the_same_verdicts(tmp_path: Path) -> None:
-    live = _run(tmp_path / "run")  # the embedded emulator, with this key
+    # the README's two lines; the run's embedded emulator takes this key, so the HAR can be searched for it
+    proc = _readme_line(README_RUN, tmp_path, "--key", KEY, "-q")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "reports/traffic.har" in proc.stdout.splitlines()[-1]
+    live = json.loads((tmp_path / "reports" / "conformance.json").read_text())
     assert live["result"]["conformant"], live["result"]
-    har = tmp_path / "run" / "traffic.har"
+    har = tmp_path / "reports" / "traffic.har"
     text = har.read_text()
     assert KEY not in text and "***" in text
-    assert not (tmp_path / "run" / ".parts").exists()
+    assert not (tmp_path / "reports" / ".parts").exists()
     log = json.loads(text)["log"]
     assert live["har"]["file"] == "traffic.har" and live["har"]["entries"] == len(log["entries"]) == live["result"]["requests"]
     assert [p["id"] for p in log["pages"]] == ["face@v1.2"]
     times = [e["startedDateTime"] for e in log["entries"]]
     assert times == sorted(times) and all(e["time"] == pytest.approx(e["timings"]["wait"] + e["timings"]["receive"], abs=0.01)
                                           for e in log["entries"])
-    code, judged = _validate(har, tmp_path / "validate")
-    assert code == 0 and judged["result"]["errors"] == 0, [f["check"] for f in judged["findings"]]
+    proc = _readme_line(README_VALIDATE, tmp_path, "-q")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    judged = json.loads((tmp_path / "reports" / "validated" / "conformance.json").read_text())
+    assert judged["result"]["errors"] == 0, [f["check"] for f in judged["findings"]]
     assert judged["result"]["requests"] == len(log["entries"])
     verdicts = {r["id"]: r["status"] for r in live["rules"] if r["applied"]}
     compared = {r["id"]: r["status"] for r in judged["rules"] if r["applied"] and r["id"] in verdicts}
@@ -101,7 +124,7 @@ def test_a_clean_run_s_har_is_conformant_under_validate_with_the_same_verdicts(t
     assert {(d["check"], d["operationId"]) for d in judged["deviations"]} == {
         (d["check"], d["operationId"]) for d in live["deviations"]}
     # its junit.xml: both phases in the one suite of face v1.2, nothing failed
-    xml, cases = _suite_counts_are_the_json_report_s(tmp_path / "run", live)
+    xml, cases = _suite_counts_are_the_json_report_s(tmp_path / "reports", live)
     assert xml.failures == 0 and {c.classname.split(".")[3] for c in cases} == {"stateless", "stateful"}
 
 
