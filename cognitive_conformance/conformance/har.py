@@ -39,6 +39,7 @@ from __future__ import annotations
 import base64
 import heapq
 import json
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -292,8 +293,20 @@ class HarPart:
         with self._lock:
             if self._file is None:
                 return
-            self._file.write(_dump(value, self._secrets()) + "\n")
-            self._file.flush()
+            try:
+                self._file.write(_dump(value, self._secrets()) + "\n")
+                self._file.flush()
+            except OSError as exc:  # a full disk must not stop the run: the HAR of this job ends here, said once
+                print(f"conformance: {self.path}: {exc.strerror or exc}; the HAR of {self.page} stops here",
+                      file=sys.stderr, flush=True)
+                self._close()
+
+    def _close(self) -> None:
+        try:
+            self._file.close()
+        except OSError:
+            pass
+        self._file = None
 
     def add(self, record: ResponseRecord, wait_s: float | None = None) -> None:
         entry = har_entry(record, self._secrets(), clock_offset=self._offset, wait_s=wait_s, pageref=self.page,
@@ -303,8 +316,7 @@ class HarPart:
     def close(self) -> None:
         with self._lock:
             if self._file is not None:
-                self._file.close()
-                self._file = None
+                self._close()
 
     def __enter__(self) -> "HarPart":
         return self

@@ -201,3 +201,21 @@ def test_write_all_assembles_the_har_and_the_json_report_names_it(tmp_path: Path
     none = json.loads((other / "conformance.json").read_text())
     assert none["har"] is None
     jsonschema.validate(none, schema)
+
+
+def test_a_part_that_cannot_be_written_stops_with_one_line_and_the_run_goes_on(tmp_path: Path, capsys) -> None:
+    part = HarPart(part_path(tmp_path, "r", "face@v1.2"), page="face@v1.2", title="face v1.2")
+
+    class Full:
+        def write(self, text: str) -> None:
+            raise OSError(28, "No space left on device")
+
+        def close(self) -> None:
+            pass
+
+    part._file.close()
+    part._file = Full()
+    part.add(_record())
+    part.add(_record())  # already stopped: nothing more is tried, nothing raised
+    err = capsys.readouterr().err
+    assert err.count("No space left on device; the HAR of face@v1.2 stops here") == 1 and "Traceback" not in err
