@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-time", type=float, default=None, metavar="SECONDS", help="start no request after SECONDS, then clean up and exit 5")
     run.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="read timeout of every request, bounding its whole body too (default 30; connecting times out after 10)")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    run.add_argument("--no-har", action="store_true", help="do not record REPORT_DIR/traffic.har (every exchange of the run, HAR 1.2, keys as ***, bodies capped at 256 KiB)")
     _add_touch_options(run)
 
     val = sub.add_parser(
@@ -210,6 +211,14 @@ def _ledger_path(report_dir: str) -> str:
     return str(Path(report_dir) / LEDGER_NAME)  # made by the run's first job, never for a usage error
 
 
+def _har_parts(report_dir: str) -> str:
+    from pathlib import Path
+
+    from cognitive_conformance.conformance.har import PARTS_DIR
+
+    return str(Path(report_dir) / PARTS_DIR)  # merged into REPORT_DIR/traffic.har by write_all
+
+
 def _print_leftovers(data: dict) -> None:
     for left in data["result"].get("leftovers", []):
         status = left["status"] if left["status"] is not None else "no answer"
@@ -293,6 +302,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         ca_bundle=args.ca_bundle,
         media_dir=args.media_dir,
         ledger=_ledger_path(args.report_dir),
+        har_parts=None if args.no_har else _har_parts(args.report_dir),
         read_only=args.read_only,
         use_existing=tuple(args.use_existing),
         max_requests=args.max_requests,

@@ -97,6 +97,7 @@ class RunConfig:
     workers: int = field(default_factory=lambda: max(2, 2 * (os.cpu_count() or 1)))
     # What a run may touch on a live target (see conformance.ownership, conformance.ledger):
     ledger: str | None = None  # the run's ledger.jsonl (None: kept in memory only)
+    har_parts: str | None = None  # folder each job streams its HAR part into (REPORT_DIR/.parts; None: no HAR)
     read_only: bool = False  # send GET requests only (--read-only)
     use_existing: tuple[str, ...] = ()  # SERVICE:KIND=ID resources only read, never written (--use-existing)
 

@@ -37,7 +37,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--conformance-max-examples", type=int, default=10)
     group.addoption("--conformance-seed", type=int, default=0)
     group.addoption("--conformance-poll-timeout", type=float, default=60.0)
-    group.addoption("--conformance-report-dir", help="also write conformance.json/junit.xml/summary.md here")
+    group.addoption("--conformance-report-dir", help="also write conformance.json/junit.xml/summary.md and traffic.har here")
 
 
 def _enabled(config: pytest.Config) -> bool:
@@ -128,6 +128,7 @@ class ConformanceItem(pytest.Item):
 
     def runtest(self) -> None:
         target, key = self._target()
+        report_dir = self.config.getoption("--conformance-report-dir")
         config = runner.RunConfig(
             target=target,
             key=key,
@@ -140,6 +141,7 @@ class ConformanceItem(pytest.Item):
             phases=(self.phase,),
             scenarios=(self.subject,) if self.phase == "stateful" else (),
             operations=(self.subject,) if self.phase == "stateless" else (),
+            har_parts=_har_parts(report_dir) if report_dir else None,
         )
         result = runner.run(config)
         self.config.stash[_STATE]["events"].extend(result.events)
@@ -154,6 +156,14 @@ class ConformanceItem(pytest.Item):
 
     def reportinfo(self) -> tuple[str, int, str]:
         return "conformance", 0, self.name
+
+
+def _har_parts(report_dir: str) -> str:
+    from pathlib import Path
+
+    from cognitive_conformance.conformance.har import PARTS_DIR
+
+    return str(Path(report_dir) / PARTS_DIR)  # every item's jobs; merged into traffic.har when the session ends
 
 
 def _describe(events: list[Event]) -> list[str]:

@@ -439,6 +439,7 @@ def _job(
         target, key, timeout_s=config.request_timeout_s, connect_timeout_s=config.connect_timeout_s,
         limiter=limiter, budget=budget, **_access(config, key),
     )
+    har = _attach_har(transport, spec, run_id, config)
     ledger = _attach_ledger(transport, spec, run_id, config)
     try:
         if "stateless" in config.phases:
@@ -456,6 +457,8 @@ def _job(
     finally:
         _sweep_job(ledger, transport, spec, emit)
         transport.close()
+        if har is not None:
+            har.close()
     return transport.request_count, None
 
 
@@ -477,6 +480,19 @@ def _attach_ledger(transport: Transport, spec, run_id: str, config: RunConfig):
     ledger = Ledger(config.ledger, spec=spec, run_id=run_id, base_path=urlsplit(transport.base_url).path)
     transport.observers.append(ledger.observe)
     return ledger
+
+
+def _attach_har(transport: Transport, spec, run_id: str, config: RunConfig):
+    """The job's HAR part (``config.har_parts``), streaming every exchange the transport records; None without."""
+    if config.har_parts is None:
+        return None
+    from cognitive_conformance.conformance.har import HarPart, part_path
+
+    page = f"{spec.service}@{spec.version}"
+    part = HarPart(part_path(config.har_parts, run_id, page), page=page, title=f"{spec.service} {spec.version}",
+                   secrets=lambda: transport.secrets)
+    transport.recorders.append(part.add)
+    return part
 
 
 def _sweep_job(ledger, transport: Transport, spec, emit: Callable[[Event], None]) -> None:

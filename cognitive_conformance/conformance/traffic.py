@@ -35,7 +35,16 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-from cognitive_conformance.conformance.checks.registry import FAIL, FLOW, RESPONSE, Rule, all_rules, judge, rules_for
+from cognitive_conformance.conformance.checks.registry import (
+    FAIL,
+    FLOW,
+    RESPONSE,
+    NotApplicable,
+    Rule,
+    all_rules,
+    judge,
+    rules_for,
+)
 from cognitive_conformance.conformance.context import CheckContext
 from cognitive_conformance.conformance.events import (
     DeviationRaised,
@@ -195,14 +204,15 @@ class TrafficJudge:
         self._records.append((where, record, scenario))
         self.judged[(spec.service, spec.version)] += 1
         ctx = CheckContext(spec=spec, operation=operation)
+        judged = _CutBody(record) if record.truncated else record
         for rule in self._response_rules:
             if not rule.covers(spec.service, spec.version):
                 continue
-            outcome = judge(rule, ctx, record)
+            outcome = judge(rule, ctx, judged)
             if outcome.verdict == FAIL:
                 self._finding(rule, outcome.failure, spec, operation.operation_id, record, where, scenario)
             else:
-                departure = response_deviation(rule, ctx, record, phase=PHASE, where=where)
+                departure = response_deviation(rule, ctx, judged, phase=PHASE, where=where)
                 if departure is not None:
                     self._deviation(departure, scenario)
             self._evaluated(rule, outcome.verdict, spec, operation.operation_id, scenario, outcome.reason)
@@ -406,6 +416,30 @@ def _fill(template: str, submit_template: str, submit_path: str) -> str | None:
         return re.sub(r"\{([^{}]+)\}", lambda m: values[m.group(1)], template).rstrip("/")
     except KeyError:
         return None
+
+
+class _CutBody:
+    """A truncated exchange as the response rules see it: its body cannot be parsed.
+
+    A body cut before it was stored (a HAR's body cap, the transport's read cap) is not the body the
+    target sent: a rule that parses it answers n/a instead of calling it malformed; status, headers,
+    content type and whether a body was sent at all are judged as usual.
+    """
+
+    def __init__(self, record: ResponseRecord) -> None:
+        self._record = record
+
+    def _cut(self) -> NotApplicable:
+        return NotApplicable(f"the response body was cut at {len(self._record.body)} bytes before it was recorded")
+
+    def json(self) -> Any:
+        raise self._cut()
+
+    def json_or_none(self) -> Any:
+        raise self._cut()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._record, name)
 
 
 def traffic_run(

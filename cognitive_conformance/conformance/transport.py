@@ -238,6 +238,9 @@ class Transport:
         self._secrets: list[str] = [key] if key else []
         #: Called with every final exchange (after 429 retries), e.g. the run's ledger.
         self.observers: list[Callable[[ResponseRecord], None]] = []
+        #: Called with every exchange as it is recorded (each 429 too) and the seconds from its send until
+        #: its response headers arrived (the rest of ``elapsed_s`` is the body read), e.g. the run's HAR.
+        self.recorders: list[Callable[[ResponseRecord, float], None]] = []
 
     # -- recording -------------------------------------------------------------------
     @property
@@ -399,6 +402,7 @@ class Transport:
         truncated = False
         try:
             response = self._client.send(request, stream=True)
+            headers_s = time.monotonic() - sent_at
             try:
                 chunks: list[bytes] = []
                 size = 0
@@ -437,6 +441,8 @@ class Transport:
             truncated=truncated,
         )
         self._keep(record)
+        for recorder in self.recorders:
+            recorder(record, headers_s)
         # What was read, as a plain response (the streamed one is closed): callers such as
         # Schemathesis' response validation read it like any other.
         read = httpx.Response(

@@ -159,6 +159,11 @@ def test_sigterm_cleans_up_writes_partial_reports_and_exits_143(emulator: str, t
     data = _report(tmp_path)
     assert data["result"]["incomplete"]["reason"] == "interrupted"
     assert _leftovers(emulator, f"cc-{data['runId']}-") == []
+    # the interrupted run still has its traffic (both phases reached), and no part is left behind
+    har = (tmp_path / "traffic.har").read_text()
+    entries = json.loads(har)["log"]["entries"]
+    assert KEY not in har and len(entries) == data["har"]["entries"] >= sum(p["requests"] for p in data["phases"]) > 0
+    assert not (tmp_path / ".parts").exists()
 
 
 def _emulators_of(marker: str) -> list[int]:

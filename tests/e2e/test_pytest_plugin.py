@@ -54,6 +54,11 @@ def test_plugin_items_per_operation_and_scenario_pass_on_the_faithful_emulator(t
     assert counts.get("passed", 0) >= 6 and "failed" not in counts
     data = json.loads((tmp_path / "reports" / "conformance.json").read_text())
     assert data["findings"] == [] and data["lros"]
+    # every item's traffic, in one HAR: the parts of all the items' runs merged at the session's end
+    log = json.loads((tmp_path / "reports" / "traffic.har").read_text())["log"]
+    assert len(log["entries"]) == data["har"]["entries"] >= sum(p["requests"] for p in data["phases"]) > 0
+    assert len(log["pages"]) == 1 and {e["pageref"] for e in log["entries"]} == {"face@v1.2"}
+    assert not (tmp_path / "reports" / ".parts").exists()
 
 
 def test_plugin_items_fail_with_the_finding_against_a_faulty_target(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cognitive_conformance.conformance.events import Event
+from cognitive_conformance.conformance.events import Event, RunStarted
 from cognitive_conformance.conformance.reports import json_report, junit, markdown, model
 
 __all__ = ["write_all", "REPORT_FILES"]
@@ -13,13 +13,26 @@ REPORT_FILES = ("conformance.json", "junit.xml", "summary.md")
 
 
 def write_all(events: list[Event], directory: str | Path) -> list[Path]:
-    """Write ``conformance.json``, ``junit.xml`` and ``summary.md`` into ``directory``."""
+    """Write ``conformance.json``, ``junit.xml`` and ``summary.md`` into ``directory``.
+
+    When the run's jobs streamed HAR parts into ``directory/.parts`` (``RunConfig.har_parts``),
+    they are merged into ``directory/traffic.har`` first, and ``conformance.json`` names it (``har``).
+    """
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     data = model.build(events)
+    har = _assemble_har(events, out)
+    data["har"] = None if har is None else har.to_dict()
     paths = [
         json_report.write(data, out / "conformance.json"),
         junit.write(data, out / "junit.xml"),
         markdown.write(data, out / "summary.md"),
     ]
-    return paths
+    return paths + ([har.path] if har is not None else [])
+
+
+def _assemble_har(events: list[Event], out: Path):
+    from cognitive_conformance.conformance.har import HAR_NAME, PARTS_DIR, assemble
+
+    run_ids = [e.run_id for e in events if isinstance(e, RunStarted)]
+    return assemble(out / PARTS_DIR, out / HAR_NAME, run_ids=run_ids)

@@ -1,10 +1,15 @@
-"""``junit.xml``: one test case per rule × operation × API version (× scenario).
+"""``junit.xml``: one test case per rule × operation × API version (× scenario), for CI dashboards.
 
-* one ``<testsuite>`` per (service, API version, phase);
-* one ``<testcase>`` per rule and operation (stateless), or per rule, operation and scenario
-  (stateful), named ``<rule>[<operationId>]`` with classname
-  ``<service>.<version>.<phase>[.<scenario>]``: names are stable across runs with the same
-  seed and never repeat within a suite;
+* one ``<testsuite>`` per service and API version, named ``<service>@<version>`` (``face@v1.2``),
+  whose ``tests``, ``failures``, ``errors`` and ``skipped`` are counted from its cases: ``tests``
+  the report's ``outcomes`` of that service and version (plus a scenario that could not end),
+  ``failures`` its error findings, ``skipped`` its outcomes that never applied;
+* one ``<testcase>`` per ``outcomes`` entry of ``conformance.json``, that is per rule and
+  operation (stateless), or per rule, operation and scenario (stateful), with classname
+  ``<service>.<version>.<phase>[.<scenario>]`` and the name ``<rule>[<operationId>]`` followed by
+  where it ran, ``(<service>@<version> <phase>[ <scenario>])``: a name never repeats within a run,
+  even for a dashboard that reads the name alone, and is the same in every run that judges the
+  same things (it holds no run id, no count, no time);
 * a case with an **error** finding holds exactly one ``<failure>`` listing every occurrence;
   a **warning** finding does not fail its case (the run is still conformant): it is written
   to the case's ``<system-out>`` and property ``severity=warning``;
@@ -21,7 +26,16 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
-__all__ = ["write", "render", "case_name"]
+__all__ = ["write", "render", "case_name", "suite_name"]
+
+
+def suite_name(service: str, version: str) -> str:
+    return f"{service}@{version}"
+
+
+def _where(outcome: dict[str, Any]) -> str:
+    where = f"{suite_name(outcome['service'], outcome['apiVersion'])} {outcome['phase']}"
+    return where + (f" {outcome['scenario']}" if outcome.get("scenario") else "")
 
 
 def case_name(outcome: dict[str, Any]) -> tuple[str, str]:
@@ -29,7 +43,7 @@ def case_name(outcome: dict[str, Any]) -> tuple[str, str]:
     classname = f"{outcome['service']}.{outcome['apiVersion']}.{outcome['phase']}"
     if outcome.get("scenario"):
         classname += f".{outcome['scenario']}"
-    return classname, f"{outcome['rule']}[{outcome['operationId'] or '-'}]"
+    return classname, f"{outcome['rule']}[{outcome['operationId'] or '-'}] ({_where(outcome)})"
 
 
 def _occurrences_text(f: dict[str, Any]) -> str:
@@ -60,14 +74,15 @@ def render(data: dict[str, Any]) -> ET.Element:
     findings = {
         (f["check"], f["service"], f["apiVersion"], f["phase"], f["operationId"], f["scenario"]): f for f in data["findings"]
     }
-    suites: dict[tuple[str, str, str], list[ET.Element]] = defaultdict(list)
-    counts: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: {"failures": 0, "errors": 0, "skipped": 0})
+    suites: dict[tuple[str, str], list[ET.Element]] = defaultdict(list)
+    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"failures": 0, "errors": 0, "skipped": 0})
+    durations: dict[tuple[str, str], float] = defaultdict(float)
     for p in data["phases"]:
-        suites[(p["service"], p["apiVersion"], p["phase"])]
-    durations = {(p["service"], p["apiVersion"], p["phase"]): p["durationSeconds"] for p in data["phases"]}
+        durations[(p["service"], p["apiVersion"])] += p["durationSeconds"]
+        suites[(p["service"], p["apiVersion"])]
 
     for o in data["outcomes"]:
-        suite_key = (o["service"], o["apiVersion"], o["phase"])
+        suite_key = (o["service"], o["apiVersion"])
         classname, name = case_name(o)
         case = ET.Element("testcase", classname=classname, name=name, time="0.000")
         f = findings.get((o["rule"], o["service"], o["apiVersion"], o["phase"], o["operationId"], o["scenario"]))
@@ -93,11 +108,12 @@ def render(data: dict[str, Any]) -> ET.Element:
 
     for s in data["scenarios"]:
         if s.get("error"):
-            suite_key = (s["service"], s["apiVersion"], "stateful")
+            suite_key = (s["service"], s["apiVersion"])
+            where = {"service": s["service"], "apiVersion": s["apiVersion"], "phase": "stateful", "scenario": s["scenario"]}
             case = ET.Element(
                 "testcase",
                 classname=f"{s['service']}.{s['apiVersion']}.stateful.{s['scenario']}",
-                name="scenario",
+                name=f"scenario ({_where(where)})",
                 time=f"{s['durationSeconds']:.3f}",
             )
             error = ET.SubElement(case, "error", message=s["error"], type="scenario")
@@ -108,9 +124,8 @@ def render(data: dict[str, Any]) -> ET.Element:
     root = ET.Element("testsuites", name="cognitive-conformance")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for key in sorted(suites):
-        service, version, phase = key
         cases = suites[key]
-        suite = ET.SubElement(root, "testsuite", name=f"{service} {version} {phase}")
+        suite = ET.SubElement(root, "testsuite", name=suite_name(*key))
         suite.set("tests", str(len(cases)))
         for field in ("failures", "errors", "skipped"):
             suite.set(field, str(counts[key][field]))

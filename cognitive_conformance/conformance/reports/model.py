@@ -265,6 +265,7 @@ def build(events: list[Event]) -> dict[str, Any]:
         "findings": findings,
         "deviations": deviations,
         "lros": lros,
+        "har": None,  # the run's traffic.har, when its jobs recorded one: filled in by reports.write_all
     }
 
 
