@@ -27,10 +27,9 @@ Two limits protect the checker and its user from a hostile or broken target:
 from __future__ import annotations
 
 import json
-import shlex
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -39,7 +38,9 @@ from urllib.parse import urljoin
 
 import httpx
 
+from cognitive_conformance.conformance import repro
 from cognitive_conformance.conformance.budget import Budget
+from cognitive_conformance.conformance.events import KEPT_REQUEST_BODY_BYTES, SHOWN_BODY_BYTES, Body, Exchange
 from cognitive_conformance.conformance.throttle import RateLimiter, RetryPolicy, throttle_wait
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "ResponseRecord",
     "TargetUnreachable",
     "Transport",
+    "finding_evidence",
     "origin_of",
     "redact",
 ]
@@ -146,24 +148,48 @@ class ResponseRecord:
         except ValueError:
             return None
 
-    def curl(self) -> str:
-        """A curl command reproducing the request, with the key shown as ``***``."""
-        parts = ["curl", "-X", self.request.method]
-        for k, v in self.request.headers:
-            if k.lower() in {"content-length", "host", "accept-encoding", "connection", "user-agent"}:
-                continue
-            parts += ["-H", f"{k}: {v}"]
-        if self.request.body:
-            ctype = (self.request.header("content-type") or "").lower()
-            if ctype.startswith("application/json") or ctype.startswith("text/"):
-                parts += ["--data-raw", self.request.body.decode("utf-8", "replace")]
-            else:
-                parts += ["--data-binary", f"@body.bin  # {len(self.request.body)} bytes"]
-        parts.append(self.request.url)
-        return " ".join(shlex.quote(p) if not p.startswith("@body.bin") else p for p in parts)
+    def exchange(self, secrets: Sequence[str] = ()) -> Exchange:
+        """The exchange as a finding shows it: credential headers ``***``, every secret redacted.
+
+        The request body is kept whole (for the repro's body file, up to 16 MiB), the response
+        body up to 64 KiB; each with its size and SHA-256.
+        """
+        req = self.request
+        return Exchange(
+            method=req.method,
+            url=redact(req.url, secrets),
+            request_headers=tuple((k, _redact_header(k, v, secrets)) for k, v in req.headers),
+            request_body=Body.of(req.body, req.header("content-type") or "", keep=KEPT_REQUEST_BODY_BYTES, secrets=secrets)
+            if req.body else None,
+            status_code=self.status_code,
+            response_headers=tuple((k, redact(v, secrets)) for k, v in self.headers),
+            response_body=Body.of(self.body, self.header("content-type") or "", keep=SHOWN_BODY_BYTES, secrets=secrets,
+                                  truncated=self.truncated)
+            if self.body or self.truncated else None,
+            elapsed_s=self.elapsed_s,
+        )
+
+    def curl(self, secrets: Sequence[str] = ()) -> str:
+        """A curl command reproducing the request exactly, with the key shown as ``***``.
+
+        A binary, multipart or long body is read from ``repro/<sha256 prefix>.body`` (relative to
+        the report directory, where the report writer puts it); see :mod:`conformance.repro`.
+        """
+        return repro.curl(self.exchange(secrets).to_dict())
 
 
-def redact(text: str, secrets: list[str] | tuple[str, ...]) -> str:
+def finding_evidence(record: ResponseRecord | None, secrets: Sequence[str]) -> dict[str, Any]:
+    """What every finding carries about the exchange that shows it: ``status_code``, ``repro``, ``exchange``.
+
+    The one place findings get them (stateless phase, scenarios, recorded and proxied traffic).
+    """
+    if record is None:
+        return {"status_code": None, "repro": "", "exchange": None}
+    exchange = record.exchange(secrets)
+    return {"status_code": record.status_code, "repro": repro.curl(exchange.to_dict()), "exchange": exchange}
+
+
+def redact(text: str, secrets: Sequence[str]) -> str:
     """Replace every secret in ``text`` with ``***``."""
     for secret in secrets:
         if secret:
@@ -171,7 +197,7 @@ def redact(text: str, secrets: list[str] | tuple[str, ...]) -> str:
     return text
 
 
-def _redact_header(name: str, value: str, secrets: list[str]) -> str:
+def _redact_header(name: str, value: str, secrets: Sequence[str]) -> str:
     """A request header as recorded: a credential header's value is ``***`` (``Bearer ***`` for a bearer token)."""
     lname = name.lower()
     if lname == "authorization":
