@@ -458,6 +458,13 @@ class LroTimeline:
     on purpose, by name; ``retry_after_seen`` reads a ``Retry-After`` on the previous response
     asked to wait for, ``retry_after_honoured`` those sent no sooner than it asked (measured from
     send times); ``throttles`` 429 answers while polling.
+
+    ``reads`` is every read in send order, each ``(t, via, purpose, status or None, HTTP status,
+    Retry-After asked by the previous response or None, wait taken since that response arrived,
+    response time, whether the wait honoured the Retry-After or None)``, t in seconds since the
+    submission was sent; ``terminal_read`` the index in
+    ``reads`` of the read that completed the terminal status (None: never). ``submit_status`` and
+    ``submit_elapsed_s`` are the submission's HTTP status and response time.
     """
 
     service: str
@@ -475,8 +482,15 @@ class LroTimeline:
     verification_reads: tuple[tuple[str, int], ...] = ()
     throttles: int = 0
     budget_exhausted: bool = False
+    reads: tuple[tuple, ...] = ()
+    terminal_read: int | None = None
+    submit_status: int | None = None
+    submit_elapsed_s: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        def sec(value: float | None) -> float | None:
+            return None if value is None else round(value, 3)
+
         return {
             "service": self.service,
             "apiVersion": self.version,
@@ -496,6 +510,17 @@ class LroTimeline:
             "retryAfterHonoured": self.retry_after_honoured,
             "throttles": self.throttles,
             "budgetExhausted": self.budget_exhausted,
+            "submitStatusCode": self.submit_status,
+            "submitElapsedSeconds": sec(self.submit_elapsed_s),
+            "reads": [
+                {
+                    "t": round(t, 3), "via": via, "purpose": purpose, "status": status, "statusCode": code,
+                    "retryAfterSeconds": sec(retry_after), "waitedSeconds": sec(waited), "elapsedSeconds": sec(elapsed),
+                    "retryAfterHonoured": honoured,
+                }
+                for t, via, purpose, status, code, retry_after, waited, elapsed, honoured in self.reads
+            ],
+            "terminalReadIndex": self.terminal_read,
         }
 
 
