@@ -5,15 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from cognitive_conformance.conformance.events import Event
-from cognitive_conformance.conformance.reports import json_report, junit, markdown, model
+from cognitive_conformance.conformance.reports import html, json_report, junit, markdown, model
 
 __all__ = ["write_all", "REPORT_FILES"]
 
-REPORT_FILES = ("conformance.json", "junit.xml", "summary.md")
+REPORT_FILES = ("conformance.json", "junit.xml", "summary.md", "report.html")
 
 
 def write_all(events: list[Event], directory: str | Path) -> list[Path]:
-    """Write ``conformance.json``, ``junit.xml`` and ``summary.md`` into ``directory``."""
+    """Write ``conformance.json``, ``junit.xml``, ``summary.md`` and ``report.html`` into ``directory``.
+
+    The findings' repros need ``repro/`` beside them (each body file and script,
+    :func:`conformance.repro.write_files`); it is written, and listed last, when there is one.
+    """
+    from cognitive_conformance.conformance import repro
+
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     data = model.build(events)
@@ -21,5 +27,8 @@ def write_all(events: list[Event], directory: str | Path) -> list[Path]:
         json_report.write(data, out / "conformance.json"),
         junit.write(data, out / "junit.xml"),
         markdown.write(data, out / "summary.md"),
+        html.write(data, out / "report.html"),
     ]
+    if repro.write_files(data, events, out):
+        paths.append(out / "repro")
     return paths

@@ -50,6 +50,8 @@ def _occurrences_text(f: dict[str, Any]) -> str:
         ]
         if d["repro"]:
             lines.append(f"Repro: {d['repro']}")
+        if d.get("reproScript"):
+            lines.append(f"Repro script: {d['reproScript']} (in the report directory; reads CONFORMANCE_KEY)")
     shown = sum(d["count"] for d in f["details"])
     if shown < f["occurrences"]:
         lines += ["", f"... {f['occurrences'] - shown} more occurrence(s) not listed"]

@@ -90,13 +90,16 @@ def render(data: dict[str, Any]) -> str:
                 "",
             ]
         lines += [
-            "Reproduce:",
+            "Reproduce" + (" (from the report directory: the body is in `repro/`)" if "@repro/" in f["repro"] else "") + ":",
             "",
             "```sh",
             f["repro"],
             "```",
             "",
         ]
+        script = f["details"][0].get("reproScript") if f["details"] else None
+        if script:
+            lines += [f"or `CONFORMANCE_KEY=<key> sh {script}` (the key in place of `***`).", ""]
     lines += [
         "",
         "## Deviations from the documents",
