@@ -35,6 +35,7 @@ TOKEN_ENV = "CONFORMANCE_TOKEN"
 #: Headers curl sets itself (or that describe the connection, not the request).
 _SKIPPED = frozenset({"content-length", "host", "accept-encoding", "connection", "user-agent", "transfer-encoding", "expect"})
 _DOT_SEGMENT = re.compile(r"/\.\.?(/|$|\?|#)")
+_BODY_FILE = re.compile(r"@(repro/[0-9a-f]{16}\.body)")
 #: curl asks for ``100 Continue`` above 1 MiB (older versions above 1 KiB): ``-H 'Expect:'`` beyond this.
 _EXPECT_ABOVE = 1024
 
@@ -111,26 +112,21 @@ def script(exchange: dict[str, Any], *, title: str) -> str:
 
 
 def write_files(data: dict[str, Any], events: Iterable[Any], directory: str | Path) -> list[Path]:
-    """Write what the report's repros need into ``directory/repro/``: every body file and one script per message.
+    """Write what the report's repros need into ``directory/repro/``: every body file and one script per finding.
 
-    ``data`` is the report model (its findings' details name the body files and scripts), ``events``
+    ``data`` is the report model (its repros name the body files, its findings the scripts), ``events``
     the run's events, whose findings hold the bodies' bytes. A body the run did not keep whole
     (over 16 MiB) has no file, and its repro cannot be exact. Returns the files written.
     """
     from cognitive_conformance.conformance.events import FindingRaised
 
-    wanted: set[str] = set()
+    wanted = {m.group(1) for f in data["findings"] for d in f["details"] for m in _BODY_FILE.finditer(d.get("repro") or "")}
     scripts: list[tuple[str, str]] = []
     for f in data["findings"]:
-        for d in f["details"]:
-            exchange = d.get("exchange")
-            if exchange is None or not d.get("reproScript"):
-                continue
-            body = exchange["request"]["body"]
-            if body and body.get("file"):
-                wanted.add(body["file"])
+        exchange = f["details"][0].get("exchange") if f["details"] else None
+        if exchange is not None and f.get("reproScript"):
             title = f"{f['check']}: {f['service']} {f['apiVersion']} {f['operationId'] or '-'}"
-            scripts.append((d["reproScript"], script(exchange, title=title)))
+            scripts.append((f["reproScript"], script(exchange, title=title)))
     if not wanted and not scripts:
         return []
     root = Path(directory)

@@ -57,9 +57,10 @@ def _finding_for(emitted: list, path_part: str):
 
 
 def _detail(report: Path, finding) -> dict:
+    """The first message of ``finding`` in conformance.json, with the finding's script."""
     data = json.loads((report / "conformance.json").read_text())
     f = next(x for x in data["findings"] if x["check"] == finding.check and x["operationId"] == finding.operation_id)
-    return f["details"][0]
+    return {**f["details"][0], "reproScript": f["reproScript"]}
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:

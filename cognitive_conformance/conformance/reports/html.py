@@ -294,6 +294,9 @@ def _findings(data: dict[str, Any]) -> list[str]:
                   f"{_num(f['occurrences'])} occurrence(s)")
         out.append(f"<p>{where}</p>")
         out.append(f"<p>Rule: {_e(f['rule'])}<br>Source: {_linked(f['source'])}</p>")
+        if f.get("reproScript"):
+            out.append(f"<p class=muted>Script sending the first occurrence's request again: "
+                       f"<code>CONFORMANCE_KEY=… sh {_e(f['reproScript'])}</code></p>")
         shown = sum(d["count"] for d in f["details"])
         if len(f["details"]) > 1 or shown < f["occurrences"]:
             out.append(f"<p class=muted>{len(f['details'])} distinct message(s) over {_num(f['occurrences'])} occurrence(s)"
@@ -307,8 +310,6 @@ def _findings(data: dict[str, Any]) -> list[str]:
             out.append(f"<pre>{_e(d['message'])}</pre>")
             if d.get("repro"):
                 out.append(f'<p>Reproduce:</p><pre class="repro">{_e(d["repro"])}</pre>')
-            if d.get("reproScript"):
-                out.append(f"<p class=muted>or <code>CONFORMANCE_KEY=… sh {_e(d['reproScript'])}</code></p>")
             if d.get("exchange"):
                 out.append(_exchange(d["exchange"]))
             out.append("</div>")

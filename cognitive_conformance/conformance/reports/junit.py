@@ -41,6 +41,8 @@ def _occurrences_text(f: dict[str, Any]) -> str:
         + (f", scenario {f['scenario']}" if f["scenario"] else "") + ")",
         f"Occurrences: {f['occurrences']}",
     ]
+    if f.get("reproScript"):
+        lines.append(f"Repro script: {f['reproScript']} (in the report directory; reads CONFORMANCE_KEY)")
     for i, d in enumerate(f["details"], 1):
         lines += [
             "",
@@ -50,8 +52,6 @@ def _occurrences_text(f: dict[str, Any]) -> str:
         ]
         if d["repro"]:
             lines.append(f"Repro: {d['repro']}")
-        if d.get("reproScript"):
-            lines.append(f"Repro script: {d['reproScript']} (in the report directory; reads CONFORMANCE_KEY)")
     shown = sum(d["count"] for d in f["details"])
     if shown < f["occurrences"]:
         lines += ["", f"... {f['occurrences'] - shown} more occurrence(s) not listed"]

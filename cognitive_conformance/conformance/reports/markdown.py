@@ -97,9 +97,8 @@ def render(data: dict[str, Any]) -> str:
             "```",
             "",
         ]
-        script = f["details"][0].get("reproScript") if f["details"] else None
-        if script:
-            lines += [f"or `CONFORMANCE_KEY=<key> sh {script}` (the key in place of `***`).", ""]
+        if f.get("reproScript"):
+            lines += [f"or `CONFORMANCE_KEY=<key> sh {f['reproScript']}` (it reads the key from the environment).", ""]
     lines += [
         "",
         "## Deviations from the documents",

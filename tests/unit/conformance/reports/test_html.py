@@ -229,26 +229,30 @@ def test_write_all_writes_the_html_and_every_repro_body_and_script(tmp_path: Pat
     assert [p.name for p in paths] == ["conformance.json", "junit.xml", "summary.md", "report.html", "repro"]
     data = json.loads((tmp_path / "conformance.json").read_text())
     jsonschema.validate(data, json.loads(json_report.SCHEMA_PATH.read_text()))
-    details = {f["operationId"]: f["details"][0] for f in data["findings"] if f["details"][0]["exchange"]}
-    add_face, consent = details["PersonGroupOperations_AddPersonGroupPersonFace"], details["Consents_Post"]
+    findings = {f["operationId"]: f for f in data["findings"] if f["details"][0]["exchange"]}
+    add_face, consent = (findings[op]["details"][0] for op in ("PersonGroupOperations_AddPersonGroupPersonFace", "Consents_Post"))
     assert (tmp_path / add_face["exchange"]["request"]["body"]["file"]).read_bytes() == PNG
     assert (tmp_path / consent["exchange"]["request"]["body"]["file"]).read_bytes() == MULTIPART
     assert f"-H 'content-type: multipart/form-data; boundary={BOUNDARY}'" in consent["repro"]
-    script = (tmp_path / add_face["reproScript"]).read_text()
+    script_name = findings["PersonGroupOperations_AddPersonGroupPersonFace"]["reproScript"]
+    script = (tmp_path / script_name).read_text()
     assert script.startswith("#!/bin/sh\n") and '${CONFORMANCE_KEY:?' in script and "***" not in script.split("\n", 4)[4]
-    assert (tmp_path / add_face["reproScript"]).stat().st_mode & 0o111
+    assert (tmp_path / script_name).stat().st_mode & 0o111
+    assert sorted(p.name for p in (tmp_path / "repro").glob("*.sh")) == sorted(
+        f["reproScript"].split("/")[1] for f in data["findings"] if f["reproScript"]), "one script per finding"
     for name in ("summary.md", "junit.xml", "report.html", "conformance.json"):
         text = (tmp_path / name).read_text()
         assert SECRET not in text
         assert not BYTES_REPR.search(text), f"{name} shows a Python bytes repr"
-    assert f"sh {add_face['reproScript']}" in (tmp_path / "summary.md").read_text()
-    assert f"Repro script: {add_face['reproScript']}" in (tmp_path / "junit.xml").read_text()
+    assert f"sh {script_name}" in (tmp_path / "summary.md").read_text()
+    assert f"Repro script: {script_name}" in (tmp_path / "junit.xml").read_text()
 
 
 def test_script_names_are_stable_and_a_run_without_exchanges_writes_no_repro_dir(tmp_path: Path) -> None:
     first = model.build(run())["findings"]
     again = model.build(run())["findings"]
-    assert [d["reproScript"] for f in first for d in f["details"]] == [d["reproScript"] for f in again for d in f["details"]]
+    assert [f["reproScript"] for f in first] == [f["reproScript"] for f in again]
+    assert len({f["reproScript"] for f in first if f["reproScript"]}) == sum(1 for f in first if f["reproScript"]) == 3
     paths = write_all(events(), tmp_path)
     assert not (tmp_path / "repro").exists() and paths[-1].name == "report.html"
 
