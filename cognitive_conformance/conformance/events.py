@@ -310,6 +310,8 @@ class Exchange:
     response_headers: tuple[tuple[str, str], ...]
     response_body: Body | None
     elapsed_s: float = 0.0
+    #: "run": the request carried the run's key or token; "other": another one on purpose (a wrong key); "none"; None: unknown
+    credential: str | None = None
 
     def request_header(self, name: str) -> str | None:
         return next((v for k, v in self.request_headers if k.lower() == name.lower()), None)
@@ -334,6 +336,7 @@ class Exchange:
                 "url": self.url,
                 "headers": [[k, v] for k, v in self.request_headers],
                 "body": None if self.request_body is None else self.request_body.to_dict(request=True),
+                "credential": self.credential,
             },
             "response": {
                 "status": self.status_code,

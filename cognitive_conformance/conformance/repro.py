@@ -16,7 +16,9 @@ and when a report is written. What makes the bytes identical:
 
 The credential is ``***`` as recorded (``mode="literal"``): a report never holds it. A repro
 script (``mode="env"``) reads it from ``CONFORMANCE_KEY`` (``Ocp-Apim-Subscription-Key``) or
-``CONFORMANCE_TOKEN`` (``Authorization: Bearer``), the variables ``conformance run`` reads.
+``CONFORMANCE_TOKEN`` (``Authorization: Bearer``), the variables ``conformance run`` reads; a
+request that carried another credential on purpose (the auth scenarios' wrong key) keeps ``***``,
+which is as wrong a key as the one sent.
 """
 
 from __future__ import annotations
@@ -44,9 +46,13 @@ def _header(name: str, value: str) -> str:
     return shlex.quote(f"{name}: {value}" if value else f"{name};")  # curl sends "Name;" as an empty header
 
 
-def _credential(name: str, value: str, mode: str) -> str | None:
-    """The shell word for a credential header in ``env`` mode (double-quoted, so the variable expands)."""
-    if mode != "env" or "***" not in value:
+def _credential(name: str, value: str, mode: str, whose: str | None) -> str | None:
+    """The shell word for a credential header in ``env`` mode (double-quoted, so the variable expands).
+
+    A credential that was not the run's (a wrong key sent on purpose) stays ``***``: still a key the
+    target must refuse, never the user's.
+    """
+    if mode != "env" or "***" not in value or whose == "other":
         return None
     lname = name.lower()
     if lname == "ocp-apim-subscription-key" and value == "***":
@@ -74,7 +80,7 @@ def curl(exchange: dict[str, Any], *, mode: str = "literal") -> str:
                 words += ["-H", _header(name, value)]  # an empty POST/PUT says so, as it was sent
             continue
         has_type = has_type or lname == "content-type"
-        words += ["-H", _credential(name, value, mode) or _header(name, value)]
+        words += ["-H", _credential(name, value, mode, request.get("credential")) or _header(name, value)]
     if body:
         if not has_type:
             words += ["-H", shlex.quote("Content-Type:")]  # curl would add application/x-www-form-urlencoded

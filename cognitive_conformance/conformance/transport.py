@@ -95,6 +95,9 @@ class RequestRecord:
     url: str
     headers: tuple[tuple[str, str], ...]  # key header value already redacted
     body: bytes = b""
+    #: Whose credential the request carried: "run" (the run's key or token), "other" (one sent on purpose,
+    #: e.g. a wrong key), "none", or None when not known (recorded traffic).
+    credential: str | None = None
 
     def header(self, name: str) -> str | None:
         lname = name.lower()
@@ -167,6 +170,7 @@ class ResponseRecord:
                                   truncated=self.truncated)
             if self.body or self.truncated else None,
             elapsed_s=self.elapsed_s,
+            credential=req.credential,
         )
 
     def curl(self, secrets: Sequence[str] = ()) -> str:
@@ -262,6 +266,7 @@ class Transport:
         self._lock = threading.Lock()
         self._records: list[ResponseRecord] = []
         self._secrets: list[str] = [key] if key else []
+        self._own: set[str] = {key} if key else set()  # the run's own credentials (a wrong key sent on purpose is not)
         #: Called with every final exchange (after 429 retries), e.g. the run's ledger.
         self.observers: list[Callable[[ResponseRecord], None]] = []
 
@@ -308,6 +313,7 @@ class Transport:
         if self._token is not None:
             value = self._token()
             self.add_secret(value)
+            self._own.add(value)
             return value
         return self._key
 
@@ -443,6 +449,10 @@ class Transport:
             raise TargetUnreachable(redact(f"{request.method} {request.url}: {exc!r}", self._secrets)) from None
         elapsed = time.monotonic() - sent_at
         req_headers = tuple((k, _redact_header(k, v, self._secrets)) for k, v in request.headers.items())
+        sent = request.headers.get(KEY_HEADER)
+        if sent is None and request.headers.get(AUTHORIZATION, "").lower().startswith("bearer "):
+            sent = request.headers[AUTHORIZATION][7:]
+        credential = "none" if sent is None else ("run" if sent in self._own else "other")
         try:
             req_body = request.content
         except httpx.RequestNotRead:  # streaming bodies are not replayable; keep none
@@ -453,6 +463,7 @@ class Transport:
                 url=redact(str(request.url), self._secrets),
                 headers=req_headers,
                 body=req_body,
+                credential=credential,
             ),
             status_code=response.status_code,
             headers=tuple((k.lower(), v) for k, v in response.headers.multi_items()),

@@ -188,3 +188,26 @@ def test_curl_sends_what_the_checker_sent(recorder: tuple[str, list[dict]], tmp_
     _run(["sh", "-c", evidence["repro"].replace("***", DEFAULT_KEY)], cwd=tmp_path)
     original, replay = seen
     assert replay == original, evidence["repro"]
+
+
+def test_a_script_sends_the_users_key_only_where_the_run_sent_its_own(tmp_path: Path) -> None:
+    from cognitive_conformance.conformance import repro
+    from cognitive_conformance.conformance.scenarios.auth import WRONG_KEY
+
+    log = tmp_path / "requests.jsonl"
+    (tmp_path / "repro").mkdir()
+    with emulator("--request-log", str(log)) as url, Transport(url, DEFAULT_KEY) as transport:
+        path = "/face/v1.2/persongroups"
+        sent = {"run": transport.request("GET", path), "other": transport.request("GET", path, key=WRONG_KEY),
+                "none": transport.request("GET", path, key=None)}
+        for whose, record in sent.items():
+            exchange = finding_evidence(record, transport.secrets)["exchange"]
+            assert exchange.credential == whose
+            script = repro.script(exchange.to_dict(), title=whose)
+            assert WRONG_KEY not in script and DEFAULT_KEY not in script
+            (tmp_path / "repro" / f"{whose}.sh").write_text(script)
+            _run(["sh", str(tmp_path / "repro" / f"{whose}.sh")], cwd=tmp_path, env={**os.environ, "CONFORMANCE_KEY": DEFAULT_KEY})
+    log_entries = [e for e in read_log(log) if e["path"] == path]
+    statuses = [e["status"] for e in log_entries]
+    assert statuses == [200, 401, 401, 200, 401, 401], "each replay is answered as its original was"
+    assert log_entries[0]["key-hash"] == log_entries[3]["key-hash"] is not None

@@ -268,7 +268,10 @@ def _exchange(exchange: dict[str, Any]) -> str:
     return (
         f'<details class="exchange"><summary>Exchange: <code>{_e(req["method"])} {_e(req["url"])}</code> → '
         f"{_e(resp['status'])}</summary>"
-        f"<h4>Request</h4><p><code>{_e(req['method'])} {_e(req['url'])}</code></p>{_headers_table(req['headers'])}"
+        f"<h4>Request</h4><p><code>{_e(req['method'])} {_e(req['url'])}</code></p>"
+        + ("<p class=verdict-inc>This request carried another credential than the run's on purpose (a wrong key): "
+           "its <code>***</code> stays as it is.</p>" if req.get("credential") == "other" else "")
+        + f"{_headers_table(req['headers'])}"
         f"{_body(req['body'])}"
         f"<h4>Response: {_e(resp['status'])}</h4><p class=muted>in {_num(resp.get('elapsedSeconds'))} s</p>"
         f"{_headers_table(resp['headers'])}{_body(resp['body'])}</details>"

@@ -97,6 +97,9 @@ def render(data: dict[str, Any]) -> str:
             "```",
             "",
         ]
+        first = f["details"][0].get("exchange") if f["details"] else None
+        if first and first["request"].get("credential") == "other":
+            lines += ["This request carried a wrong credential on purpose: leave its `***` as it is.", ""]
         if f.get("reproScript"):
             lines += [f"or `CONFORMANCE_KEY=<key> sh {f['reproScript']}` (it reads the key from the environment).", ""]
     lines += [
