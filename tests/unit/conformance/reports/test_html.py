@@ -285,3 +285,18 @@ def test_a_broken_flow_shows_its_body_as_text_or_size_never_as_a_bytes_repr(tmp_
     assert not BYTES_REPR.search(summary) and "b'" not in summary and "b'" not in junit
     assert f"Received: 500 ({len(PNG)} bytes of image/png)" in summary
     assert 'Received: 500 {"error": {"code": "Nope"}}' in junit  # the second message of the same finding
+
+
+def test_an_incomplete_run_and_a_conformant_one_say_so() -> None:
+    from dataclasses import replace
+
+    no_errors = [e for e in events() if not (isinstance(e, FindingRaised) and e.finding.severity == "error")]
+    incomplete = {"reason": "max-requests", "maxRequests": 50, "budgetedRequests": 50, "cleanupRequests": 3}
+    stopped = [replace(e, exit_code=5, extra={"incomplete": incomplete}) if isinstance(e, RunFinished) else e for e in no_errors]
+    data = model.build(stopped)
+    text = html.render(data)
+    assert '<span class="verdict-inc">INCOMPLETE</span>' in text and html._e(model.incomplete_line(data)) in text
+    clean = [e for e in events() if not isinstance(e, FindingRaised)]
+    clean[-1] = RunFinished(0, 1.0, 16, 0, 0)
+    text = html.render(model.build(clean))
+    assert '<span class="verdict-ok">CONFORMANT</span>' in text and '<h2 id="findings">Findings</h2>\n<p>None.</p>' in text
