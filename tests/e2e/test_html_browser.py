@@ -1,8 +1,10 @@
 """report.html in a real headless Chromium (the system's, driven by Playwright).
 
-The report comes from a small real run: ``conformance run`` against an emulator subprocess that
-sends ``Retry-After: 1`` on status reads and has the ``terminal-not-sticky`` fault, one Face
-scenario (two long-running operations, one finding). The page is opened from ``file://`` and must
+The report comes from a small real run, the two command lines of README's "Reports" section run as
+written (only the fixed port 5000 becomes a free one): ``conformance emulator`` sending
+``Retry-After: 1`` on status reads with the ``terminal-not-sticky`` fault, and ``conformance run``
+of one Face scenario against it (two long-running operations, one finding). The page is opened
+from ``file://`` and must
 load nothing else, log no console error, draw one timeline per LRO of conformance.json with one
 marker per poll and one Retry-After bar per read that was asked to wait, and its script (allowed
 by its hash under the page's Content-Security-Policy) must work. A page built from a finding whose
@@ -15,17 +17,48 @@ own browser download is not used.
 from __future__ import annotations
 
 import json
+import os
+import re
+import shlex
 import shutil
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from cognitive_conformance.emulator import DEFAULT_KEY
-from tests.e2e.emulator_proc import conformance, emulator
-
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary on PATH (Debian: apt-get install -y chromium)")
+EXE = str(Path(sys.executable).with_name("conformance"))
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+
+def _readme_lines() -> list[list[str]]:
+    """The command lines under README's ``report-commands`` marker, as argv for the installed console script."""
+    block = re.search(r"<!-- report-commands:.*?-->\n```sh\n(.*?)```", README, re.S)
+    assert block, "README's Reports section lost its report-commands block"
+    lines = [shlex.split(line) for line in block.group(1).splitlines() if line.strip()]
+    assert [line[:2] for line in lines] == [[".venv/bin/conformance", "emulator"], [".venv/bin/conformance", "run"]]
+    return [[EXE, *line[1:]] for line in lines]
+
+
+@contextmanager
+def _serve(argv: list[str], cwd: Path) -> Iterator[str]:
+    """Start the README's emulator line on a free port instead of 5000; yield that port."""
+    argv = [("0" if a == "5000" and argv[i - 1] == "--port" else a) for i, a in enumerate(argv)]
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        match = re.search(r"listening on https?://\S+:(\d+)", proc.stdout.readline())
+        assert match, proc.stderr.read()
+        yield match.group(1)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+        proc.stdout.close()
+        proc.stderr.close()
 
 
 @pytest.fixture(scope="module")
@@ -53,14 +86,16 @@ def _open(browser, path: Path):
 
 
 def test_a_real_runs_report_renders_every_timeline_without_errors(browser, tmp_path: Path) -> None:
-    report = tmp_path / "reports"
-    with emulator("--retry-after", "1", "--fault", "terminal-not-sticky") as url:
-        proc, _ = conformance("run", "--target", url, "--key", DEFAULT_KEY, "--service", "face", "--api-version", "v1.2",
-                              "--phase", "stateful", "--scenario", "face-persongroup-train-poll", "--report-dir", str(report),
-                              "--quiet")
+    serve, run = _readme_lines()
+    with _serve(serve, tmp_path) as port:
+        run = [a.replace("127.0.0.1:5000", f"127.0.0.1:{port}") for a in run]
+        proc = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stdout + proc.stderr
+    report = tmp_path / "reports"  # the run's default --report-dir
+    assert (report / "repro").is_dir()
     data = json.loads((report / "conformance.json").read_text())
-    assert len(data["lros"]) >= 2 and data["findings"]
+    assert len(data["lros"]) == 2 and [f["check"] for f in data["findings"]] == ["lro_terminal_sticky"]  # as README says
+    assert all(r["retryAfterHonoured"] for lro in data["lros"] for r in lro["reads"] if r["retryAfterSeconds"] is not None)
 
     page, problems, fetched = _open(browser, report / "report.html")
     assert problems == []
