@@ -16,7 +16,8 @@ reported and do not fail it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -30,6 +31,8 @@ __all__ = [
     "PhaseStarted",
     "PhaseFinished",
     "RuleEvaluated",
+    "Body",
+    "Exchange",
     "Finding",
     "FindingRaised",
     "Deviation",
@@ -148,9 +151,209 @@ class RuleEvaluated(Event):
         return self.verdict == "pass"
 
 
+#: How much of a body a report shows (and a finding keeps of a response body); the size and SHA-256 are of the whole.
+SHOWN_BODY_BYTES = 64 * 1024
+#: A request body a finding keeps whole for its repro file up to this size (the transport's response cap).
+KEPT_REQUEST_BODY_BYTES = 16 * 1024 * 1024
+#: Text bodies a repro sends inline (``--data-raw``) up to this size; longer ones go to a body file.
+INLINE_BODY_BYTES = 8 * 1024
+_TEXT_TYPES = ("application/json", "application/problem+json", "application/xml", "application/x-www-form-urlencoded")
+
+
+def _redact_bytes(data: bytes, secrets: Sequence[str]) -> tuple[bytes, bool]:
+    hit = False
+    for secret in secrets:
+        if secret and secret.encode("utf-8") in data:
+            data, hit = data.replace(secret.encode("utf-8"), b"***"), True
+    return data, hit
+
+
+def _redact_text(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+@dataclass(frozen=True)
+class Body:
+    """One message body as a finding keeps it: its size and SHA-256 are of the whole body as sent or received.
+
+    ``data`` is the whole body for a request (the repro sends it from a file, byte for byte) and
+    at most :data:`SHOWN_BODY_BYTES` for a response; ``complete`` says whether ``data`` is all of
+    it. ``truncated``: the transport stopped reading the response at its cap (``size`` is what was
+    read). ``redacted``: a secret of the run was replaced by ``***`` in it (the hash is of the result).
+    """
+
+    content_type: str
+    size: int
+    sha256: str
+    data: bytes
+    complete: bool = True
+    truncated: bool = False
+    redacted: bool = False
+
+    @classmethod
+    def of(cls, data: bytes, content_type: str, *, keep: int, secrets: Sequence[str] = (), truncated: bool = False) -> Body:
+        data, hit = _redact_bytes(data, secrets)
+        return cls(
+            content_type=content_type,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            data=data[:keep],
+            complete=len(data) <= keep,
+            truncated=truncated,
+            redacted=hit,
+        )
+
+    @property
+    def media_type(self) -> str:
+        return self.content_type.split(";")[0].strip().lower()
+
+    @property
+    def textual(self) -> bool:
+        """A text media type whose bytes are UTF-8 (multipart, images and audio never are)."""
+        t = self.media_type
+        if not (t.startswith("text/") or t in _TEXT_TYPES or t.endswith("+json") or t.endswith("+xml")):
+            return False
+        try:
+            self.data.decode("utf-8")
+        except UnicodeDecodeError:
+            if self.complete or len(self.data) < 4:
+                return False
+            try:  # a multi-byte character cut by the cap
+                self.data[:-3].decode("utf-8")
+            except UnicodeDecodeError:
+                return False
+        return True
+
+    @property
+    def inline(self) -> bool:
+        """Whether a repro can carry the body as a shell argument, exactly (short, printable UTF-8 text)."""
+        if not (self.complete and self.textual and self.size <= INLINE_BODY_BYTES):
+            return False
+        text = self.data.decode("utf-8")
+        return all(c.isprintable() or c in "\n\t" for c in text)
+
+    @property
+    def file(self) -> str | None:
+        """The repro's body file, relative to the report directory (named by the body's SHA-256: stable)."""
+        return None if self.inline else f"repro/{self.sha256[:16]}.body"
+
+    def text(self) -> str | None:
+        """The shown part as text, or ``None`` for a binary body (never inlined as text)."""
+        return self.data.decode("utf-8", "ignore" if not self.complete else "replace") if self.textual else None
+
+    def redacted_with(self, secrets: Sequence[str]) -> Body:
+        data, hit = _redact_bytes(self.data, secrets)
+        if not hit:
+            return self
+        return replace(self, data=data, sha256=hashlib.sha256(data).hexdigest() if self.complete else self.sha256,
+                       size=len(data) if self.complete else self.size, redacted=True)
+
+    def to_dict(self, *, request: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "contentType": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+            "binary": not self.textual,
+            "text": self.text(),
+            "shownBytes": min(len(self.data), SHOWN_BODY_BYTES) if self.textual else 0,
+            "truncated": self.truncated,
+            "redacted": self.redacted,
+        }
+        if request:
+            out["file"] = self.file if self.complete else None
+            out["complete"] = self.complete
+            if self.media_type.startswith("multipart/"):
+                out["parts"] = multipart_parts(self.data, self.content_type)
+        if out["text"] is not None and len(self.data) > SHOWN_BODY_BYTES:
+            out["text"] = self.data[:SHOWN_BODY_BYTES].decode("utf-8", "ignore")
+        return out
+
+
+def multipart_parts(data: bytes, content_type: str) -> list[dict[str, Any]]:
+    """The parts of a multipart body: name, filename, content type and size (no content)."""
+    boundary = next((p.split("=", 1)[1].strip().strip('"') for p in content_type.split(";")[1:]
+                     if p.strip().lower().startswith("boundary=")), None)
+    if not boundary:
+        return []
+    parts = []
+    for chunk in data.split(b"--" + boundary.encode("latin-1"))[1:]:
+        if chunk.startswith(b"--"):
+            break
+        head, _, content = chunk.lstrip(b"\r\n").partition(b"\r\n\r\n")
+        fields: dict[str, Any] = {"name": None, "filename": None, "contentType": None}
+        for line in head.decode("utf-8", "replace").split("\r\n"):
+            key, _, value = line.partition(":")
+            if key.strip().lower() == "content-disposition":
+                for param in value.split(";")[1:]:
+                    k, _, v = param.strip().partition("=")
+                    if k.lower() in ("name", "filename"):
+                        fields[k.lower()] = v.strip('"')
+            elif key.strip().lower() == "content-type":
+                fields["contentType"] = value.strip()
+        fields["size"] = len(content[:-2] if content.endswith(b"\r\n") else content)
+        parts.append(fields)
+    return parts
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """The request and response a finding shows, credentials as ``***`` and redacted with the run's secrets."""
+
+    method: str
+    url: str
+    request_headers: tuple[tuple[str, str], ...]
+    request_body: Body | None
+    status_code: int
+    response_headers: tuple[tuple[str, str], ...]
+    response_body: Body | None
+    elapsed_s: float = 0.0
+    #: "run": the request carried the run's key or token; "other": another one on purpose (a wrong key); "none"; None: unknown
+    credential: str | None = None
+
+    def request_header(self, name: str) -> str | None:
+        return next((v for k, v in self.request_headers if k.lower() == name.lower()), None)
+
+    def redacted_with(self, secrets: Sequence[str]) -> Exchange:
+        """The same exchange with ``secrets`` (e.g. keys only a proxy saw) replaced by ``***`` everywhere."""
+        if not any(secrets):
+            return self
+        return replace(
+            self,
+            url=_redact_text(self.url, secrets),
+            request_headers=tuple((k, _redact_text(v, secrets)) for k, v in self.request_headers),
+            request_body=None if self.request_body is None else self.request_body.redacted_with(secrets),
+            response_headers=tuple((k, _redact_text(v, secrets)) for k, v in self.response_headers),
+            response_body=None if self.response_body is None else self.response_body.redacted_with(secrets),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "request": {
+                "method": self.method,
+                "url": self.url,
+                "headers": [[k, v] for k, v in self.request_headers],
+                "body": None if self.request_body is None else self.request_body.to_dict(request=True),
+                "credential": self.credential,
+            },
+            "response": {
+                "status": self.status_code,
+                "headers": [[k, v] for k, v in self.response_headers],
+                "body": None if self.response_body is None else self.response_body.to_dict(request=False),
+                "elapsedSeconds": round(self.elapsed_s, 3),
+            },
+        }
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One rule broken by the target. ``repro`` is a curl command with the key as ``***``."""
+    """One rule broken by the target. ``repro`` is a curl command with the key as ``***``.
+
+    ``exchange`` is the request and response that show it (:meth:`conformance.transport.ResponseRecord.exchange`);
+    ``repro`` sends its request again (a binary body from ``repro/<sha256>.body`` in the report directory).
+    """
 
     check: str
     title: str
@@ -167,6 +370,7 @@ class Finding:
     occurrences: int = 1
     severity: str = "error"  # the rule's; a rule declared in RulesDeclared overrides it
     where: str | None = None  # where the exchange was found (a recording's file and entry: "file.json#12")
+    exchange: Exchange | None = None  # the exchange that shows it, redacted
 
     def key(self) -> tuple:
         """What makes a finding distinct: rule × service × API version × phase × operation × scenario."""
@@ -257,6 +461,13 @@ class LroTimeline:
     on purpose, by name; ``retry_after_seen`` reads a ``Retry-After`` on the previous response
     asked to wait for, ``retry_after_honoured`` those sent no sooner than it asked (measured from
     send times); ``throttles`` 429 answers while polling.
+
+    ``reads`` is every read in send order, each ``(t, via, purpose, status or None, HTTP status,
+    Retry-After asked by the previous response or None, wait taken since that response arrived,
+    response time, whether the wait honoured the Retry-After or None)``, t in seconds since the
+    submission was sent; ``terminal_read`` the index in
+    ``reads`` of the read that completed the terminal status (None: never). ``submit_status`` and
+    ``submit_elapsed_s`` are the submission's HTTP status and response time.
     """
 
     service: str
@@ -274,8 +485,15 @@ class LroTimeline:
     verification_reads: tuple[tuple[str, int], ...] = ()
     throttles: int = 0
     budget_exhausted: bool = False
+    reads: tuple[tuple, ...] = ()
+    terminal_read: int | None = None
+    submit_status: int | None = None
+    submit_elapsed_s: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        def sec(value: float | None) -> float | None:
+            return None if value is None else round(value, 3)
+
         return {
             "service": self.service,
             "apiVersion": self.version,
@@ -295,6 +513,17 @@ class LroTimeline:
             "retryAfterHonoured": self.retry_after_honoured,
             "throttles": self.throttles,
             "budgetExhausted": self.budget_exhausted,
+            "submitStatusCode": self.submit_status,
+            "submitElapsedSeconds": sec(self.submit_elapsed_s),
+            "reads": [
+                {
+                    "t": round(t, 3), "via": via, "purpose": purpose, "status": status, "statusCode": code,
+                    "retryAfterSeconds": sec(retry_after), "waitedSeconds": sec(waited), "elapsedSeconds": sec(elapsed),
+                    "retryAfterHonoured": honoured,
+                }
+                for t, via, purpose, status, code, retry_after, waited, elapsed, honoured in self.reads
+            ],
+            "terminalReadIndex": self.terminal_read,
         }
 
 

@@ -447,12 +447,16 @@ def _redacted(stream: list[Event], secrets_: Sequence[str]) -> list[Event]:
     """Findings with every secret the proxy saw (the client's keys) redacted from their text."""
     from dataclasses import replace
 
+    from cognitive_conformance.conformance.repro import curl
+
     if not secrets_:
         return stream
     out: list[Event] = []
     for e in stream:
         if isinstance(e, FindingRaised):
             f = e.finding
-            e = FindingRaised(replace(f, message=redact(f.message, secrets_), repro=redact(f.repro, secrets_)))
+            exchange = None if f.exchange is None else f.exchange.redacted_with(secrets_)
+            repro_text = redact(f.repro, secrets_) if exchange is None else curl(exchange.to_dict())
+            e = FindingRaised(replace(f, message=redact(f.message, secrets_), repro=repro_text, exchange=exchange))
         out.append(e)
     return out

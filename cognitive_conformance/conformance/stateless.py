@@ -38,7 +38,7 @@ from cognitive_conformance.conformance.naming import resource_prefix
 from cognitive_conformance.conformance.ownership import owned_body_references, owned_path_parameters, reference_schemas, resource_parameters
 from cognitive_conformance.conformance.profiles import response_deviation
 from cognitive_conformance.conformance.spec import Spec
-from cognitive_conformance.conformance.transport import KEY_HEADER, ResponseRecord, Transport, redact
+from cognitive_conformance.conformance.transport import KEY_HEADER, ResponseRecord, Transport, finding_evidence, redact
 
 __all__ = ["BUILTIN_CHECKS", "BUILTIN_RULES", "builtin_not_applied", "run_stateless", "cleanup_created"]
 
@@ -356,9 +356,8 @@ def run_stateless(
                     version=spec.version,
                     phase="stateless",
                     operation_id=op_id,
-                    status_code=record.status_code,
-                    repro=redact(record.curl(), transport.secrets),
                     severity=severity,
+                    **finding_evidence(record, transport.secrets),
                 )
             )
         )

@@ -69,7 +69,7 @@ from cognitive_conformance.conformance.packs import all_packs, get_pack
 from cognitive_conformance.conformance.profiles import DEFAULT_PROFILE, flow_deviation, response_deviation
 from cognitive_conformance.conformance.scenarios.session import TERMINAL_REREAD
 from cognitive_conformance.conformance.spec import Operation, Spec, api_versions, services
-from cognitive_conformance.conformance.transport import ResponseRecord, redact
+from cognitive_conformance.conformance.transport import ResponseRecord, finding_evidence, redact
 
 __all__ = ["PHASE", "Identified", "TrafficJudge", "identify", "traffic_run"]
 
@@ -368,9 +368,8 @@ class TrafficJudge:
                     version=spec.version,
                     phase=PHASE,
                     operation_id=operation_id,
-                    status_code=record.status_code,
-                    repro=redact(record.curl(), self.secrets),
                     scenario=scenario,
+                    **finding_evidence(record, self.secrets),
                     severity=rule.severity,
                     where=where,
                 )

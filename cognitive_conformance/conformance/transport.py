@@ -27,10 +27,9 @@ Two limits protect the checker and its user from a hostile or broken target:
 from __future__ import annotations
 
 import json
-import shlex
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -39,7 +38,9 @@ from urllib.parse import urljoin
 
 import httpx
 
+from cognitive_conformance.conformance import repro
 from cognitive_conformance.conformance.budget import Budget
+from cognitive_conformance.conformance.events import KEPT_REQUEST_BODY_BYTES, SHOWN_BODY_BYTES, Body, Exchange
 from cognitive_conformance.conformance.throttle import RateLimiter, RetryPolicy, throttle_wait
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "ResponseRecord",
     "TargetUnreachable",
     "Transport",
+    "finding_evidence",
     "origin_of",
     "redact",
 ]
@@ -93,6 +95,9 @@ class RequestRecord:
     url: str
     headers: tuple[tuple[str, str], ...]  # key header value already redacted
     body: bytes = b""
+    #: Whose credential the request carried: "run" (the run's key or token), "other" (one sent on purpose,
+    #: e.g. a wrong key), "none", or None when not known (recorded traffic).
+    credential: str | None = None
 
     def header(self, name: str) -> str | None:
         lname = name.lower()
@@ -146,24 +151,49 @@ class ResponseRecord:
         except ValueError:
             return None
 
-    def curl(self) -> str:
-        """A curl command reproducing the request, with the key shown as ``***``."""
-        parts = ["curl", "-X", self.request.method]
-        for k, v in self.request.headers:
-            if k.lower() in {"content-length", "host", "accept-encoding", "connection", "user-agent"}:
-                continue
-            parts += ["-H", f"{k}: {v}"]
-        if self.request.body:
-            ctype = (self.request.header("content-type") or "").lower()
-            if ctype.startswith("application/json") or ctype.startswith("text/"):
-                parts += ["--data-raw", self.request.body.decode("utf-8", "replace")]
-            else:
-                parts += ["--data-binary", f"@body.bin  # {len(self.request.body)} bytes"]
-        parts.append(self.request.url)
-        return " ".join(shlex.quote(p) if not p.startswith("@body.bin") else p for p in parts)
+    def exchange(self, secrets: Sequence[str] = ()) -> Exchange:
+        """The exchange as a finding shows it: credential headers ``***``, every secret redacted.
+
+        The request body is kept whole (for the repro's body file, up to 16 MiB), the response
+        body up to 64 KiB; each with its size and SHA-256.
+        """
+        req = self.request
+        return Exchange(
+            method=req.method,
+            url=redact(req.url, secrets),
+            request_headers=tuple((k, _redact_header(k, v, secrets)) for k, v in req.headers),
+            request_body=Body.of(req.body, req.header("content-type") or "", keep=KEPT_REQUEST_BODY_BYTES, secrets=secrets)
+            if req.body else None,
+            status_code=self.status_code,
+            response_headers=tuple((k, redact(v, secrets)) for k, v in self.headers),
+            response_body=Body.of(self.body, self.header("content-type") or "", keep=SHOWN_BODY_BYTES, secrets=secrets,
+                                  truncated=self.truncated)
+            if self.body or self.truncated else None,
+            elapsed_s=self.elapsed_s,
+            credential=req.credential,
+        )
+
+    def curl(self, secrets: Sequence[str] = ()) -> str:
+        """A curl command reproducing the request exactly, with the key shown as ``***``.
+
+        A binary, multipart or long body is read from ``repro/<sha256 prefix>.body`` (relative to
+        the report directory, where the report writer puts it); see :mod:`conformance.repro`.
+        """
+        return repro.curl(self.exchange(secrets).to_dict())
 
 
-def redact(text: str, secrets: list[str] | tuple[str, ...]) -> str:
+def finding_evidence(record: ResponseRecord | None, secrets: Sequence[str]) -> dict[str, Any]:
+    """What every finding carries about the exchange that shows it: ``status_code``, ``repro``, ``exchange``.
+
+    The one place findings get them (stateless phase, scenarios, recorded and proxied traffic).
+    """
+    if record is None:
+        return {"status_code": None, "repro": "", "exchange": None}
+    exchange = record.exchange(secrets)
+    return {"status_code": record.status_code, "repro": repro.curl(exchange.to_dict()), "exchange": exchange}
+
+
+def redact(text: str, secrets: Sequence[str]) -> str:
     """Replace every secret in ``text`` with ``***``."""
     for secret in secrets:
         if secret:
@@ -171,7 +201,7 @@ def redact(text: str, secrets: list[str] | tuple[str, ...]) -> str:
     return text
 
 
-def _redact_header(name: str, value: str, secrets: list[str]) -> str:
+def _redact_header(name: str, value: str, secrets: Sequence[str]) -> str:
     """A request header as recorded: a credential header's value is ``***`` (``Bearer ***`` for a bearer token)."""
     lname = name.lower()
     if lname == "authorization":
@@ -236,6 +266,7 @@ class Transport:
         self._lock = threading.Lock()
         self._records: list[ResponseRecord] = []
         self._secrets: list[str] = [key] if key else []
+        self._own: set[str] = {key} if key else set()  # the run's own credentials (a wrong key sent on purpose is not)
         #: Called with every final exchange (after 429 retries), e.g. the run's ledger.
         self.observers: list[Callable[[ResponseRecord], None]] = []
         #: Called with every exchange as it is recorded (each 429 too) and the seconds from its send until
@@ -285,6 +316,7 @@ class Transport:
         if self._token is not None:
             value = self._token()
             self.add_secret(value)
+            self._own.add(value)
             return value
         return self._key
 
@@ -421,6 +453,10 @@ class Transport:
             raise TargetUnreachable(redact(f"{request.method} {request.url}: {exc!r}", self._secrets)) from None
         elapsed = time.monotonic() - sent_at
         req_headers = tuple((k, _redact_header(k, v, self._secrets)) for k, v in request.headers.items())
+        sent = request.headers.get(KEY_HEADER)
+        if sent is None and request.headers.get(AUTHORIZATION, "").lower().startswith("bearer "):
+            sent = request.headers[AUTHORIZATION][7:]
+        credential = "none" if sent is None else ("run" if sent in self._own else "other")
         try:
             req_body = request.content
         except httpx.RequestNotRead:  # streaming bodies are not replayable; keep none
@@ -431,6 +467,7 @@ class Transport:
                 url=redact(str(request.url), self._secrets),
                 headers=req_headers,
                 body=req_body,
+                credential=credential,
             ),
             status_code=response.status_code,
             headers=tuple((k.lower(), v) for k, v in response.headers.multi_items()),

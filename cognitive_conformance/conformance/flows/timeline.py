@@ -28,4 +28,12 @@ def timeline_of(trace: LroTrace) -> LroTimeline:
         retry_after_honoured=trace.retry_after_honoured,
         throttles=trace.throttles,
         budget_exhausted=trace.budget_exhausted,
+        reads=tuple(
+            (r.sent_at - trace.submitted_at, r.via, r.purpose, r.status, r.exchange.status_code, r.retry_after_s,
+             r.waited_s, r.exchange.elapsed_s, r.honoured)
+            for r in trace.reads
+        ),
+        terminal_read=trace.terminal_index,
+        submit_status=trace.submit.status_code,
+        submit_elapsed_s=trace.submit.elapsed_s,
     )

@@ -5,19 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from cognitive_conformance.conformance.events import Event, RunStarted
-from cognitive_conformance.conformance.reports import json_report, junit, markdown, model
+from cognitive_conformance.conformance.reports import html, json_report, junit, markdown, model
 
 __all__ = ["write_all", "REPORT_FILES"]
 
-REPORT_FILES = ("conformance.json", "junit.xml", "summary.md")
+REPORT_FILES = ("conformance.json", "junit.xml", "summary.md", "report.html")
 
 
 def write_all(events: list[Event], directory: str | Path) -> list[Path]:
-    """Write ``conformance.json``, ``junit.xml`` and ``summary.md`` into ``directory``.
+    """Write ``conformance.json``, ``junit.xml``, ``summary.md`` and ``report.html`` into ``directory``.
 
     When the run's jobs streamed HAR parts into ``directory/.parts`` (``RunConfig.har_parts``),
     they are merged into ``directory/traffic.har`` first, and ``conformance.json`` names it (``har``).
+    The findings' repros need ``repro/`` beside them (each body file and script,
+    :func:`conformance.repro.write_files`); it is written, and listed last, when there is one.
     """
+    from cognitive_conformance.conformance import repro
+
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     data = model.build(events)
@@ -27,8 +31,13 @@ def write_all(events: list[Event], directory: str | Path) -> list[Path]:
         json_report.write(data, out / "conformance.json"),
         junit.write(data, out / "junit.xml"),
         markdown.write(data, out / "summary.md"),
+        html.write(data, out / "report.html"),
     ]
-    return paths + ([har.path] if har is not None else [])
+    if har is not None:
+        paths.append(har.path)
+    if repro.write_files(data, events, out):
+        paths.append(out / "repro")
+    return paths
 
 
 def _assemble_har(events: list[Event], out: Path):

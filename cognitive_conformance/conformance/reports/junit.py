@@ -55,6 +55,8 @@ def _occurrences_text(f: dict[str, Any]) -> str:
         + (f", scenario {f['scenario']}" if f["scenario"] else "") + ")",
         f"Occurrences: {f['occurrences']}",
     ]
+    if f.get("reproScript"):
+        lines.append(f"Repro script: {f['reproScript']} (in the report directory; reads CONFORMANCE_KEY)")
     for i, d in enumerate(f["details"], 1):
         lines += [
             "",

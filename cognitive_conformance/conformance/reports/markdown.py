@@ -90,13 +90,18 @@ def render(data: dict[str, Any]) -> str:
                 "",
             ]
         lines += [
-            "Reproduce:",
+            "Reproduce" + (" (from the report directory: the body is in `repro/`)" if "@repro/" in f["repro"] else "") + ":",
             "",
             "```sh",
             f["repro"],
             "```",
             "",
         ]
+        first = f["details"][0].get("exchange") if f["details"] else None
+        if first and first["request"].get("credential") == "other":
+            lines += ["This request carried a wrong credential on purpose: leave its `***` as it is.", ""]
+        if f.get("reproScript"):
+            lines += [f"or `CONFORMANCE_KEY=<key> sh {f['reproScript']}` (it reads the key from the environment).", ""]
     lines += [
         "",
         "## Deviations from the documents",

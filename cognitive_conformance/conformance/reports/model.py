@@ -19,6 +19,8 @@ Counts:
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -37,7 +39,7 @@ from cognitive_conformance.conformance.events import (
     tally_findings,
 )
 
-__all__ = ["SCHEMA_VERSION", "build", "headline", "incomplete_line", "outcome_key"]
+__all__ = ["SCHEMA_VERSION", "build", "headline", "incomplete_line", "outcome_key", "repro_script_name"]
 
 SCHEMA_VERSION = 3
 NOT_EXERCISED = "not exercised"
@@ -65,6 +67,13 @@ def _fallback_info(name: str, finding: dict[str, Any] | None) -> RuleInfo:
     return RuleInfo(name=name, statement=f"(undeclared rule {name})", source="(unknown)", family="unknown", kind="response")
 
 
+def repro_script_name(finding_key: tuple) -> str:
+    """``repro/<rule>-<digest of the finding's key>.sh``: the same finding gets the same name in every run."""
+    digest = hashlib.sha256("\x1f".join("" if k is None else str(k) for k in finding_key).encode("utf-8")).hexdigest()
+    rule = re.sub(r"[^A-Za-z0-9_.-]", "_", str(finding_key[0]))[:60]
+    return f"repro/{rule}-{digest[:10]}.sh"
+
+
 def _details(occurrences: tuple) -> list[dict[str, Any]]:
     grouped: dict[tuple, dict[str, Any]] = {}
     for f in occurrences:
@@ -77,6 +86,7 @@ def _details(occurrences: tuple) -> list[dict[str, Any]]:
             grouped[key] = {
                 "title": f.title, "message": f.message, "statusCode": f.status_code, "repro": f.repro, "count": 1,
                 "where": [f.where] if f.where else [],
+                "exchange": None if f.exchange is None else f.exchange.to_dict(),  # of this message's first occurrence
             }
     return list(grouped.values())
 
@@ -118,6 +128,8 @@ def build(events: list[Event]) -> dict[str, Any]:
         entry = first.to_dict()
         entry["occurrences"] = len(occurrences)
         entry["details"] = _details(occurrences)
+        # the script that sends the first occurrence's request (the finding's repro) again
+        entry["reproScript"] = None if first.exchange is None else repro_script_name(first.key())
         findings.append(entry)
     finding_at = {outcome_key(f["check"], f["service"], f["apiVersion"], f["phase"], f["operationId"], f["scenario"]): f
                   for f in findings}

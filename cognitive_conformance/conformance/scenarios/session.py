@@ -45,7 +45,7 @@ from cognitive_conformance.conformance.naming import resource_prefix
 from cognitive_conformance.conformance.profiles import flow_deviation, response_deviation
 from cognitive_conformance.conformance.scenarios.polling import Poller
 from cognitive_conformance.conformance.spec import Spec
-from cognitive_conformance.conformance.transport import OffOriginRequest, ResponseRecord, Transport, redact
+from cognitive_conformance.conformance.transport import OffOriginRequest, ResponseRecord, Transport, finding_evidence, redact
 
 __all__ = ["MISSING", "ScenarioAborted", "Session", "TERMINAL_REREAD", "poll_lro", "run_with_data"]
 
@@ -207,7 +207,7 @@ class Session:
         """The documented flow cannot go on: raise a FlowBroken finding and abort the scenario."""
         failure = FlowBroken(
             message,
-            received=None if record is None else f"{record.status_code} {record.body[:200]!r}",
+            received=None if record is None else f"{record.status_code} {_body_text(record)}",
             documented=documented,
         )
         operation_id = self.context(record).operation_id if record is not None else None
@@ -250,9 +250,8 @@ class Session:
                     version=self.spec.version,
                     phase=self.phase,
                     operation_id=operation_id,
-                    status_code=None if record is None else record.status_code,
-                    repro="" if record is None else redact(record.curl(), secrets),
                     scenario=self.scenario,
+                    **finding_evidence(record, secrets),
                 )
             )
         )
@@ -280,6 +279,18 @@ def _scrub(departure: Any, scenario: str | None, secrets: list[str]) -> Any:
     from dataclasses import replace
 
     return replace(departure, scenario=scenario, message=redact(departure.message, secrets))
+
+
+def _body_text(record: ResponseRecord, limit: int = 200) -> str:
+    """A response body as a message shows it: text as text (never a Python bytes repr), binary as its size."""
+    if not record.body:
+        return "(no body)"
+    try:
+        text = record.body[: limit * 4].decode("utf-8")
+    except UnicodeDecodeError:
+        return f"({len(record.body)} bytes of {record.content_type or 'unknown type'})"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _version_query_param(spec: Spec) -> str | None:

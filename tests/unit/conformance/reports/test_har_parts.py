@@ -197,7 +197,7 @@ def test_write_all_assembles_the_har_and_the_json_report_names_it(tmp_path: Path
         raise AssertionError("the schema accepted a negative entry count")
     # without parts (--no-har, validate) there is no HAR and the report says so
     other = tmp_path / "none"
-    assert [p.name for p in write_all(run, other)] == ["conformance.json", "junit.xml", "summary.md"]
+    assert [p.name for p in write_all(run, other)] == ["conformance.json", "junit.xml", "summary.md", "report.html"]
     none = json.loads((other / "conformance.json").read_text())
     assert none["har"] is None
     jsonschema.validate(none, schema)

@@ -52,7 +52,7 @@ def test_non_ascii_is_kept_readable(tmp_path: Path) -> None:
     assert "état «inconnu»" in text
 
 
-def test_write_all_writes_the_three_reports(tmp_path: Path) -> None:
+def test_write_all_writes_the_four_reports(tmp_path: Path) -> None:
     paths = write_all(events(), tmp_path / "new" / "dir")
-    assert sorted(p.name for p in paths) == ["conformance.json", "junit.xml", "summary.md"]
+    assert sorted(p.name for p in paths) == ["conformance.json", "junit.xml", "report.html", "summary.md"]
     assert all(p.stat().st_size > 0 for p in paths)
