@@ -504,18 +504,25 @@ def from_json(data: dict[str, Any]) -> Event:
     return _record(cls, data)
 
 
-def dump(events: Iterable[Event], path: str | os.PathLike[str]) -> Path:
+def dump(events: Iterable[Event], path: str | os.PathLike[str], *, append: bool = False) -> Path:
     """Write ``events`` to ``path`` as JSON lines (gzip when it ends in ``.gz``); return the path.
 
-    The file is written beside its final name and renamed into place, so a reader never sees half of it.
+    The file is written beside its final name and renamed into place, so a reader never sees half
+    of it. ``append``: add ``events`` to the end of an existing record instead (one more gzip member,
+    which :func:`load` reads on); a missing or empty file is made as by a plain dump.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [json.dumps({"format": EVENTS_FORMAT, "version": EVENTS_VERSION})]
+    fresh = not (append and path.is_file() and path.stat().st_size > 0)
+    lines = [json.dumps({"format": EVENTS_FORMAT, "version": EVENTS_VERSION})] if fresh else []
     lines += [json.dumps(to_json(e), separators=(",", ":")) for e in events]  # ASCII: any str survives, lone surrogates too
-    data = ("\n".join(lines) + "\n").encode("utf-8")
+    data = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
     if path.name.endswith(".gz"):
         data = gzip.compress(data, mtime=0)
+    if not fresh:
+        with path.open("ab") as out:  # one write: an item's events land whole or not at all in practice
+            out.write(data)
+        return path
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
