@@ -116,6 +116,7 @@ def _sum(reports: list[dict], *path: str) -> int:
     return total
 
 
+@pytest.mark.slow  # a controller and two workers, each with its own embedded emulator
 def test_under_xdist_each_worker_writes_its_part_and_the_controller_one_merged_report(tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     stale = reports / merge.PARTS_DIR / "gw7.events.jsonl.gz"  # a previous session's part
@@ -168,3 +169,19 @@ def test_plugin_items_fail_with_the_finding_against_a_faulty_target(tmp_path: Pa
     for report in reports.iterdir():  # the key is in no report, and not in the events record either
         text = gzip.decompress(report.read_bytes()).decode() if report.suffix == ".gz" else report.read_text()
         assert KEY not in text, report
+
+
+@pytest.mark.slow  # as above, and xdist starts a worker in place of the one that went down
+def test_a_worker_that_goes_down_is_named_in_the_merged_report_with_what_it_finished(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    crash = "import os\n\ndef pytest_runtest_teardown(item):\n    if 'face-auth' in item.name:\n        os._exit(3)\n"
+    proc = _pytest(tmp_path, "-p", "xdist", "-n", "2", *FACE_V12, "--conformance-max-examples", "1",
+                   "--conformance-report-dir", str(reports), "-k", "face-auth or GetPersonGroupTrainingStatus",
+                   conftest=crash)
+    assert proc.returncode == 1 and "crashed while running 'conformance::face[v1.2]::stateful::face-auth'" in proc.stdout
+    data = json.loads((reports / "conformance.json").read_text())
+    jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text()))
+    assert data["result"]["exitCode"] == 4
+    assert re.search(r"pytest-xdist worker gw\d went down", data["result"]["error"])
+    # face-auth's run had ended when its worker went down: its record was on disk and is merged
+    assert any(s["scenario"] == "face-auth" for s in data["scenarios"]) and len(data["runId"].split("+")) == 2
