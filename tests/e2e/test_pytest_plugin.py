@@ -185,3 +185,44 @@ def test_a_worker_that_goes_down_is_named_in_the_merged_report_with_what_it_fini
     assert re.search(r"pytest-xdist worker gw\d went down", data["result"]["error"])
     # face-auth's run had ended when its worker went down: its record was on disk and is merged
     assert any(s["scenario"] == "face-auth" for s in data["scenarios"]) and len(data["runId"].split("+")) == 2
+
+
+class _Config:
+    """What the plugin's controller hooks read of a pytest config (no session needed)."""
+
+    def __init__(self, report_dir: Path) -> None:
+        from cognitive_conformance.conformance import pytest_plugin
+
+        self.options = {"--conformance": True, "--conformance-target": None, "--conformance-report-dir": str(report_dir)}
+        self.stash = {pytest_plugin._STATE: {"parts": {}, "down": {}, "events": []}}
+
+    def getoption(self, name: str, default: object = None) -> object:
+        return self.options.get(name, default)
+
+
+class _Node:
+    def __init__(self, config: _Config, worker: str, output: dict | None) -> None:
+        self.config, self.gateway = config, type("Gateway", (), {"id": worker})()
+        if output is not None:
+            self.workeroutput = output
+
+
+def test_the_controller_keeps_a_remote_workers_part_and_names_a_worker_that_went_down(tmp_path: Path) -> None:
+    """A remote worker (--tx ssh=...) wrote its part on its own disk: the controller writes what it handed over."""
+    from cognitive_conformance.conformance import pytest_plugin
+
+    from tests.unit.conformance.reports._events import events
+
+    reports = tmp_path / "reports"
+    config = _Config(reports)
+    elsewhere = ev.dump(events(), tmp_path / "remote" / "gw0.events.jsonl.gz")
+    output = {pytest_plugin._WORKER_OUTPUT: {"worker": "gw0", "data": elsewhere.read_bytes()}, "exitstatus": 0}
+    pytest_plugin.pytest_testnodedown(_Node(config, "gw0", output), None)
+    pytest_plugin.pytest_testnodedown(_Node(config, "gw1", None), "Not properly terminated")
+    part = reports / merge.PARTS_DIR / "gw0.events.jsonl.gz"
+    assert part.read_bytes() == elsewhere.read_bytes()
+    state = config.stash[pytest_plugin._STATE]
+    merged = model.build(pytest_plugin._merged_parts(reports, state["parts"], state["down"]))
+    assert merged["result"]["exitCode"] == 4 and merged["result"]["requests"] == 16
+    assert "pytest-xdist worker gw1 went down (Not properly terminated)" in merged["result"]["error"]
+    jsonschema.validate(merged, json.loads(SCHEMA_PATH.read_text()))
