@@ -41,6 +41,7 @@ from cognitive_conformance.conformance import spec as spec_module
 from cognitive_conformance.conformance.config import EXIT_CHECKER_ERROR, EXIT_OK, ConfigError, RunConfig
 from cognitive_conformance.conformance.events import (
     Event,
+    EventsFileError,
     FindingRaised,
     RunFinished,
     RunStarted,
@@ -115,6 +116,12 @@ def pytest_configure(config: pytest.Config) -> None:
         config.getoption("--conformance-key") or os.environ.get("CONFORMANCE_KEY")
     ):
         raise pytest.UsageError("--conformance-target needs --conformance-key or CONFORMANCE_KEY")
+    directory = _report_dir(config)
+    if directory is not None:
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise pytest.UsageError(f"--conformance-report-dir {directory}: {exc.strerror or exc}") from None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -165,8 +172,6 @@ class ConformanceItem(pytest.Item):
         super().__init__(**kwargs)
         self.service, self.version, self.phase, self.subject = service, version, phase, subject
         self.add_marker(pytest.mark.conformance)
-        if self.config.pluginmanager.hasplugin("xdist"):  # `--dist loadgroup`: a service's items on one worker
-            self.add_marker(pytest.mark.xdist_group(name=f"conformance-{service}"))
 
     def _target(self) -> tuple[str, str]:
         from cognitive_conformance.conformance.embedded import embedded_emulator
@@ -281,13 +286,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             config.workeroutput[_WORKER_OUTPUT] = {"worker": worker, "data": part.read_bytes()}
         return
     state = config.stash[_STATE]
-    if state["parts"] or state["down"]:
-        events = _merged_parts(directory, state["parts"], state["down"])
-    elif state["events"]:
-        events = merge.merge_runs(merge.split_runs(state["events"]))
-    else:
+    if not (state["parts"] or state["down"] or state["events"]):
         return  # nothing ran (collection only, everything deselected)
-    merge.write_reports(events, directory)
+    try:
+        if state["parts"] or state["down"]:
+            events = _merged_parts(directory, state["parts"], state["down"])
+        else:
+            events = merge.merge_runs(merge.split_runs(state["events"]))
+        merge.write_reports(events, directory)
+    except (merge.MergeError, EventsFileError, OSError) as exc:  # one line, and the session fails as for a usage error
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"conformance: error: cannot write the reports to {directory}: {exc}", red=True)
+        session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.e2e
 KEY = "ap1k3y00000000000000000000000042"
 SCHEMA = json.loads(SCHEMA_PATH.read_text())
 RECORDINGS = Path(__file__).resolve().parents[1] / "reference" / "recordings"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def _texts(directory: Path) -> dict[str, str]:
@@ -34,6 +35,20 @@ def _texts(directory: Path) -> dict[str, str]:
 def test_the_module_examples_run_as_written() -> None:
     outcome = doctest.testmod(api, optionflags=doctest.ELLIPSIS)
     assert outcome.attempted >= 4 and outcome.failed == 0
+
+
+def test_the_readme_python_example_runs_as_written_and_prints_what_it_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    text = README.read_text(encoding="utf-8")
+    code = text.split("<!-- python-api:", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "tests" / "reference").mkdir(parents=True)
+    (tmp_path / "tests" / "reference" / "recordings").symlink_to(RECORDINGS)  # the path it names, from a checkout
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})
+    assert capsys.readouterr().out.splitlines() == ["0 True 0 True", "1 12 11 131"]
+    assert "prints `0 True 0 True`, then `1 12 11 131`" in text
+    assert json.loads((tmp_path / "reports" / "api" / "conformance.json").read_text())["result"]["exitCode"] == 0
 
 
 def test_run_writes_the_report_set_and_returns_what_it_says(tmp_path: Path, capfd: pytest.CaptureFixture) -> None:

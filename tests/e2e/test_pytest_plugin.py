@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -60,7 +61,12 @@ def test_collect_only_lists_and_counts_every_item_and_k_selects_among_them(tmp_p
     expected += [f"conformance::face[v1.2]::stateful::{s.name}" for s in scenarios_for("face")]
     conftest = ("def pytest_collection_finish(session):\n"
                 "    print('MAX-EXAMPLES', session.config.getoption('--conformance-max-examples'))\n")
-    proc = _pytest(tmp_path, *FACE_V12, "--collect-only", "-s", conftest=conftest)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    line = next(x for x in readme.splitlines() if x.startswith(".venv/bin/pytest") and "--collect-only" in x)
+    words = shlex.split(line)
+    assert words[:5] == [".venv/bin/pytest", "-m", "conformance", *FACE_V12[:2]] and words[-2:] == ["--collect-only", "-q"]
+    # the README's line, with this interpreter's pytest (which _pytest already runs with -q)
+    proc = _pytest(tmp_path, *words[1:-1], "-s", conftest=conftest)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     listed = [line for line in proc.stdout.splitlines() if line.startswith("conformance::")]
     assert listed == expected  # the specs' and packs' own order: the same on every xdist worker
@@ -226,3 +232,9 @@ def test_the_controller_keeps_a_remote_workers_part_and_names_a_worker_that_went
     assert merged["result"]["exitCode"] == 4 and merged["result"]["requests"] == 16
     assert "pytest-xdist worker gw1 went down (Not properly terminated)" in merged["result"]["error"]
     jsonschema.validate(merged, json.loads(SCHEMA_PATH.read_text()))
+
+
+def test_a_report_dir_that_cannot_be_made_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file where the directory should go")
+    proc = _pytest(tmp_path, *FACE_V12, "--conformance-report-dir", str(tmp_path / "taken" / "reports"), "--collect-only")
+    assert proc.returncode == 4 and "ERROR: --conformance-report-dir" in proc.stderr and "Traceback" not in proc.stderr
