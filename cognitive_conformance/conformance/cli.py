@@ -9,6 +9,7 @@ Subcommands:
 * ``conformance selftest``  the checker's mutation scores: named emulator faults, blind mutants
 * ``conformance proxy``     forward a client's traffic to a target, judge it live, write reports and a HAR
 * ``conformance cleanup``   delete what a run left on a target (from its ledger, or by its ``cc-`` prefix)
+* ``conformance report merge``  merge the event records of several runs (CI shards, pytest-xdist parts) into one report set
 
 Exit codes of ``run``: 0 conformant, 1 nonconformance found (an error-severity finding),
 2 usage or configuration error, 3 target unreachable, 4 checker error (a defect of this tool,
@@ -155,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     px.add_argument("--min-poll-interval", type=float, default=None, metavar="SECONDS", help="warn when the client polls a status resource sooner than this after its previous response (default: no floor)")
     px.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="timeout of every upstream request (default 30)")
     _add_cleanup_parser(sub)
+    _add_report_parser(sub)
     return parser
 
 
@@ -188,6 +190,54 @@ def _add_cleanup_parser(sub: argparse._SubParsersAction) -> None:
     cl.add_argument("--ledger", default=None, metavar="FILE", help="a run's ledger (REPORT_DIR/ledger.jsonl)")
     cl.add_argument("--prefix", default=None, metavar="P", help="delete every resource whose id starts with P (must start with cc-, e.g. cc-1a2b3c-)")
     cl.add_argument("--dry-run", action="store_true", help="print what would be deleted; delete nothing")
+
+
+def _add_report_parser(sub: argparse._SubParsersAction) -> None:
+    rp = sub.add_parser("report", help="work with the reports runs wrote (report merge)")
+    rsub = rp.add_subparsers(dest="report_command", required=True, parser_class=_Parser)
+    merge = rsub.add_parser(
+        "merge",
+        help="merge the runs recorded in several report directories into one report set",
+        description=(
+            "Read each DIR's events.jsonl.gz (what `conformance run` writes), or else its parts/*.events.jsonl.gz "
+            "(what each pytest-xdist worker of the pytest plugin writes), merge them into one run (requests and polls "
+            "summed, the rules declared united, each finding once with the occurrences of every part, the worst exit "
+            "code) and write conformance.json, junit.xml, summary.md and events.jsonl.gz into OUT."
+        ),
+        epilog=(
+            "exit codes: the merged run's (0 conformant, 1 nonconformant, 3 a part's target was unusable, 4 a part's "
+            "checker error, 5 a part incomplete, 130/143 a part interrupted; worst first: 4, 143, 130, 2, 1, 3, 5, 0), "
+            "or 2 when a DIR holds no events record, cannot be read, or the runs differ in profile, seed or max examples."
+        ),
+    )
+    merge.add_argument("dirs", nargs="+", metavar="DIR", help="report directories of the runs to merge")
+    merge.add_argument("-o", "--output", default="reports/merged", metavar="OUT", help="where the merged report set goes (default reports/merged; must not be one of the DIRs)")
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from cognitive_conformance.conformance.reports import merge as merging, model
+
+    out = Path(args.output).resolve()
+    if any(Path(d).resolve() == out for d in args.dirs):
+        print(f"conformance: error: -o {args.output} is one of the directories merged: its record would be overwritten", file=sys.stderr)
+        return runner.EXIT_USAGE
+    try:
+        events = merging.merge_dirs(args.dirs)
+        paths = merging.write_reports(events, args.output)
+    except (merging.MergeError, OSError) as exc:
+        print(f"conformance: error: {exc}", file=sys.stderr)
+        return runner.EXIT_USAGE
+    data = model.build(events)
+    r = data["result"]
+    verdict = {0: "conformant", 1: "NONCONFORMANT", 2: "usage error in a part", 3: "target unreachable", 4: "checker error",
+               5: "incomplete", 130: "interrupted", 143: "interrupted"}.get(r["exitCode"], "error")
+    if r.get("incomplete"):
+        print(model.incomplete_line(data))
+    print(f"{verdict}: {model.headline(data)}; {r['requests']} requests, {r['polls']} polls; merged from {len(args.dirs)} report dir(s)")
+    print("reports: " + ", ".join(str(p) for p in paths))
+    return r["exitCode"]
 
 
 def _cmd_cleanup(args: argparse.Namespace) -> int:
@@ -320,6 +370,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from cognitive_conformance.conformance.reports import model, write_all
 
     paths = write_all(result.events, args.report_dir)
+    from cognitive_conformance.conformance.events import dump
+    from cognitive_conformance.conformance.reports.merge import EVENTS_FILE
+
+    paths.append(dump(result.events, os.path.join(args.report_dir, EVENTS_FILE)))  # the record `report merge` reads
     data = model.build(result.events)
     _print_leftovers(data)
     verdict = {0: "conformant", 1: "NONCONFORMANT", 3: "target unreachable", 4: "checker error",
@@ -495,6 +549,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "checks": lambda a: _cmd_checks(),
         "selftest": _cmd_selftest,
         "cleanup": _cmd_cleanup,
+        "report": _cmd_report,
     }
     try:
         return commands[args.command](args)

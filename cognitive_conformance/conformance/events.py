@@ -16,9 +16,18 @@ reported and do not fail it.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
+import gzip
 import hashlib
+import json
+import os
+import types
+import typing
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 __all__ = [
@@ -42,6 +51,13 @@ __all__ = [
     "ScenarioFinished",
     "LeftoversFound",
     "RunFinished",
+    "EVENTS_FORMAT",
+    "EventsFileError",
+    "event_types",
+    "to_json",
+    "from_json",
+    "dump",
+    "load",
 ]
 
 
@@ -612,3 +628,162 @@ def tally_findings(events: Iterable[Event]) -> FindingTally:
             first = replace(first, severity=level)
         out.append((first, tuple(occurrences)))
     return FindingTally(tuple(out))
+
+
+
+# -- the machine-readable record: events as JSON lines -------------------------------------------
+#
+# ``dump(events, path)`` writes one JSON object per line after a header line naming the format and
+# its version; a path ending in ``.gz`` is gzip-compressed (deterministically: no timestamp in the
+# gzip header). ``load(path)`` reads it back, gzip or not, into events equal to those written. The
+# encoding follows each event's dataclass fields and their type hints: tuples become JSON arrays
+# and come back as tuples, nested records (Finding, RuleInfo, LroTimeline, Deviation) as objects,
+# bytes as base64 strings. Events hold only redacted data (the transport writes ``***`` for every
+# credential), so the file holds no key either.
+
+#: The header line of an events file: ``{"format": EVENTS_FORMAT, "version": EVENTS_VERSION}``.
+EVENTS_FORMAT = "cognitive-conformance events"
+EVENTS_VERSION = 1
+
+
+class EventsFileError(ValueError):
+    """An events file that cannot be read: not one, a newer version, or a malformed line (names the file and line)."""
+
+
+def event_types() -> dict[str, type[Event]]:
+    """Every concrete event class by its name (the ``event`` tag of a JSON line)."""
+    found: dict[str, type[Event]] = {}
+    pending = list(Event.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        found.setdefault(cls.__name__, cls)
+        pending.extend(cls.__subclasses__())
+    return found
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def _encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (tuple, list)):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    return value
+
+
+def _decode(hint: Any, value: Any) -> Any:
+    """``value`` (parsed JSON) as the type ``hint`` describes: tuples, nested dataclasses, bytes."""
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        arms = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _decode(arms[0], value) if len(arms) == 1 else value
+    if dataclasses.is_dataclass(hint):
+        return _record(hint, value)
+    if hint is tuple:
+        return tuple(value)
+    if origin is tuple:
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode(args[0], v) for v in value)
+        return tuple(_decode(a, v) for a, v in zip(args, value, strict=True)) if args else tuple(value)
+    if origin is dict:
+        _, value_hint = typing.get_args(hint) or (Any, Any)
+        return {k: _decode(value_hint, v) for k, v in value.items()}
+    if hint is bytes:
+        return base64.b64decode(value)
+    return value
+
+
+def _record(cls: type, data: Any) -> Any:
+    if not isinstance(data, dict):
+        raise ValueError(f"{cls.__name__}: expected an object, got {type(data).__name__}")
+    hints = _hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise ValueError(f"{cls.__name__} has no field {', '.join(unknown)}")
+    return cls(**{name: _decode(hints[name], v) for name, v in data.items()})
+
+
+def to_json(event: Event) -> dict[str, Any]:
+    """One event as a JSON object: ``{"event": <class name>, <field>: <value>, ...}``."""
+    return {"event": type(event).__name__, **_encode(event)}
+
+
+def from_json(data: dict[str, Any]) -> Event:
+    """The event :func:`to_json` made ``data`` from; raises ValueError for an unknown event or field."""
+    data = dict(data)
+    name = data.pop("event", None)
+    cls = event_types().get(name) if isinstance(name, str) else None
+    if cls is None:
+        raise ValueError(f"unknown event {name!r}")
+    return _record(cls, data)
+
+
+def dump(events: Iterable[Event], path: str | os.PathLike[str], *, append: bool = False) -> Path:
+    """Write ``events`` to ``path`` as JSON lines (gzip when it ends in ``.gz``); return the path.
+
+    The file is written beside its final name and renamed into place, so a reader never sees half
+    of it. ``append``: add ``events`` to the end of an existing record instead (one more gzip member,
+    which :func:`load` reads on); a missing or empty file is made as by a plain dump.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = not (append and path.is_file() and path.stat().st_size > 0)
+    lines = [json.dumps({"format": EVENTS_FORMAT, "version": EVENTS_VERSION})] if fresh else []
+    lines += [json.dumps(to_json(e), separators=(",", ":")) for e in events]  # ASCII: any str survives, lone surrogates too
+    data = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    if path.name.endswith(".gz"):
+        data = gzip.compress(data, mtime=0)
+    if not fresh:
+        with path.open("ab") as out:  # one write: an item's events land whole or not at all in practice
+            out.write(data)
+        return path
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return path
+
+
+def load(path: str | os.PathLike[str]) -> list[Event]:
+    """The events :func:`dump` wrote to ``path`` (gzip or plain); raises :class:`EventsFileError`."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+        text = (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode("utf-8")
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        raise EventsFileError(f"{path}: cannot read events: {exc}") from None
+    lines = text.splitlines()
+    try:
+        header = json.loads(lines[0]) if lines else None
+    except json.JSONDecodeError:
+        header = None
+    if not isinstance(header, dict) or header.get("format") != EVENTS_FORMAT:
+        raise EventsFileError(f"{path}: not an events file of cognitive-conformance (no {EVENTS_FORMAT!r} header)")
+    if header.get("version") != EVENTS_VERSION:
+        raise EventsFileError(
+            f"{path}: events format version {header.get('version')!r}; this version of cognitive-conformance "
+            f"reads version {EVENTS_VERSION}"
+        )
+    out: list[Event] = []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        try:
+            out.append(from_json(json.loads(line)))
+        except (ValueError, TypeError) as exc:
+            raise EventsFileError(f"{path}:{number}: {exc}") from None
+    return out

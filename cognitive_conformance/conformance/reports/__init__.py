@@ -43,5 +43,6 @@ def write_all(events: list[Event], directory: str | Path) -> list[Path]:
 def _assemble_har(events: list[Event], out: Path):
     from cognitive_conformance.conformance.har import HAR_NAME, PARTS_DIR, assemble
 
-    run_ids = [e.run_id for e in events if isinstance(e, RunStarted)]
+    # a merged run (conformance report merge, the pytest plugin) names all its parts' runs, joined by "+"
+    run_ids = [r for e in events if isinstance(e, RunStarted) for r in e.run_id.split("+")]
     return assemble(out / PARTS_DIR, out / HAR_NAME, run_ids=run_ids)
