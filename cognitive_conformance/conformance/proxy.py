@@ -315,6 +315,7 @@ class ProxyOptions:
     min_poll_interval_s: float | None = None
     timeout_s: float = 30.0
     emulator_training_seconds: float = 0.3
+    verbosity: int = 0  # -1 (-q): no finding lines, only problems and the summary; 1 (-v): also one line per exchange
     out: Any = field(default=None, repr=False)  # where the listening line and the summary go (default stdout)
     err: Any = field(default=None, repr=False)  # where findings and problems go (default stderr)
 
@@ -373,7 +374,7 @@ def _serve(options: ProxyOptions, target: str, host: str, port: int, *, embedded
     def emit(event: Event) -> None:
         with lock:
             events.append(event)
-        if isinstance(event, FindingRaised) and event.finding.key() not in shown:
+        if isinstance(event, FindingRaised) and event.finding.key() not in shown and options.verbosity >= 0:
             shown.add(event.finding.key())
             f = event.finding
             level = severity.get(f.check, f.severity)
@@ -387,6 +388,9 @@ def _serve(options: ProxyOptions, target: str, host: str, port: int, *, embedded
         with lock:
             records.append(record)
             n = len(records)
+        if options.verbosity > 0:
+            url = redact(record.request.url, [k for k in (*secrets_, *app.secrets) if k])  # a key never printed
+            print(f"exchange {n}: {record.request.method} {url} -> {record.status_code}", file=err, flush=True)
         try:
             judge.add(record, where=f"exchange {n}")
         except Exception as exc:  # noqa: BLE001 - a checker defect must not break the user's client
