@@ -33,7 +33,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -353,7 +353,8 @@ def run_proxy(options: ProxyOptions) -> int:
     key = options.key or EMULATOR_DEV_KEY
     try:
         with embedded_emulator(key=key, training_seconds=options.emulator_training_seconds) as url:
-            return _serve(options, url, host, port, embedded=True, out=out, err=err)
+            # the key the emulator accepts is the one added to a keyless request (README: default the development key)
+            return _serve(replace(options, key=key), url, host, port, embedded=True, out=out, err=err)
     except ConfigError as exc:
         print(f"conformance: error: {exc}", file=err)
         return EXIT_USAGE
