@@ -252,9 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
             "it writes conformance.json, junit.xml, summary.md and a HAR 1.2 file of the traffic (keys as ***)."
         ),
         epilog=(
-            "exit codes (Ctrl-C is the normal end, not an error): 0 conformant (no error finding), 1 nonconformant "
-            "(at least one error-severity finding), 2 usage error (bad flag, port in use, emulator did not start), "
-            "3 no error finding but some requests did not reach the target. Warning findings (every client-side "
+            "exit codes: 0 conformant (no error finding), 1 nonconformant (at least one error-severity finding), "
+            "2 usage error (bad flag, port in use, emulator did not start), 3 no error finding but some requests did "
+            "not reach the target; Ctrl-C is the normal end, not an error. Warning findings (every client-side "
             f"rule) are reported and do not fail the run.\n{_environment_help('proxy')}"
         ),
     )
