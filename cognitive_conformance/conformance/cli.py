@@ -208,8 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--min-poll-interval", type=float, default=None, metavar="SECONDS", help="report a client that polls a status resource sooner than this after its previous answer")
     _add_output_flags(val, "also name each recording read, its format and its exchanges")
 
-    # Parsed by the emulator itself (main() hands it everything after "emulator"); listed here for --help.
-    sub.add_parser("emulator", help="serve the emulator of the three services (options: conformance emulator --help)", add_help=False)
+    # Parsed by the emulator itself: main() hands it everything after "emulator" (--port, --help, ...).
+    emu = sub.add_parser("emulator", help="serve the emulator of the three services (options: conformance emulator --help)", add_help=False)
+    emu.add_argument("args", nargs=argparse.REMAINDER)
 
     sub.add_parser(
         "checks",
@@ -583,10 +584,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return exit_code
 
 
-def _cmd_emulator(argv: list[str]) -> int:
-    """Become the emulator (``python -m cognitive_conformance.emulator ARGV``): its options, its --help, its
+def _cmd_emulator(args: argparse.Namespace) -> int:
+    """Become the emulator (``python -m cognitive_conformance.emulator ARGS``): its options, its --help, its
     signals and its exit code, with no process in between. The checker never imports it."""
-    cmd = [sys.executable, "-m", "cognitive_conformance.emulator", *argv]
+    cmd = [sys.executable, "-m", "cognitive_conformance.emulator", *args.args]
     sys.stdout.flush()
     sys.stderr.flush()
     if os.name == "posix":
@@ -703,12 +704,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["emulator"]:
         # Everything after "emulator" belongs to the emulator's own command line (--port, --help, ...).
-        return _cmd_emulator(argv[1:])
+        return _cmd_emulator(argparse.Namespace(args=argv[1:]))
     args = build_parser().parse_args(argv)
     commands = {
         "run": _cmd_run,
         "validate": _cmd_validate,
         "proxy": _cmd_proxy,
+        "emulator": _cmd_emulator,
         "checks": lambda a: _cmd_checks(),
         "selftest": _cmd_selftest,
         "cleanup": _cmd_cleanup,

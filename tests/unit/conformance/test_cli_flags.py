@@ -237,3 +237,28 @@ def test_a_checker_error_is_exit_4_in_one_line_with_the_traceback_left_to_the_re
     report = (tmp_path / "r" / "conformance.json").read_text()
     assert "Traceback" in report and "s3cr3t-env-key" not in report
     assert out.startswith("checker error: ")
+
+
+@pytest.mark.e2e
+def test_a_key_from_the_environment_is_as_secret_as_one_from_the_flag(tmp_path: Path) -> None:
+    """CONFORMANCE_TARGET/CONFORMANCE_KEY against an emulator with a fault: the finding's curl repro sends the
+    key, and reports, stdout and stderr show *** in its place."""
+    import json
+
+    from tests.e2e.emulator_proc import emulator
+
+    key = "e7v5ecre7000000000000000000000c1"
+    exe = Path(sys.executable).with_name("conformance")
+    with emulator("--key", key, "--fault", "train-returns-200") as url:
+        env = {**{k: v for k, v in os.environ.items() if not k.startswith("CONFORMANCE_")},
+               "CONFORMANCE_TARGET": url, "CONFORMANCE_KEY": key}
+        proc = subprocess.run([str(exe), "run", "--service", "face", "--api-version", "v1.2", "--phase", "stateful",
+                               "--scenario", "face-persongroup-train-poll", "--report-dir", str(tmp_path)],
+                              capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"conformance: target {url} from CONFORMANCE_TARGET" in proc.stderr and "key from CONFORMANCE_KEY" in proc.stderr
+    findings = json.loads((tmp_path / "conformance.json").read_text())["findings"]
+    assert findings and any("ocp-apim-subscription-key: ***" in f["repro"].lower() for f in findings)
+    for path in tmp_path.iterdir():
+        assert key not in path.read_text(encoding="utf-8", errors="replace"), path.name
+    assert key not in proc.stdout + proc.stderr
