@@ -211,7 +211,7 @@ def _readme_budget_command() -> list[str]:
     import shlex
 
     readme = (Path(__file__).parents[2] / "README.md").read_text()
-    block = next(b for b in re.findall(r"```sh\n(.*?)```", readme, re.S) if "--max-requests" in b)
+    block = next(b for b in re.findall(r"```sh\n(.*?)```", readme, re.S) if "--max-requests" in b and "<resource>" in b)
     return shlex.split(block.replace("\\\n", " "))
 
 
