@@ -412,6 +412,19 @@ def _run_conflicts(args: argparse.Namespace, target: str | None, target_from: st
                 return f"{flag} applies to the stateful phase, which --phase stateless leaves out"
     if "stateless" not in phases and args.max_examples is not None:
         return "--max-examples applies to the stateless phase, which --phase stateful leaves out"
+    if args.service and args.api_version:
+        from cognitive_conformance.conformance import spec as spec_module
+        from cognitive_conformance.conformance.packs import UnknownPack, all_packs, resolve
+
+        known = {v for p in all_packs() for v in spec_module.api_versions(p.service)}
+        for name in args.service if set(args.api_version) <= known else ():  # an unknown version is the run's to name
+            try:
+                versions = spec_module.api_versions(resolve(name))
+            except UnknownPack:
+                continue  # the run names the unknown service
+            if not set(versions) & set(args.api_version):
+                return (f"--service {name} has none of the API versions asked for ({', '.join(args.api_version)}); "
+                        f"its versions: {', '.join(versions)}")
     if args.ca_bundle and not (target or "").lower().startswith("https://"):
         return "--ca-bundle verifies an https:// target's certificate; " + (
             f"{target} is not one" if target else "the embedded emulator is served over http"
@@ -622,14 +635,23 @@ def _cmd_checks() -> int:
     return 0
 
 
-def _selftest_conflicts(args: argparse.Namespace) -> str | None:
-    """``selftest`` flags that select something ``--only`` excludes (it would be silently left out), or None."""
+def _selftest_conflicts(args: argparse.Namespace, services: Sequence[str]) -> str | None:
+    """``selftest`` flags that select something ``--only`` or ``--service`` excludes (it would be silently left out),
+    or None."""
     if args.only == "mutants" and args.fault:
         return "--fault names a named fault, which --only mutants leaves out"
     if args.only == "faults":
         for flag, given in (("--operator", args.operator), ("--mutant", args.mutant), ("--sample", args.sample is not None)):
             if given:
                 return f"{flag} selects blind mutants, which --only faults leaves out"
+    if services and (args.fault or args.mutant):
+        from cognitive_conformance.conformance import selftest
+
+        of = {e["name"]: e["service"] for e in selftest.load_catalogue()} if args.fault else {}
+        of |= {e["mutant"]: e["service"] for e in selftest.load_mutants()} if args.mutant else {}
+        outside = [n for n in (*args.fault, *args.mutant) if n in of and of[n] not in services]
+        if outside:
+            return f"{outside[0]} is a {of[outside[0]]} fault or mutant, which --service {', '.join(services)} leaves out"
     return None
 
 
@@ -639,14 +661,14 @@ def _cmd_selftest(args: argparse.Namespace) -> int:
 
     if (args.workers is not None and args.workers < 1) or args.max_examples < 1 or args.poll_timeout <= 0 or (args.sample is not None and args.sample < 1):
         return _usage("--workers, --max-examples and --sample must be >= 1, --poll-timeout > 0")
-    if problem := _selftest_conflicts(args):
-        return _usage(problem)
-    if args.report_dir and (problem := _unwritable(args.report_dir)):
-        return _usage(problem)
     try:
         services = tuple(dict.fromkeys(resolve(s) for s in args.service))
     except UnknownPack as exc:
         return _usage(str(exc))
+    if problem := _selftest_conflicts(args, services):
+        return _usage(problem)
+    if args.report_dir and (problem := _unwritable(args.report_dir)):
+        return _usage(problem)
     kinds = {"faults": {"named": True, "blind": False}, "mutants": {"named": False, "blind": True}}.get(args.only, {})
     on_done = (lambda line: print(f"selftest: {line}", file=sys.stderr, flush=True)) if args.verbose else None
     try:

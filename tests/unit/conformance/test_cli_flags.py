@@ -112,6 +112,8 @@ def test_verbose_and_quiet_exist_and_exclude_each_other(capsys, command: str) ->
         (("selftest", "--only", "faults", "--sample", "3"), "--sample selects blind mutants, which --only faults leaves out"),
         (("selftest", "--only", "faults", "--operator", "enum-case"), "--operator selects blind mutants"),
         (("selftest", "--service", "nope"), "unknown service 'nope'"),
+        (("selftest", "--service", "speaker", "--fault", "instant-training"), "instant-training is a face fault or mutant, which --service speaker leaves out"),
+        (("run", "--service", "speaker", "--api-version", "v1.2"), "--service speaker has none of the API versions asked for (v1.2)"),
         (("cleanup", "--prefix", "cc-1a2b3c-"), "conformance cleanup needs the target: --target URL or CONFORMANCE_TARGET"),
     ],
 )
