@@ -34,7 +34,6 @@ in its output or its reports. A ``run``'s stderr (not a terminal here) holds onl
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import re
