@@ -33,7 +33,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -315,6 +315,7 @@ class ProxyOptions:
     min_poll_interval_s: float | None = None
     timeout_s: float = 30.0
     emulator_training_seconds: float = 0.3
+    verbosity: int = 0  # -1 (-q): no finding lines, only problems and the summary; 1 (-v): also one line per exchange
     out: Any = field(default=None, repr=False)  # where the listening line and the summary go (default stdout)
     err: Any = field(default=None, repr=False)  # where findings and problems go (default stderr)
 
@@ -352,7 +353,8 @@ def run_proxy(options: ProxyOptions) -> int:
     key = options.key or EMULATOR_DEV_KEY
     try:
         with embedded_emulator(key=key, training_seconds=options.emulator_training_seconds) as url:
-            return _serve(options, url, host, port, embedded=True, out=out, err=err)
+            # the key the emulator accepts is the one added to a keyless request (README: default the development key)
+            return _serve(replace(options, key=key), url, host, port, embedded=True, out=out, err=err)
     except ConfigError as exc:
         print(f"conformance: error: {exc}", file=err)
         return EXIT_USAGE
@@ -373,7 +375,7 @@ def _serve(options: ProxyOptions, target: str, host: str, port: int, *, embedded
     def emit(event: Event) -> None:
         with lock:
             events.append(event)
-        if isinstance(event, FindingRaised) and event.finding.key() not in shown:
+        if isinstance(event, FindingRaised) and event.finding.key() not in shown and options.verbosity >= 0:
             shown.add(event.finding.key())
             f = event.finding
             level = severity.get(f.check, f.severity)
@@ -387,6 +389,9 @@ def _serve(options: ProxyOptions, target: str, host: str, port: int, *, embedded
         with lock:
             records.append(record)
             n = len(records)
+        if options.verbosity > 0:
+            url = redact(record.request.url, [k for k in (*secrets_, *app.secrets) if k])  # a key never printed
+            print(f"exchange {n}: {record.request.method} {url} -> {record.status_code}", file=err, flush=True)
         try:
             judge.add(record, where=f"exchange {n}")
         except Exception as exc:  # noqa: BLE001 - a checker defect must not break the user's client

@@ -64,6 +64,7 @@ from cognitive_conformance.conformance.events import (
     tally_findings,
 )
 from cognitive_conformance.conformance.naming import resource_prefix
+from cognitive_conformance.conformance.progress import Progress
 from cognitive_conformance.conformance.scenarios import Scenario, scenarios_for
 from cognitive_conformance.conformance.scenarios.polling import Poller, PollPolicy
 from cognitive_conformance.conformance.scenarios.session import ScenarioAborted, Session, run_with_data
@@ -177,10 +178,13 @@ def run(
     config: RunConfig,
     *,
     on_event: Callable[[Event], None] | None = None,
-    on_progress: Callable[[str], None] | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
     handle_signals: bool = False,
 ) -> RunResult:
     """Run the configured phases against the target; return the events and the exit code.
+
+    ``on_progress`` receives each job's :class:`~conformance.progress.Progress` (operations or scenarios
+    done, requests sent), streamed from the workers on the events' channel and never kept in the events.
 
     ``handle_signals`` (the CLI): SIGINT and SIGTERM stop the run as a budget does (exit 130/143);
     a second one while the workers clean up aborts the cleanup.
@@ -230,7 +234,7 @@ def _run(
     emit: Callable[[Event], None],
     events: list[Event],
     started: float,
-    on_progress: Callable[[str], None] | None,
+    on_progress: Callable[[Progress], None] | None,
     stop: _Stop,
 ) -> RunResult:
     try:
@@ -306,7 +310,7 @@ def _run_against(
     emit: Callable[[Event], None],
     events: list[Event],
     started: float,
-    on_progress: Callable[[str], None] | None,
+    on_progress: Callable[[Progress], None] | None,
     stop: _Stop,
     *,
     limiter: RateLimiter | None = None,
@@ -337,8 +341,15 @@ def _run_against(
 
     def work(task: Task, emit_event: Callable[[Event], None]) -> tuple[int, str | None]:
         key, jobs = task
-        progress = on_progress if config.workers <= 1 else None
+        progress = emit_event if on_progress else None  # the one channel from a worker to the parent
         return _task(target, key, run_id, config, jobs, emit_event, progress, limiter=limiter, budget=budget)
+
+    def route(item: Event | Progress) -> None:
+        if isinstance(item, Progress):
+            if on_progress:
+                on_progress(item)
+        else:
+            emit(item)
 
     index_of = {id(task): i for i, task in enumerate(tasks)}
     stop.pending.update({i: task[1] for i, task in enumerate(tasks)})
@@ -353,12 +364,10 @@ def _run_against(
         requests += n
         if problem:
             errors.append(problem)
-        if on_progress and config.workers > 1:
-            on_progress(", ".join(f"{s} {v}" for s, v in task[1]) + " done")
 
     try:
         pool.stream(
-            work, tasks, workers=config.workers, on_event=emit, on_done=done,
+            work, tasks, workers=config.workers, on_event=route, on_done=done,
             initializer=_in_worker(budget), abort=(lambda: stop.aborted) if stop.handles_signals else None,
         )
     except pool.WorkerDied as exc:
@@ -422,7 +431,7 @@ def _job(
     config: RunConfig,
     job: tuple[str, str],
     emit: Callable[[Event], None],
-    on_progress: Callable[[str], None] | None,
+    on_progress: Callable[[Progress], None] | None,
     *,
     limiter: RateLimiter | None = None,
     budget: Budget | None = None,
@@ -512,7 +521,7 @@ def _task(
     config: RunConfig,
     jobs: tuple[Job, ...],
     emit: Callable[[Event], None],
-    on_progress: Callable[[str], None] | None,
+    on_progress: Callable[[Progress], None] | None,
     *,
     limiter: RateLimiter | None = None,
     budget: Budget | None = None,
@@ -553,6 +562,15 @@ def _stateless(transport, spec, emit, run_id, config, checks, on_progress) -> No
     emit(PhaseStarted(spec.service, spec.version, "stateless"))
     before = len(transport.records)
     stopped = None
+    # Progress: the operations run_stateless visits (each announced as it starts) of those it will visit.
+    total = sum(1 for op in spec.operations() if not config.operations or op.operation_id in config.operations)
+    started_ops: list[str] = []
+
+    def operation_started(message: str) -> None:
+        started_ops.append(message.rsplit(" ", 1)[-1])
+        on_progress(Progress(spec.service, spec.version, "stateless", len(started_ops) - 1, total,
+                             transport.request_count - counters[0], started_ops[-1]))
+
     try:
         run_stateless(
             transport=transport,
@@ -562,7 +580,7 @@ def _stateless(transport, spec, emit, run_id, config, checks, on_progress) -> No
             max_examples=config.max_examples,
             seed=config.seed,
             checks=checks,
-            on_progress=on_progress,
+            on_progress=operation_started if on_progress else None,
             operations=config.operations,
             read_only=config.read_only,
         )
@@ -571,6 +589,9 @@ def _stateless(transport, spec, emit, run_id, config, checks, on_progress) -> No
     finally:
         with transport.unbudgeted():  # the cleanup runs also when the run is stopped, outside the budget
             cleanup_created(transport, transport.records[before:], resource_prefix(run_id, spec.version))
+    if on_progress:  # the operation in progress when a budget stopped the run did not end
+        done = len(started_ops) - (1 if stopped is not None and started_ops else 0)
+        on_progress(Progress(spec.service, spec.version, "stateless", done, total, transport.request_count - counters[0]))
     emit(_phase_finished(spec, "stateless", transport, t0, counters))
     if stopped is not None:
         raise stopped
@@ -580,12 +601,15 @@ def _stateful(transport, spec, emit, run_id, config, checks, poller, on_progress
     t0, counters = time.monotonic(), _counters(transport)
     emit(PhaseStarted(spec.service, spec.version, "stateful"))
     stopped = None
-    for scenario in _job_scenarios(spec.service, config):
+    scenarios = _job_scenarios(spec.service, config)
+    done = 0
+    for scenario in scenarios:
         if transport.budget is not None and transport.budget.reason is not None:
             stopped = RunStopped(transport.budget.reason)  # no new scenario
             break
         if on_progress:
-            on_progress(f"{spec.service} {spec.version} {scenario.name}")
+            on_progress(Progress(spec.service, spec.version, "stateful", done, len(scenarios),
+                                 transport.request_count - counters[0], scenario.name))
         session = Session(transport=transport, spec=spec, emit=emit, run_id=run_id, poller=poller, checks=checks)
         session.scenario = scenario.name
         s0 = time.monotonic()
@@ -608,6 +632,9 @@ def _stateful(transport, spec, emit, run_id, config, checks, poller, on_progress
         emit(ScenarioFinished(spec.service, spec.version, scenario.name, passed, time.monotonic() - s0, problem))
         if stopped is not None:
             break
+        done += 1
+    if on_progress:
+        on_progress(Progress(spec.service, spec.version, "stateful", done, len(scenarios), transport.request_count - counters[0]))
     emit(_phase_finished(spec, "stateful", transport, t0, counters))
     if stopped is not None:
         raise stopped

@@ -436,10 +436,12 @@ def _schedule(
     mutant_entries: list[dict[str, Any]],
     options: _Options,
     workers: int,
+    on_done: Any = None,
 ) -> tuple[list[ControlResult], list[FaultResult], list[MutantResult]]:
     """Every control, fault and mutant run in one pool (the longest first); mutants judged at the end.
 
     Mutants are grouped by (operator, operation): one emulator serves every listed version of one.
+    ``on_done(line)`` hears of each run as it ends (``conformance selftest -v``).
     """
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for e in mutant_entries:
@@ -464,6 +466,11 @@ def _schedule(
             failures.append(f"{item[0]} run failed: {error}")
         else:
             results[index[id(item)]] = value
+        if on_done is not None:
+            kind, job = item
+            what = {"control": lambda: f"{job[0]}@{job[1]}", "fault": lambda: job[0]["name"],
+                    "mutant": lambda: f"{job[0][0]['operator']}@{job[0][0]['operationId']}"}[kind]()
+            on_done(f"{kind} {what}: {'failed' if error is not None else 'done'} ({len(results) + len(failures)}/{len(items)} runs)")
 
     pool.stream(work, items, workers=workers, on_event=lambda event: None, on_done=done)
     if failures:
@@ -501,6 +508,7 @@ def run_selftest(
     poll_timeout_s: float = 5.0,
     training_seconds: float = 0.2,
     seed: int = 0,
+    on_done: Any = None,
 ) -> SelftestResult:
     """Run the checker under the selected named faults and blind mutants, and the faithful controls.
 
@@ -508,7 +516,8 @@ def run_selftest(
     blind mutants; ``services`` narrows both. Naming only faults runs no blind mutants and naming only
     mutants or operators runs no named faults, unless ``named`` / ``blind`` say otherwise. ``sample``
     keeps that many blind mutants (:func:`sample_mutants`, seeded with ``seed``). ``workers`` parallel
-    runs (default 2 x CPUs, as the runner: runs mostly wait on training and polls).
+    runs (default 2 x CPUs, as the runner: runs mostly wait on training and polls). ``on_done(line)`` is told
+    of each run as it ends.
     """
     t0 = time.monotonic()
     if named is None:
@@ -549,7 +558,7 @@ def run_selftest(
         mutated = tuple(sorted({e["operationId"] for e in mutant_entries if (e["service"], e["apiVersion"]) == (service, version)}))
         full = service in named_services and version == spec_module.default_api_version(service)
         control_jobs.append((service, version, options, () if full else (mutated or None)))
-    controls, fault_results, mutant_results = _schedule(control_jobs, fault_jobs, mutant_entries, options, workers)
+    controls, fault_results, mutant_results = _schedule(control_jobs, fault_jobs, mutant_entries, options, workers, on_done)
     order = {v: i for s in spec_module.services() for i, v in enumerate(spec_module.api_versions(s))}
     return SelftestResult(
         faults=sorted(fault_results, key=lambda r: (r.service, r.fault, order.get(r.api_version, 0))),

@@ -129,7 +129,7 @@ def _interrupt(emulator: str, report_dir: Path, signum: int, phase: str, delay: 
         if not line:
             break
         seen.append(line)
-        if f"· {phase}" in line:
+        if f"{phase}: started" in line:
             time.sleep(delay)
             proc.send_signal(signum)
             break
@@ -192,7 +192,7 @@ def test_a_second_ctrl_c_aborts_without_traceback_and_the_embedded_emulator_is_s
     while True:
         line = proc.stderr.readline()
         seen.append(line)
-        if not line or "· stateless" in line:
+        if not line or "stateless: started" in line:
             break
     assert _emulators_of(marker), "the embedded emulator should be running"
     time.sleep(1.0)
@@ -216,7 +216,7 @@ def _readme_budget_command() -> list[str]:
     import shlex
 
     readme = (Path(__file__).parents[2] / "README.md").read_text()
-    block = next(b for b in re.findall(r"```sh\n(.*?)```", readme, re.S) if "--max-requests" in b)
+    block = next(b for b in re.findall(r"```sh\n(.*?)```", readme, re.S) if "--max-requests" in b and "<resource>" in b)
     return shlex.split(block.replace("\\\n", " "))
 
 
@@ -269,7 +269,7 @@ def test_a_second_ctrl_c_during_a_slow_cleanup_aborts_it_and_names_what_was_not_
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             while True:
                 line = proc.stderr.readline()
-                if not line or "· stateful" in line:
+                if not line or "stateful: started" in line:
                     break
             time.sleep(1.0)
             proc.send_signal(signal.SIGINT)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from cognitive_conformance.conformance.flows.status import StatusModel
     from cognitive_conformance.conformance.scenarios import Scenario
 
-__all__ = ["ENTRY_POINT_GROUP", "Listing", "Pack", "UnknownPack", "all_packs", "get_pack", "resolve", "scenarios_of"]
+__all__ = ["ENTRY_POINT_GROUP", "Environment", "Listing", "Pack", "UnknownPack", "all_packs", "get_pack", "resolve", "scenarios_of"]
 
 ENTRY_POINT_GROUP = "cognitive_conformance.packs"
 
@@ -43,6 +43,27 @@ class Listing:
     id_field: str
     query: tuple[tuple[str, str], ...] = ()
     start: str | None = None
+
+
+@dataclass(frozen=True)
+class Environment:
+    """An Azure convention: the environment variables the service's own samples read the key and endpoint from.
+
+    ``endpoint`` names the variable holding the endpoint, which ``template`` turns into the target URL (``"{}"``:
+    the variable holds the URL itself; ``"https://{}.api.cognitive.microsoft.com"``: it holds a region).
+    ``source``: the public document that uses these names. ``conformance run`` reads them after ``--target``/
+    ``--key`` and ``CONFORMANCE_TARGET``/``CONFORMANCE_KEY``, for a run whose every service shares the convention.
+    """
+
+    key: str
+    endpoint: str
+    template: str = "{}"
+    source: str = ""
+
+    def target(self, environ: "Mapping[str, str]") -> str | None:
+        """The target URL the environment names (``None``: the endpoint variable is unset or empty)."""
+        value = environ.get(self.endpoint, "").strip()
+        return self.template.format(value) if value else None
 
 
 @dataclass(frozen=True)
@@ -70,6 +91,8 @@ class Pack:
     existing: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: the lists ``conformance cleanup --prefix`` searches for a run's resources
     listings: tuple[Listing, ...] = ()
+    #: the Azure convention of environment variables for the service's key and endpoint, if it has one
+    environment: Environment | None = None
 
     def status_model_for(self, version: str) -> "StatusModel | None":
         """The documented status order of ``version``'s long-running operations (``None``: the pack has none)."""

@@ -1,6 +1,6 @@
 """The Face pack: PersonGroup / LargePersonGroup and FaceList / LargeFaceList training, v1.0 … v1.2 (``specs/face.yaml``)."""
 
-from cognitive_conformance.conformance.packs import Listing, Pack
+from cognitive_conformance.conformance.packs import Environment, Listing, Pack
 
 _TOP = (("top", "1000"),)
 
@@ -23,5 +23,11 @@ PACK = Pack(
         Listing("PersonGroupOperations_GetLargePersonGroups", "largePersonGroupId", _TOP, start="start"),
         Listing("FaceListOperations_GetFaceLists", "faceListId"),
         Listing("FaceListOperations_GetLargeFaceLists", "largeFaceListId", _TOP, start="start"),
+    ),
+    # The names the azure-ai-vision-face samples read.
+    environment=Environment(
+        key="AZURE_FACE_API_ACCOUNT_KEY",
+        endpoint="AZURE_FACE_API_ENDPOINT",
+        source="https://github.com/Azure/azure-sdk-for-python/blob/03e180b43d1eec156a5059275ea52f25224f2697/sdk/face/azure-ai-vision-face/samples/shared/constants.py",
     ),
 )

@@ -1,6 +1,6 @@
 """The Custom Voice pack: projects, consents and personal voices (``specs/customvoice.yaml``)."""
 
-from cognitive_conformance.conformance.packs import Listing, Pack
+from cognitive_conformance.conformance.packs import Environment, Listing, Pack
 
 PACK = Pack(
     service="customvoice",
@@ -21,5 +21,12 @@ PACK = Pack(
         Listing("PersonalVoices_List", "id", (("maxpagesize", "500"),)),
         Listing("Consents_List", "id", (("maxpagesize", "500"),)),
         Listing("Projects_List", "id", (("maxpagesize", "500"),)),
+    ),
+    # The names the Speech quickstarts set for a Speech resource: its key and its region.
+    environment=Environment(
+        key="SPEECH_KEY",
+        endpoint="SPEECH_REGION",
+        template="https://{}.api.cognitive.microsoft.com",
+        source="https://github.com/MicrosoftDocs/azure-ai-docs/blob/766e4b444667054247ad440e9c5a418efa71c050/articles/ai-services/speech-service/includes/quickstarts/captioning/cpp.md",
     ),
 )
