@@ -263,7 +263,7 @@ def test_a_key_from_the_environment_is_as_secret_as_one_from_the_flag(tmp_path: 
     """CONFORMANCE_TARGET/CONFORMANCE_KEY against an emulator with a fault: the finding's curl repro sends the
     key, and reports, stdout and stderr show *** in its place."""
     import gzip
-import json
+    import json
 
     from tests.e2e.emulator_proc import emulator
 
