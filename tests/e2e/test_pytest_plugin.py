@@ -244,3 +244,25 @@ def test_a_report_dir_that_cannot_be_made_is_a_usage_error(tmp_path: Path) -> No
     (tmp_path / "taken").write_text("a file where the directory should go")
     proc = _pytest(tmp_path, *FACE_V12, "--conformance-report-dir", str(tmp_path / "taken" / "reports"), "--collect-only")
     assert proc.returncode == 4 and "ERROR: --conformance-report-dir" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow  # the same items twice: without xdist, then on two workers
+def test_pytest_n_2_writes_the_findings_pytest_n_0_writes(tmp_path: Path) -> None:
+    """Spreading the items over workers changes where they run, not what is found (issue: `pytest -n 2`
+    writes one merged report equal in findings to `pytest -n 0`)."""
+    items = ("-k", "PersonGroupOperations_TrainPersonGroup or PersonGroupOperations_GetPersonGroupTrainingStatus "
+                   "or (stateful and persongroup-train-poll and not large)")
+    found = {}
+    with running(EmulatorConfig(keys=(KEY,), training_seconds=0.2, faults=("train-returns-200",))) as url:
+        for workers in ("0", "2"):
+            reports = tmp_path / f"n{workers}"
+            proc = _pytest(tmp_path, "-p", "xdist", "-n", workers, "--conformance-target", url, "--conformance-key", KEY,
+                           "--conformance-service", "face", "--conformance-api-version", "v1.2",
+                           "--conformance-max-examples", "1", "--conformance-report-dir", str(reports), *items)
+            assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-2000:]
+            data = json.loads((reports / "conformance.json").read_text())
+            found[workers] = sorted((f["check"], f["operationId"], f["scenario"], f["apiVersion"], f["severity"], f["occurrences"])
+                                    for f in data["findings"])
+    assert found["0"], "the fault was found"
+    assert any(f[0] == "status_code_documented" for f in found["0"])
+    assert found["2"] == found["0"]
