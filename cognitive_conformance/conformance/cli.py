@@ -9,6 +9,7 @@ Subcommands:
 * ``conformance selftest``  the checker's mutation scores: named emulator faults, blind mutants
 * ``conformance proxy``     forward a client's traffic to a target, judge it live, write reports and a HAR
 * ``conformance cleanup``   delete what a run left on a target (from its ledger, or by its ``cc-`` prefix)
+* ``conformance spec render`` one plain OpenAPI document per service and version, for Schemathesis and other tools
 
 Exit codes of ``run``: 0 conformant, 1 nonconformance found (an error-severity finding),
 2 usage or configuration error, 3 target unreachable, 4 checker error (a defect of this tool,
@@ -26,7 +27,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
-from cognitive_conformance.conformance import runner
+from cognitive_conformance.conformance import runner, spec_cli
 from cognitive_conformance.conformance.events import Event, FindingRaised, PhaseStarted, RulesDeclared, RunFinished, ScenarioFinished
 
 __all__ = ["main", "build_parser"]
@@ -154,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     px.add_argument("--min-poll-interval", type=float, default=None, metavar="SECONDS", help="warn when the client polls a status resource sooner than this after its previous response (default: no floor)")
     px.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="timeout of every upstream request (default 30)")
     _add_cleanup_parser(sub)
+    spec_cli.add_parser(sub)
     return parser
 
 
@@ -464,6 +466,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "checks": lambda a: _cmd_checks(),
         "selftest": _cmd_selftest,
         "cleanup": _cmd_cleanup,
+        "spec": spec_cli.main,
     }
     try:
         return commands[args.command](args)
