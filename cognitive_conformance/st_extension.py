@@ -7,10 +7,13 @@ Load it the way Schemathesis loads any hooks module, in the CLI::
 or in a test module (``import cognitive_conformance.st_extension``) before ``schemathesis.openapi.from_path``.
 On import it registers, once per process:
 
-* **media**: real face images for ``application/octet-stream`` bodies, real 16 kHz 16-bit mono WAV for
-  ``audio/wav`` bodies and for ``format: binary`` multipart parts (:func:`cognitive_conformance.strategies.register_media`),
-  so generated requests reach the service's logic instead of failing on random bytes. Ids need no strategy:
-  Schemathesis draws them from the spec's own patterns and ``format: uuid``;
+* **media**: real face images for ``application/octet-stream`` bodies and small real 16 kHz 16-bit mono WAV
+  files for ``format: binary`` multipart parts; and, once a document with a raw ``audio/wav`` request body is
+  loaded (``before_load_schema``), speech clips for those bodies (:mod:`cognitive_conformance.strategies`), so
+  generated requests reach the service's logic instead of failing on random bytes. The ``audio/wav`` media type
+  is registered only then because, registered, Schemathesis also fills a multipart array of ``audio/wav`` parts
+  (Custom Voice ``PersonalVoices_Post``) with one part without a filename. Ids need no strategy: Schemathesis
+  draws them from the spec's own patterns and ``format: uuid``;
 * **our response rules as Schemathesis checks**, one per error-severity rule, named ``cc_<rule>``
   (``cc_error_envelope_valid``, ``cc_status_code_documented``, … ; :data:`CHECKS`; ``conformance checks`` lists
   the rules). Schemathesis runs registered checks by default; ``-c cc_error_envelope_valid`` selects one. A
@@ -41,7 +44,7 @@ from typing import Any
 
 import schemathesis
 
-from cognitive_conformance import strategies
+from cognitive_conformance.strategies import audio, schemathesis_setup, voice
 from cognitive_conformance.conformance.checks.registry import NA, Rule, all_checks, judge
 from cognitive_conformance.conformance.context import CheckContext
 from cognitive_conformance.conformance.spec import Operation, Spec
@@ -160,4 +163,24 @@ def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool
     return True
 
 
-strategies.register_media()
+def _raw_audio_body(raw: Any) -> bool:
+    """Whether a document sends ``audio/wav`` (with or without parameters) as a whole request body."""
+    for item in ((raw or {}).get("paths") or {}).values():
+        for operation in (item or {}).values() if isinstance(item, dict) else ():
+            content = ((operation.get("requestBody") or {}).get("content") or {}) if isinstance(operation, dict) else {}
+            if any(str(media).split(";")[0].strip() == audio.AUDIO_MEDIA_TYPE for media in content):
+                return True
+    requests = ((raw or {}).get("components") or {}).get("requestBodies") or {}
+    return any(str(media).split(";")[0].strip() == audio.AUDIO_MEDIA_TYPE
+               for body in requests.values() if isinstance(body, dict) for media in (body.get("content") or {}))
+
+
+@schemathesis.hook
+def before_load_schema(context: Any, raw_schema: dict[str, Any]) -> None:
+    """Register speech clips for raw ``audio/wav`` bodies when the document being loaded has one (idempotent)."""
+    if _raw_audio_body(raw_schema):
+        audio.register_media()
+
+
+schemathesis_setup.register_media()
+voice.register_form_audio()

@@ -99,3 +99,11 @@ def test_the_filter_drops_only_a_documented_rejection(schema, code: str, kept: b
     assert st_extension.filter_failure(None, failure, case, response) is kept
     other = schema[GROUP]["GET"].Case(path_parameters={"personGroupId": "g1"})  # documents no semantic rejection
     assert st_extension.filter_failure(None, failure, other, _response(other, 400, {"error": {"code": code, "message": "m"}})) is True
+
+
+def test_speech_clips_are_registered_only_for_a_document_with_a_raw_audio_body() -> None:
+    """Registered, the audio/wav media type would also replace a multipart array of audio/wav parts with one part
+    without a filename (Custom Voice PersonalVoices_Post), so only a document with a raw audio body gets it."""
+    assert st_extension._raw_audio_body(spec_render.standalone("speaker"))  # its body is a components requestBody
+    assert not st_extension._raw_audio_body(spec_render.standalone("customvoice"))  # audio/wav only inside forms
+    assert not st_extension._raw_audio_body(spec_render.standalone("face"))
