@@ -134,6 +134,12 @@ def test_the_readme_names_every_registered_check() -> None:
 def test_spec_render_writes_the_standalone_document(rendered: Path, tmp_path: Path) -> None:
     document = _render(tmp_path, rendered)
     assert document == json.loads(json.dumps(spec_render.standalone("face", "v1.2", "observed")))
+    cli_list_line = ".venv/bin/conformance spec render --service face -o face.yaml"  # README "Using the CLI"
+    assert cli_list_line in README
+    argv, env = _argv(cli_list_line)
+    (tmp_path / "face.yaml").unlink()
+    assert subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, timeout=60).returncode == 0
+    assert yaml.safe_load((tmp_path / "face.yaml").read_text(encoding="utf-8")) == document  # v1.2 is the default
     argv, env = _argv(".venv/bin/conformance spec render --service voice --profile docs --format json --server http://127.0.0.1:5000")
     proc = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
