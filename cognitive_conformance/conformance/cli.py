@@ -10,6 +10,7 @@ Subcommands:
 * ``conformance proxy``     forward a client's traffic to a target, judge it live, write reports and a HAR
 * ``conformance cleanup``   delete what a run left on a target (from its ledger, or by its ``cc-`` prefix)
 * ``conformance report merge``  merge the event records of several runs (CI shards, pytest-xdist parts) into one report set
+* ``conformance spec render`` one plain OpenAPI document per service and version, for Schemathesis and other tools
 
 Exit codes of ``run``: 0 conformant, 1 nonconformance found (an error-severity finding),
 2 usage or configuration error, 3 target unusable, 4 checker error (a defect of this tool,
@@ -35,7 +36,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from cognitive_conformance.conformance import runner
+from cognitive_conformance.conformance import runner, spec_cli
 from cognitive_conformance.conformance.events import RunFinished
 
 __all__ = ["main", "build_parser"]
@@ -272,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_flags(px, "also print one line per exchange (method, URL, status)")
     _add_cleanup_parser(sub)
     _add_report_parser(sub)
+    spec_cli.add_parser(sub)
     return parser
 
 
@@ -827,6 +829,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "selftest": _cmd_selftest,
         "cleanup": _cmd_cleanup,
         "report": _cmd_report,
+        "spec": spec_cli.main,
     }
     try:
         return commands[args.command](args)
