@@ -78,6 +78,8 @@ ADJUSTED: dict[str, tuple[str, ...]] = {
     ".venv/bin/conformance run": ("--max-requests", "200", "--workers", "1"),
     ".venv/bin/conformance run --profile docs": ("--max-requests", "200", "--workers", "1"),
     ".venv/bin/conformance run --service face --api-version v1.2": ("--max-requests", "200", "--workers", "1"),
+    ".venv/bin/conformance run --service face --report-dir reports/face": ("--max-requests", "200", "--workers", "1"),
+    ".venv/bin/conformance run --service customvoice --report-dir reports/voice": ("--max-requests", "200", "--workers", "1"),
     # a selftest runs the checker ~200 times (minutes): one named fault for the one line, one speaker mutant for
     # the other, each against its faithful control
     ".venv/bin/conformance selftest": ("--fault", "speaker-remaining-grows", "--max-examples", "1"),
@@ -88,6 +90,18 @@ ADJUSTED: dict[str, tuple[str, ...]] = {
     "--phase stateful --poll-timeout 600 --rate-limit 20/m": ("--rate-limit", "none"),
 }
 
+#: Lines that read what the lines before them in the same README block wrote (a run's reports): those
+#: lines run first, in the same working directory, as written (with their ADJUSTED flags).
+PRECEDED_BY: dict[str, tuple[str, ...]] = {
+    ".venv/bin/conformance validate reports/traffic.har --report-dir reports/validated": (
+        ".venv/bin/conformance run --service face --api-version v1.2 --max-examples 1",
+    ),
+    ".venv/bin/conformance report merge reports/face reports/voice -o reports/merged": (
+        ".venv/bin/conformance run --service face --report-dir reports/face",
+        ".venv/bin/conformance run --service customvoice --report-dir reports/voice",
+    ),
+}
+
 #: Documented exit codes said elsewhere than in an ``# exit N`` comment.
 EXPECTED_EXIT: dict[str, int] = {
     # the transcript under it shows NONCONFORMANT (README "Recorded traffic")
@@ -96,6 +110,10 @@ EXPECTED_EXIT: dict[str, int] = {
     ".venv/bin/conformance run --target https://<resource>.cognitiveservices.azure.com --service face --api-version v1.2 "
     "--max-requests 500 --max-time 600 --timeout 20": 5,
     # the budgets ADJUSTED appends run out
+    ".venv/bin/conformance run --service face --report-dir reports/face": 5,
+    ".venv/bin/conformance run --service customvoice --report-dir reports/voice": 5,
+    # the merge of two runs stopped by those budgets: the worst part's code (README "Spreading a run over machines")
+    ".venv/bin/conformance report merge reports/face reports/voice -o reports/merged": 5,
     ".venv/bin/conformance run": 5,
     ".venv/bin/conformance run --profile docs": 5,
     ".venv/bin/conformance run --service face --api-version v1.2": 5,
@@ -413,6 +431,10 @@ def test_the_documented_line_runs_as_documented(doc: Documented, tmp_path: Path)
                 _, url, _ = stack.enter_context(_serving(_argv(_free_ports(server.text), server_env), cwd, server_env))
                 text = text.replace(f"{scheme}://127.0.0.1:{port}", url)
         _files(words, cwd)
+        for before in PRECEDED_BY.get(doc.command, ()):
+            first = _argv(before, env) + list(ADJUSTED.get(before, ()))
+            done = subprocess.run(first, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+            assert done.returncode == EXPECTED_EXIT.get(before, 0), f"{before}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
         leftover = _seed(words, stand_in, cwd) if stand_in else None
         argv = _argv(text, env) + list(ADJUSTED.get(doc.command, ()))
         shown = f"{doc.where}: {doc.text}\nran: {shlex.join(argv)}"

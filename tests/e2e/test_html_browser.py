@@ -40,7 +40,7 @@ def _readme_lines() -> list[list[str]]:
     """The command lines under README's ``report-commands`` marker, as argv for the installed console script."""
     block = re.search(r"<!-- report-commands:.*?-->\n```sh\n(.*?)```", README, re.S)
     assert block, "README's Reports section lost its report-commands block"
-    lines = [shlex.split(line) for line in block.group(1).splitlines() if line.strip()]
+    lines = [shlex.split(line, comments=True) for line in block.group(1).splitlines() if line.strip()]
     assert [line[:2] for line in lines] == [[".venv/bin/conformance", "emulator"], [".venv/bin/conformance", "run"]]
     return [[EXE, *line[1:]] for line in lines]
 

@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 
 from cognitive_conformance.conformance import cli, events as ev
+from cognitive_conformance.conformance.config import RunConfig
 from cognitive_conformance.conformance.events import PhaseStarted, RunStarted
 from cognitive_conformance.conformance.reports import merge, model
 from cognitive_conformance.conformance.reports.json_report import SCHEMA_PATH
@@ -72,7 +73,9 @@ def test_collect_only_lists_and_counts_every_item_and_k_selects_among_them(tmp_p
     assert listed == expected  # the specs' and packs' own order: the same on every xdist worker
     assert f"{len(expected)} tests collected" in proc.stdout and len(expected) == 58
     # the default --conformance-max-examples is conformance run's
-    run_default = cli.build_parser().parse_args(["run"]).max_examples
+    # (the flag's parsed default is None, so that an explicit --max-examples can be told apart; the run's is RunConfig's)
+    run_default = RunConfig.__dataclass_fields__["max_examples"].default
+    assert f"(default {run_default})" in cli.build_parser()._subparsers._group_actions[0].choices["run"].format_help()
     assert f"MAX-EXAMPLES {run_default}\n" in proc.stdout and run_default == 5
     train = "conformance::face[v1.2]::stateless::PersonGroupOperations_TrainPersonGroup"
     proc = _pytest(tmp_path, *FACE_V12, "--collect-only", *FOUR, "--deselect", train, "-m", "conformance")

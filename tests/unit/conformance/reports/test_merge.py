@@ -347,7 +347,7 @@ def test_report_merge_writes_the_full_set_and_exits_with_the_worst_code(tmp_path
     assert cli.main(["report", "merge", str(a), str(b), "-o", str(out)]) == 1
     printed = capsys.readouterr().out
     assert "NONCONFORMANT: 6 findings (4 errors, 2 warnings), 8 occurrences; 56 requests, 0 polls" in printed
-    assert sorted(p.name for p in out.iterdir()) == ["conformance.json", "events.jsonl.gz", "junit.xml", "summary.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["conformance.json", "events.jsonl.gz", "junit.xml", "report.html", "summary.md"]
     data = json.loads((out / "conformance.json").read_text())
     jsonschema.validate(data, SCHEMA)
     assert data["result"]["exitCode"] == 1 and data["result"]["requests"] == 56
