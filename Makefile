@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/conformance run --report-dir reports
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --durations=40
 
 clean:
 	rm -rf $(VENV) reports/*.json reports/*.xml reports/*.md.tmp
