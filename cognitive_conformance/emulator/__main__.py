@@ -6,13 +6,14 @@ Usage::
                       [--mutate OPERATOR@operationId[@apiVersion]]... [--profile observed|docs]
                       [--list-faults] [--list-mutants]
                       [--aad-token TOKEN]... [--quota N/s|N/m [--quota-retry-after]] [--request-log FILE]
-                      [--ssl-certfile PEM --ssl-keyfile PEM]
+                      [--ssl-certfile PEM --ssl-keyfile PEM] [--data-dir DIR [--workers N]]
 
 Once listening it prints, flushed, exactly these first lines::
 
     cognitive-conformance emulator listening on http://HOST:PORT
     subscription key: KEY          (one line per accepted key)
     aad tokens: N accepted         (only with --aad-token; the tokens themselves are never printed)
+    data dir: DIR (N workers)      (only with --data-dir)
 
 and serves until SIGINT or SIGTERM, then exits 0. ``--port 0`` binds a free port. Without
 ``--key`` the well-known development key ``1f0e2d3c4b5a69788796a5b4c3d2e1f0`` is accepted
@@ -23,6 +24,12 @@ as a key-equivalent credential (its own tenant); ``--quota N/s|N/m`` plays a pai
 quota per tenant (the gateway's 429, no ``Retry-After`` unless ``--quota-retry-after``);
 ``--request-log FILE`` appends one JSON line per request (time, key hash, method, path, status,
 body hash); ``--ssl-certfile``/``--ssl-keyfile`` serve HTTPS with that certificate.
+
+State is in memory unless ``--data-dir DIR`` is given: then it lives in ``DIR/emulator.sqlite3``
+(SQLite, WAL), survives restarts (also ``kill -9``: trainings started before continue from their
+stored timestamps) and is shared by ``--workers N`` worker processes. ``--workers`` > 1 without
+``--data-dir`` is a usage error (exit 2), as are ``--quota`` and ``--mutate`` with ``--workers`` > 1
+(both count in one process's memory). A data dir that cannot be opened or read exits 1.
 
 Every option also has an environment variable, for containers (the Dockerfile): a flag given on
 the command line wins over its variable. ``CONFORMANCE_EMULATOR_KEYS`` and
@@ -38,6 +45,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import sqlite3
 import sys
 from collections.abc import Mapping
 
@@ -46,6 +54,7 @@ from cognitive_conformance.emulator.faults import FAULTS, describe_faults, valid
 from cognitive_conformance.emulator.mutations import OPERATORS, build_mutants, describe_operators
 from cognitive_conformance.emulator.pipeline.quota import parse_quota
 from cognitive_conformance.emulator.server import serve
+from cognitive_conformance.emulator.store import StoreFormatError
 
 __all__ = ["ENVIRONMENT", "build_parser", "environment_args", "main"]
 
@@ -60,6 +69,8 @@ ENVIRONMENT = {
     "CONFORMANCE_EMULATOR_RETRY_AFTER": "--retry-after",
     "CONFORMANCE_EMULATOR_QUOTA": "--quota",
     "CONFORMANCE_EMULATOR_REQUEST_LOG": "--request-log",
+    "CONFORMANCE_EMULATOR_DATA_DIR": "--data-dir",
+    "CONFORMANCE_EMULATOR_WORKERS": "--workers",
 }
 _LISTS = {"--key", "--fault"}
 
@@ -95,6 +106,16 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"invalid seconds {text!r}: not a number") from None
     if not math.isfinite(value) or value < 0:
         raise argparse.ArgumentTypeError(f"invalid seconds {text!r}: must be a finite number >= 0")
+    return value
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid workers {text!r}: not an integer") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"invalid workers {value}: must be 1..64")
     return value
 
 
@@ -159,6 +180,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--request-log", default=None, metavar="FILE", help="append one JSON line per request: time, key-hash, method, path, status, bytes-sha256")
     parser.add_argument("--ssl-certfile", default=None, metavar="PEM", help="serve HTTPS with this certificate (needs --ssl-keyfile)")
     parser.add_argument("--ssl-keyfile", default=None, metavar="PEM", help="the certificate's private key")
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        metavar="DIR",
+        help="keep the state in DIR/emulator.sqlite3 (created if missing): it survives restarts and is shared by --workers (default: in memory)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        metavar="N",
+        help="serve with N worker processes sharing --data-dir (required for N > 1; default 1)",
+    )
     parser.add_argument("--list-faults", action="store_true", help="print the fault catalogue as JSON and exit")
     parser.add_argument(
         "--list-mutants",
@@ -191,6 +225,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--ssl-certfile and --ssl-keyfile go together")
     if args.quota_retry_after and args.quota is None:
         parser.error("--quota-retry-after needs --quota")
+    if args.workers > 1:
+        if args.data_dir is None:
+            parser.error("--workers > 1 needs --data-dir DIR: worker processes share their state only through a data dir")
+        if args.quota is not None or args.mutate:
+            parser.error("--quota and --mutate count in one process's memory; use them with --workers 1")
     try:
         build_mutants(args.mutate)  # bad mutants are usage errors (exit 2), not a crash at start-up
         config = EmulatorConfig(
@@ -204,22 +243,39 @@ def main(argv: list[str] | None = None) -> int:
             quota=parse_quota(args.quota) if args.quota else None,
             quota_retry_after=args.quota_retry_after,
             request_log=args.request_log,
+            data_dir=args.data_dir,
         )
     except ValueError as exc:
         parser.error(str(exc))
+    except (OSError, sqlite3.Error, StoreFormatError) as exc:
+        sys.stderr.write(f"conformance emulator: cannot use --data-dir {args.data_dir}: {exc}\n")
+        return 1
 
     def announce(base_url: str) -> None:
         lines = [f"cognitive-conformance emulator listening on {base_url}"]
         lines.extend(f"subscription key: {key}" for key in config.keys)
         if config.aad_tokens:
             lines.append(f"aad tokens: {len(config.aad_tokens)} accepted")
+        if args.data_dir is not None:
+            lines.append(f"data dir: {args.data_dir} ({args.workers} worker{'s' if args.workers > 1 else ''})")
         sys.stdout.write("\n".join(lines) + "\n")
         sys.stdout.flush()
 
     try:
-        serve(config, args.host, args.port, on_ready=announce, ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
+        serve(
+            config,
+            args.host,
+            args.port,
+            on_ready=announce,
+            ssl_certfile=args.ssl_certfile,
+            ssl_keyfile=args.ssl_keyfile,
+            workers=args.workers,
+        )
     except OSError as exc:
         sys.stderr.write(f"conformance emulator: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}\n")
+        return 1
+    except RuntimeError as exc:
+        sys.stderr.write(f"conformance emulator: {exc}\n")
         return 1
     return 0
 

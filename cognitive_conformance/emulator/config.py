@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from cognitive_conformance.emulator.clock import Clock, SystemClock
-from cognitive_conformance.emulator.store import InMemoryStore, Store
+from cognitive_conformance.emulator.store import InMemoryStore, SqliteStore, Store
 
 __all__ = ["DEFAULT_KEY", "PROFILES", "EmulatorConfig", "Limits"]
 
@@ -81,7 +81,10 @@ class EmulatorConfig:
     * ``faults``: names of opt-in fault modifiers (``emulator.faults.FAULTS``); unknown names raise ``ValueError``.
     * ``mutations``: blind mutants ``OPERATOR@operationId[@apiVersion]`` (``emulator.mutations``); bad ones raise ``ValueError``.
     * ``clock``: the time source (``ManualClock`` in tests).
-    * ``store``: the state; a fresh ``InMemoryStore`` by default.
+    * ``store``: the state; a fresh ``InMemoryStore`` by default, a ``SqliteStore`` on ``data_dir``
+      when that is given (both at once is a ``ValueError``).
+    * ``data_dir``: a directory whose SQLite database holds the state (``--data-dir``): it survives
+      restarts and is shared by every process opened on it (``--workers``). None: in memory.
     * ``image_fetch_transport``: optional httpx transport used to download face images by URL (tests).
     * ``retry_after``: when set (whole seconds), reads of a long-running status that is not yet
       terminal carry ``Retry-After`` (no swagger declares it: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json, https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json, https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json; an emulator may
@@ -102,7 +105,8 @@ class EmulatorConfig:
     mutations: tuple[str, ...] = ()
     clock: Clock = field(default_factory=SystemClock)
     limits: Limits = field(default_factory=Limits)
-    store: Store = field(default_factory=InMemoryStore)
+    store: Store = None  # type: ignore[assignment]  # set in __post_init__: InMemoryStore, or SqliteStore(data_dir)
+    data_dir: str | None = None
     image_fetch_transport: httpx.AsyncBaseTransport | None = None
     retry_after: int | None = None
     profile: str = "observed"
@@ -141,3 +145,9 @@ class EmulatorConfig:
 
         validate_fault_names(faults)
         object.__setattr__(self, "faults", faults)
+        if self.data_dir is not None:
+            if self.store is not None:
+                raise ValueError("EmulatorConfig takes a store or a data_dir, not both")
+            object.__setattr__(self, "store", SqliteStore(self.data_dir))
+        elif self.store is None:
+            object.__setattr__(self, "store", InMemoryStore())

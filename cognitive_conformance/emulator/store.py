@@ -5,22 +5,51 @@ identified by ``(subscription key, service name)``, so resources are isolated pe
 a group created with key A does not exist for key B (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json, auth by
 ``Ocp-Apim-Subscription-Key``; one Azure resource per key). Access goes through
 :meth:`Store.partition`, a context manager that holds the store lock for the whole
-read-modify-write, so concurrent requests (uvicorn thread, test threads) never interleave.
-Handlers receive the store; nothing imports a global one.
+read-modify-write, so concurrent requests (uvicorn thread, test threads, worker processes)
+never interleave. Handlers receive the store; nothing imports a global one.
+
+Two stores:
+
+* :class:`InMemoryStore` (the default): a dict behind a thread lock; gone with the process.
+* :class:`SqliteStore` (``--data-dir DIR``): one SQLite database (stdlib ``sqlite3``, WAL) that
+  several processes share. A partition's state object is stored whole, pickled, with a version
+  counter. :meth:`SqliteStore.partition` opens ``BEGIN IMMEDIATE`` (SQLite's write lock: one
+  writer across all processes), reloads the state only if its version moved since this process
+  last saw it, yields it, and writes it back with a new version when its pickle changed. Nothing is
+  specific to a service: whatever a state object holds (dataclasses, dicts, sets, datetimes,
+  tuples of floats) persists. The cost grows with the size of a partition (every request pickles
+  it once; a write stores it whole), see ARCHITECTURE.md "The emulator".
+
+Writes on one profile need an in-flight marker that outlives no process: :meth:`Store.holder`
+names the current process for this store's lifetime and :meth:`Store.alive` says whether a marker
+left by a holder still counts (a killed process's markers do not).
 
 Source: ARCHITECTURE.md "The emulator" (store.py is the only place state lives;
-``reset()`` between tests; no module-level state).
+``reset()`` between tests; no module-level state); https://www.sqlite.org/wal.html (WAL:
+readers and one writer across processes on one host; ``synchronous=NORMAL`` loses no
+committed transaction when a process dies); https://www.sqlite.org/lang_transaction.html
+(``BEGIN IMMEDIATE`` takes the write lock at once).
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import sqlite3
 import threading
 from contextlib import contextmanager
-from typing import Callable, ContextManager, Iterator, Protocol, TypeVar
+from pathlib import Path
+from typing import Any, Callable, ContextManager, Iterator, Protocol, TypeVar
 
-__all__ = ["Store", "InMemoryStore"]
+__all__ = ["Store", "InMemoryStore", "SqliteStore", "DATABASE_NAME", "StoreFormatError"]
 
 T = TypeVar("T")
+
+DATABASE_NAME = "emulator.sqlite3"
+"""The database file :class:`SqliteStore` keeps in its data dir (plus SQLite's ``-wal``/``-shm``)."""
+
+_FORMAT = "cognitive-conformance-store/1"
+"""Written once into a new database; another value is refused (:class:`StoreFormatError`)."""
 
 
 class Store(Protocol):
@@ -32,6 +61,14 @@ class Store(Protocol):
 
     def reset(self) -> None:
         """Forget every partition."""
+        ...
+
+    def holder(self) -> str:
+        """A token naming this process for as long as it uses this store (for in-flight markers)."""
+        ...
+
+    def alive(self, holder: str) -> bool:
+        """Whether a marker left by ``holder`` still counts: its process is running and used this store since it opened."""
         ...
 
 
@@ -61,3 +98,209 @@ class InMemoryStore:
         """The ``(key, service)`` partitions that exist (for tests and diagnostics)."""
         with self._lock:
             return sorted(self._partitions)
+
+    def holder(self) -> str:
+        """Markers live and die with this process's memory: one holder."""
+        return "memory"
+
+    def alive(self, holder: str) -> bool:
+        """Every marker in memory was left by this process, which is running."""
+        return True
+
+
+class StoreFormatError(RuntimeError):
+    """The data dir holds a database this version cannot read (another format or unreadable state)."""
+
+
+class SqliteStore:
+    """Partitions in ``DIR/emulator.sqlite3``, shared by every process opened on ``DIR``.
+
+    ``SqliteStore(directory)`` starts a new *boot* of the data dir (an emulator start): in-flight
+    markers of earlier boots no longer count. A copy made by ``pickle`` (what a worker process
+    receives) joins the boot of the store it was copied from. Each process keeps one connection and
+    a cache ``(key, service) -> (version, pickle, state)``; the connection is opened lazily, so a
+    store built before a fork or spawn is safe to hand over.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str], *, busy_timeout_s: float = 30.0, _boot: int | None = None) -> None:
+        self.directory = Path(directory)
+        self.path = self.directory / DATABASE_NAME
+        self.busy_timeout_s = busy_timeout_s
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        self._pid: int | None = None
+        self._depth = 0
+        self._cache: dict[tuple[str, str], tuple[int, bytes, Any]] = {}
+        if _boot is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            conn = self._connection()
+            with self._write(conn):
+                row = conn.execute("SELECT value FROM meta WHERE name = 'boot'").fetchone()
+                _boot = (int(row[0]) if row else 0) + 1
+                conn.execute("INSERT OR REPLACE INTO meta(name, value) VALUES ('boot', ?)", (str(_boot),))
+            self._boot = _boot
+            self.check()
+        else:
+            self._boot = _boot
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_reopen, (str(self.directory), self.busy_timeout_s, self._boot))
+
+    # -- connection -------------------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is not None and self._pid == os.getpid():
+            return self._conn
+        # A connection never crosses a fork: a child opens its own (https://www.sqlite.org/howtocorrupt.html 2.6).
+        self._cache.clear()
+        conn = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        with self._write(conn):
+            conn.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS partitions ("
+                " key TEXT NOT NULL, service TEXT NOT NULL, version INTEGER NOT NULL, state BLOB NOT NULL,"
+                " PRIMARY KEY (key, service))"
+            )
+            conn.execute("INSERT OR IGNORE INTO meta(name, value) VALUES ('format', ?)", (_FORMAT,))
+            stored = conn.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()[0]
+        if stored != _FORMAT:
+            conn.close()
+            raise StoreFormatError(f"{self.path} was written in format {stored!r}, this emulator reads {_FORMAT!r}; use another --data-dir")
+        self._conn, self._pid = conn, os.getpid()
+        return conn
+
+    @staticmethod
+    @contextmanager
+    def _write(conn: sqlite3.Connection) -> Iterator[None]:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # -- the Store protocol -----------------------------------------------------------------
+
+    @contextmanager
+    def partition(self, key: str, service: str, factory: Callable[[], T]) -> Iterator[T]:
+        """Hold SQLite's write lock while the caller reads/mutates the ``(key, service)`` state.
+
+        A partition opened inside another one (same thread) joins the outer transaction.
+        """
+        with self._lock:
+            conn = self._connection()
+            outer = self._depth == 0
+            if outer:
+                conn.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            ident = (key, service)
+            try:
+                row = conn.execute("SELECT version FROM partitions WHERE key = ? AND service = ?", ident).fetchone()
+                cached = self._cache.get(ident)
+                if row is None:
+                    version, loaded, state = 0, b"", factory()
+                elif cached is not None and cached[0] == row[0]:
+                    version, loaded, state = cached
+                else:
+                    blob = conn.execute("SELECT state FROM partitions WHERE key = ? AND service = ?", ident).fetchone()[0]
+                    version, loaded, state = row[0], bytes(blob), self._load(ident, blob)
+                try:
+                    yield state
+                finally:
+                    # Like the in-memory store, what the caller changed stays changed even when it raised.
+                    dumped = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+                    if dumped != loaded:
+                        version = _new_version()
+                        conn.execute(
+                            "INSERT OR REPLACE INTO partitions(key, service, version, state) VALUES (?, ?, ?, ?)",
+                            (key, service, version, dumped),
+                        )
+                    self._cache[ident] = (version, dumped, state)
+            except BaseException:
+                self._depth -= 1
+                self._cache.pop(ident, None)
+                if outer:
+                    self._rollback(conn)
+                raise
+            self._depth -= 1
+            if outer:
+                try:
+                    conn.execute("COMMIT")
+                except BaseException:
+                    self._rollback(conn)
+                    raise
+
+    def _rollback(self, conn: sqlite3.Connection) -> None:
+        self._cache.clear()  # cached objects may hold changes that were not committed
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+    def _load(self, ident: tuple[str, str], blob: bytes) -> Any:
+        try:
+            return pickle.loads(blob)
+        except Exception as exc:  # an unreadable partition is the data dir's fault, said plainly
+            raise StoreFormatError(
+                f"{self.path}: the state of partition {ident[1]!r} cannot be read by this version "
+                f"({type(exc).__name__}: {exc}); start with an empty --data-dir"
+            ) from exc
+
+    def reset(self) -> None:
+        """Drop all state of all keys and services (every process sharing the data dir sees it)."""
+        with self._lock:
+            conn = self._connection()
+            with self._write(conn):
+                conn.execute("DELETE FROM partitions")
+            self._cache.clear()
+
+    def keys(self) -> list[tuple[str, str]]:
+        """The ``(key, service)`` partitions that exist (for tests and diagnostics)."""
+        with self._lock:
+            rows = self._connection().execute("SELECT key, service FROM partitions ORDER BY key, service").fetchall()
+        return [(k, s) for k, s in rows]
+
+    def check(self) -> None:
+        """Read every stored partition once; :class:`StoreFormatError` if one cannot be read (at start-up, not mid-request)."""
+        with self._lock:
+            rows = self._connection().execute("SELECT key, service, state FROM partitions").fetchall()
+        for key, service, blob in rows:
+            self._load((key, service), blob)
+
+    def holder(self) -> str:
+        """``boot:pid``: this process, in this boot of the data dir."""
+        return f"{self._boot}:{os.getpid()}"
+
+    def alive(self, holder: str) -> bool:
+        """The holder belongs to this boot and its process still runs (same host: SQLite WAL needs one)."""
+        boot, _, pid = holder.partition(":")
+        if boot != str(self._boot) or not pid.isdigit():
+            return False
+        if int(pid) == os.getpid():
+            return True
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def close(self) -> None:
+        """Close this process's connection (reopened on next use)."""
+        with self._lock:
+            if self._conn is not None and self._pid == os.getpid():
+                self._conn.close()
+            self._conn, self._pid = None, None
+            self._cache.clear()
+
+
+def _new_version() -> int:
+    """A fresh random version: never equal to one another process cached, even across ``reset()``."""
+    return int.from_bytes(os.urandom(8), "big") >> 1
+
+
+def _reopen(directory: str, busy_timeout_s: float, boot: int) -> SqliteStore:
+    """Unpickle a :class:`SqliteStore`: same data dir and boot, a connection of its own."""
+    return SqliteStore(directory, busy_timeout_s=busy_timeout_s, _boot=boot)

@@ -117,5 +117,5 @@ class SpeakerState:
     """All Speaker resources of one subscription key, plus the profiles a request is working on."""
 
     profiles: dict[str, Profile] = field(default_factory=dict)
-    in_flight: set[str] = field(default_factory=set)
-    """Profiles with a write (enroll, reset, delete) in progress: another one is 409 Conflict."""
+    in_flight: dict[str, str] = field(default_factory=dict)
+    """Profiles with a write (enroll, reset, delete) in progress, to the store holder running it: another one is 409 Conflict."""

@@ -4,7 +4,10 @@
 profile (enroll, reset, delete): the pipeline enters it *before* the request body is read and
 leaves it after the handler, so while one enrollment's audio is still arriving or being
 analysed, a second write on the same profile is answered 409 ``Conflict`` at once, and a write
-on a missing profile is 404 before any audio is read.
+on a missing profile is 404 before any audio is read. The marker names the process that set it
+(:meth:`~emulator.store.Store.holder`): with ``--data-dir`` the marker is shared by every worker,
+and one left by a killed process stops counting (:meth:`~emulator.store.Store.alive`), so a
+``kill -9`` mid-enrollment never leaves a profile busy forever.
 
 Source: https://github.com/Azure/azure-rest-api-specs/blob/dc60db11f92cc9eb2e71b28bcba8b4583e5cc845/specification/cognitiveservices/data-plane/Speech/SpeakerRecognition/identification/identification-swagger.json (409 "Sending concurrent requests on same profile is not allowed.",
 404 "Requested profile doesn't exist"); specs/speaker.yaml Conflict (delete and reset share it).
@@ -49,13 +52,17 @@ def profile_in_flight(key: str, path_params: Mapping[str, str], config: Any) -> 
         yield
         return
     profile_id = profile_id.lower()
-    with speaker_state(config.store, key) as state:
+    store = config.store
+    holder = store.holder()
+    with speaker_state(store, key) as state:
         find_profile(state, profile_id)
-        if profile_id in state.in_flight:
+        busy = state.in_flight.get(profile_id)
+        if busy is not None and store.alive(busy):
             raise errors.concurrent_request()
-        state.in_flight.add(profile_id)
+        state.in_flight[profile_id] = holder
     try:
         yield
     finally:
-        with speaker_state(config.store, key) as state:
-            state.in_flight.discard(profile_id)
+        with speaker_state(store, key) as state:
+            if state.in_flight.get(profile_id) == holder:
+                del state.in_flight[profile_id]
