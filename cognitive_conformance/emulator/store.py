@@ -197,6 +197,7 @@ class SqliteStore:
                 conn.execute("BEGIN IMMEDIATE")
             self._depth += 1
             ident = (key, service)
+            raised: BaseException | None = None
             try:
                 row = conn.execute("SELECT version FROM partitions WHERE key = ? AND service = ?", ident).fetchone()
                 cached = self._cache.get(ident)
@@ -209,17 +210,17 @@ class SqliteStore:
                     version, loaded, state = row[0], bytes(blob), self._load(ident, blob)
                 try:
                     yield state
-                finally:
-                    # Like the in-memory store, what the caller changed stays changed even when it raised.
-                    dumped = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-                    if dumped != loaded:
-                        version = _new_version()
-                        conn.execute(
-                            "INSERT OR REPLACE INTO partitions(key, service, version, state) VALUES (?, ?, ?, ?)",
-                            (key, service, version, dumped),
-                        )
-                    self._cache[ident] = (version, dumped, state)
-            except BaseException:
+                except BaseException as exc:  # like the in-memory store, what the caller changed stays changed
+                    raised = exc
+                dumped = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+                if dumped != loaded:
+                    version = _new_version()
+                    conn.execute(
+                        "INSERT OR REPLACE INTO partitions(key, service, version, state) VALUES (?, ?, ?, ?)",
+                        (key, service, version, dumped),
+                    )
+                self._cache[ident] = (version, dumped, state)
+            except BaseException:  # the storage itself failed: nothing of this transaction stays
                 self._depth -= 1
                 self._cache.pop(ident, None)
                 if outer:
@@ -232,6 +233,8 @@ class SqliteStore:
                 except BaseException:
                     self._rollback(conn)
                     raise
+            if raised is not None:
+                raise raised
 
     def _rollback(self, conn: sqlite3.Connection) -> None:
         self._cache.clear()  # cached objects may hold changes that were not committed
