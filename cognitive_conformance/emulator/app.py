@@ -47,6 +47,8 @@ __all__ = ["create_app"]
 _log = logging.getLogger("emulator")
 
 
+_READS = frozenset({"GET", "HEAD"})
+
 #: Liveness probe for containers and orchestrators: no key needed, outside every service's paths.
 HEALTH_PATH = "/healthz"
 
@@ -115,7 +117,10 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
                     behaviour=behaviour,
                     base_url=_base_url(request),
                 )
-                reply = await match.route.handler(context)  # 6. handler
+                # A GET's handler only reads: a persistent store then skips writing its partitions back.
+                reading = config.store.reading() if match.route.method in _READS else nullcontext()
+                with reading:
+                    reply = await match.route.handler(context)  # 6. handler
         except RouteNotResolved as unresolved:  # 7. error mapping
             service = unresolved.service
             reply = error_mapping.error_reply(unresolved.error, _envelope(service, config.profile))

@@ -18,7 +18,8 @@ Two stores:
   last saw it, yields it, and writes it back with a new version when its pickle changed. Nothing is
   specific to a service: whatever a state object holds (dataclasses, dicts, sets, datetimes,
   tuples of floats) persists. The cost grows with the size of a partition (every request pickles
-  it once; a write stores it whole), see ARCHITECTURE.md "The emulator".
+  it once to see whether it changed, except in a GET's handler, which the pipeline runs within
+  :meth:`Store.reading`; a write stores it whole), see ARCHITECTURE.md "The emulator".
 
 Writes on one profile need an in-flight marker that outlives no process: :meth:`Store.holder`
 names the current process for this store's lifetime and :meth:`Store.alive` says whether a marker
@@ -33,11 +34,12 @@ committed transaction when a process dies); https://www.sqlite.org/lang_transact
 
 from __future__ import annotations
 
+import contextvars
 import os
 import pickle
 import sqlite3
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Callable, ContextManager, Iterator, Protocol, TypeVar
 
@@ -61,6 +63,10 @@ class Store(Protocol):
 
     def reset(self) -> None:
         """Forget every partition."""
+        ...
+
+    def reading(self) -> ContextManager[None]:
+        """Within it, partitions are only read (a GET's handler): the store may skip writing them back."""
         ...
 
     def holder(self) -> str:
@@ -99,6 +105,10 @@ class InMemoryStore:
         with self._lock:
             return sorted(self._partitions)
 
+    def reading(self) -> ContextManager[None]:
+        """Nothing to skip: the state is never written anywhere."""
+        return nullcontext()
+
     def holder(self) -> str:
         """Markers live and die with this process's memory: one holder."""
         return "memory"
@@ -106,6 +116,10 @@ class InMemoryStore:
     def alive(self, holder: str) -> bool:
         """Every marker in memory was left by this process, which is running."""
         return True
+
+
+_READING: contextvars.ContextVar[bool] = contextvars.ContextVar("store_reading", default=False)
+"""True inside :meth:`SqliteStore.reading` (per asyncio task / thread)."""
 
 
 class StoreFormatError(RuntimeError):
@@ -122,8 +136,16 @@ class SqliteStore:
     store built before a fork or spawn is safe to hand over.
     """
 
-    def __init__(self, directory: str | os.PathLike[str], *, busy_timeout_s: float = 30.0, _boot: int | None = None) -> None:
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        busy_timeout_s: float = 30.0,
+        verify_reads: bool = False,
+        _boot: int | None = None,
+    ) -> None:
         self.directory = Path(directory)
+        self.verify_reads = verify_reads
         self.path = self.directory / DATABASE_NAME
         self.busy_timeout_s = busy_timeout_s
         self._lock = threading.RLock()
@@ -144,7 +166,7 @@ class SqliteStore:
             self._boot = _boot
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_reopen, (str(self.directory), self.busy_timeout_s, self._boot))
+        return (_reopen, (str(self.directory), self.busy_timeout_s, self.verify_reads, self._boot))
 
     # -- connection -------------------------------------------------------------------------
 
@@ -212,7 +234,12 @@ class SqliteStore:
                     yield state
                 except BaseException as exc:  # like the in-memory store, what the caller changed stays changed
                     raised = exc
-                dumped = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+                if _READING.get() and not self.verify_reads:
+                    dumped = loaded  # a read: the pickle (the cost that grows with the partition) is skipped
+                else:
+                    dumped = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+                    if _READING.get() and dumped != loaded and row is not None:
+                        raise RuntimeError(f"a read-only request changed the {service!r} partition")
                 if dumped != loaded:
                     version = _new_version()
                     conn.execute(
@@ -249,6 +276,19 @@ class SqliteStore:
                 f"{self.path}: the state of partition {ident[1]!r} cannot be read by this version "
                 f"({type(exc).__name__}: {exc}); start with an empty --data-dir"
             ) from exc
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Partitions opened within it (in this task or thread) are not written back.
+
+        The pipeline wraps the handler of a GET or HEAD in it. With ``verify_reads`` the state is
+        still pickled and a change raises ``RuntimeError`` (the tests' check that no read writes).
+        """
+        token = _READING.set(True)
+        try:
+            yield
+        finally:
+            _READING.reset(token)
 
     def reset(self) -> None:
         """Drop all state of all keys and services (every process sharing the data dir sees it)."""
@@ -304,6 +344,6 @@ def _new_version() -> int:
     return int.from_bytes(os.urandom(8), "big") >> 1
 
 
-def _reopen(directory: str, busy_timeout_s: float, boot: int) -> SqliteStore:
+def _reopen(directory: str, busy_timeout_s: float, verify_reads: bool, boot: int) -> SqliteStore:
     """Unpickle a :class:`SqliteStore`: same data dir and boot, a connection of its own."""
-    return SqliteStore(directory, busy_timeout_s=busy_timeout_s, _boot=boot)
+    return SqliteStore(directory, busy_timeout_s=busy_timeout_s, verify_reads=verify_reads, _boot=boot)

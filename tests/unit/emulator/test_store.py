@@ -170,3 +170,19 @@ def test_a_store_crosses_into_a_child_process_by_pickle(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", code], input=pickle.dumps(store), check=True, env={**os.environ})
     with store.partition("k", "face", dict) as state:
         assert state["child"].split(":")[0] == store.holder().split(":")[0]
+
+
+def test_a_read_skips_the_write_back_and_a_verifying_store_catches_a_read_that_writes(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path)
+    with store.partition("k", "face", dict) as state:
+        state["n"] = 1
+    with store.reading(), store.partition("k", "face", dict) as state:
+        state["n"] = 2  # a handler bug: a GET that writes
+    with _twin(store).partition("k", "face", dict) as stored:
+        assert stored == {"n": 1}
+    verifying = SqliteStore(tmp_path, verify_reads=True)
+    with pytest.raises(RuntimeError, match="read-only request changed the 'face' partition"):
+        with verifying.reading(), verifying.partition("k", "face", dict) as state:
+            state["n"] = 3
+    with verifying.reading(), verifying.partition("k", "face", dict) as state:
+        assert state == {"n": 1}
