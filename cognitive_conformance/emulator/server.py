@@ -211,6 +211,8 @@ def _supervise(config: EmulatorConfig, sock: socket.socket, workers: int, ssl_ce
                     if not ready.is_set() and time.monotonic() - begun > WORKER_STARTUP_S:
                         failure = f"a worker process did not start serving within {WORKER_STARTUP_S:.0f} s"
                     continue
+                if stop.is_set():  # Ctrl-C reaches the whole process group: the workers end first
+                    break
                 if not ready.is_set():
                     failure = f"a worker process exited with code {process.exitcode} before it served"
                     break
