@@ -82,3 +82,4 @@ class PersistentEmulator:
     def __exit__(self, *exc: object) -> None:
         if self.proc.poll() is None:
             self.stop()
+        self._close()

@@ -174,3 +174,47 @@ def test_a_profile_whose_enrollment_was_in_flight_in_a_killed_process_is_writabl
                        headers={**H, "content-type": "audio/wav; codecs=audio/pcm"}, timeout=10)
         assert r.status_code == 201, r.text
         assert r.json()["enrollmentsCount"] == accepted + 1
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _workers(pid: int) -> set[int]:
+    """The worker processes (spawned children that are not multiprocessing's resource tracker)."""
+    return {c for c in _children(pid) if b"resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()}
+
+
+@pytest.mark.e2e
+def test_a_dead_worker_is_replaced_and_the_workers_end_with_a_killed_parent(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    with PersistentEmulator(tmp_path / "data", workers=2) as emulator:
+        parent = emulator.proc.pid
+        deadline = time.monotonic() + 20
+        while len(workers := _workers(parent)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(workers) == 2, workers
+        os.kill(min(workers), signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while (len(now := _workers(parent)) < 2 or min(workers) in now) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(now) == 2 and min(workers) not in now, now
+        assert httpx.put(f"{emulator.url}/face/v1.2/persongroups/after", json={"name": "a"}, headers=H, timeout=10).status_code == 200
+        os.kill(parent, signal.SIGKILL)  # the parent alone: its workers must not serve on as orphans
+        emulator.proc.wait(timeout=10)
+        deadline = time.monotonic() + 20
+        alive = set(now)
+        while alive and time.monotonic() < deadline:
+            alive = {w for w in alive if Path(f"/proc/{w}").exists() and "Z" not in Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1].split()[0]}
+            time.sleep(0.1)
+        assert not alive, f"workers {alive} outlived their killed parent"
