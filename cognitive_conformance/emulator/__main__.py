@@ -47,7 +47,7 @@ import math
 import os
 import sqlite3
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from cognitive_conformance.emulator.config import DEFAULT_KEY, PROFILES, EmulatorConfig
 from cognitive_conformance.emulator.faults import FAULTS, describe_faults, validate_fault_names
@@ -89,14 +89,23 @@ def environment_args(environ: Mapping[str, str], argv: list[str]) -> list[str]:
     return extra
 
 
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid port {text!r}: not an integer") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"invalid port {value}: must be 0..65535")
-    return value
+def _whole(name: str, low: int, high: int) -> "Callable[[str], int]":
+    """An argparse type: a whole number in ``low..high``, named ``name`` in its error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid {name} {text!r}: not an integer") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"invalid {name} {value}: must be {low}..{high}")
+        return value
+
+    return parse
+
+
+_port = _whole("port", 0, 65535)
+_workers = _whole("workers", 1, 64)
 
 
 def _seconds(text: str) -> float:
@@ -106,16 +115,6 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"invalid seconds {text!r}: not a number") from None
     if not math.isfinite(value) or value < 0:
         raise argparse.ArgumentTypeError(f"invalid seconds {text!r}: must be a finite number >= 0")
-    return value
-
-
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid workers {text!r}: not an integer") from None
-    if not 1 <= value <= 64:
-        raise argparse.ArgumentTypeError(f"invalid workers {value}: must be 1..64")
     return value
 
 
