@@ -9,8 +9,8 @@ accept on the one socket bound here and share the state of the config's
 :class:`~emulator.store.SqliteStore` (``--data-dir``; without one, N > 1 is a ``ValueError``:
 each process would have a memory of its own). Each worker receives the config by pickle
 (the store reconnects in the worker), builds its app with :func:`create_app`, and stops when
-this process ends, even by ``kill -9``. A worker that dies is replaced; one that dies before it
-ever served stops the whole server (a broken certificate would fail every replacement too).
+this process ends, even by ``kill -9``. A worker that dies is replaced; one that exits by itself
+before it ever served stops the whole server (a broken certificate would fail every replacement too).
 uvicorn's own ``workers=`` is not used: it needs an import string, binds the socket itself
 (so ``port=0`` could not be announced) and leaves its workers serving when the parent is killed.
 
@@ -104,6 +104,8 @@ def serve(
         raise ValueError("workers must be >= 1")
     if workers > 1 and not isinstance(config.store, SqliteStore):
         raise ValueError("--workers > 1 needs --data-dir: worker processes share their state only through a data dir")
+    if workers > 1:
+        _server(config, ssl_certfile, ssl_keyfile).config.load()  # a bad certificate fails here as with one process, not in each worker
     sock = bind_socket(host, port)
     if workers > 1:
         try:
@@ -213,7 +215,7 @@ def _supervise(config: EmulatorConfig, sock: socket.socket, workers: int, ssl_ce
                     continue
                 if stop.is_set():  # Ctrl-C reaches the whole process group: the workers end first
                     break
-                if not ready.is_set():
+                if not ready.is_set() and (process.exitcode or 0) >= 0:  # it exited by itself: broken set-up, not a kill
                     failure = f"a worker process exited with code {process.exitcode} before it served"
                     break
                 pool[index] = start()

@@ -13,13 +13,14 @@ Two stores:
 * :class:`InMemoryStore` (the default): a dict behind a thread lock; gone with the process.
 * :class:`SqliteStore` (``--data-dir DIR``): one SQLite database (stdlib ``sqlite3``, WAL) that
   several processes share. A partition's state object is stored whole, pickled, with a version
-  counter. :meth:`SqliteStore.partition` opens ``BEGIN IMMEDIATE`` (SQLite's write lock: one
-  writer across all processes), reloads the state only if its version moved since this process
-  last saw it, yields it, and writes it back with a new version when its pickle changed. Nothing is
-  specific to a service: whatever a state object holds (dataclasses, dicts, sets, datetimes,
-  tuples of floats) persists. The cost grows with the size of a partition (every request pickles
-  it once to see whether it changed, except in a GET's handler, which the pipeline runs within
-  :meth:`Store.reading`; a write stores it whole), see ARCHITECTURE.md "The emulator".
+  (random, new on every write). :meth:`SqliteStore.partition` opens ``BEGIN IMMEDIATE`` (SQLite's
+  write lock: one writer across all processes, queued on the data dir's lock file), reloads the
+  state only if its version moved since this process last saw it, yields it, and writes it back
+  with a new version when its pickle changed. A GET's handler runs within :meth:`Store.reading`:
+  its partitions are read in a deferred transaction (a snapshot, concurrent with the writer) and
+  neither pickled nor written. Nothing is specific to a service: whatever a state object holds
+  (dataclasses, dicts, sets, datetimes, tuples of floats) persists. A write's cost grows with the
+  size of its partition (pickled and stored whole), see ARCHITECTURE.md "The emulator".
 
 Writes on one profile need an in-flight marker that outlives no process: :meth:`Store.holder`
 names the current process for this store's lifetime and :meth:`Store.alive` says whether a marker
@@ -36,6 +37,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import sys
 import pickle
 import sqlite3
 import threading
@@ -43,12 +45,20 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Callable, ContextManager, Iterator, Protocol, TypeVar
 
-__all__ = ["Store", "InMemoryStore", "SqliteStore", "DATABASE_NAME", "StoreFormatError"]
+if sys.platform != "win32":
+    import fcntl
+else:  # pragma: no cover - without flock, writers wait in SQLite's busy handler
+    fcntl = None
+
+__all__ = ["Store", "InMemoryStore", "SqliteStore", "DATABASE_NAME", "LOCK_NAME", "StoreFormatError"]
 
 T = TypeVar("T")
 
 DATABASE_NAME = "emulator.sqlite3"
 """The database file :class:`SqliteStore` keeps in its data dir (plus SQLite's ``-wal``/``-shm``)."""
+
+LOCK_NAME = "emulator.lock"
+"""The lock file writers queue on (``flock``), next to the database."""
 
 _FORMAT = "cognitive-conformance-store/1"
 """Written once into a new database; another value is refused (:class:`StoreFormatError`)."""
@@ -150,13 +160,14 @@ class SqliteStore:
         self.busy_timeout_s = busy_timeout_s
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
+        self._lockfile: Any = None
         self._pid: int | None = None
         self._depth = 0
         self._cache: dict[tuple[str, str], tuple[int, bytes, Any]] = {}
         if _boot is None:
             self.directory.mkdir(parents=True, exist_ok=True)
             conn = self._connection()
-            with self._write(conn):
+            with self._write():
                 row = conn.execute("SELECT value FROM meta WHERE name = 'boot'").fetchone()
                 _boot = (int(row[0]) if row else 0) + 1
                 conn.execute("INSERT OR REPLACE INTO meta(name, value) VALUES ('boot', ?)", (str(_boot),))
@@ -175,10 +186,12 @@ class SqliteStore:
             return self._conn
         # A connection never crosses a fork: a child opens its own (https://www.sqlite.org/howtocorrupt.html 2.6).
         self._cache.clear()
+        self._lockfile = open(self.directory / LOCK_NAME, "ab")  # noqa: SIM115 - held as long as the connection
         conn = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None, check_same_thread=False)
+        self._conn, self._pid = conn, os.getpid()
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
-        with self._write(conn):
+        with self._write():
             conn.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS partitions ("
@@ -188,21 +201,51 @@ class SqliteStore:
             conn.execute("INSERT OR IGNORE INTO meta(name, value) VALUES ('format', ?)", (_FORMAT,))
             stored = conn.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()[0]
         if stored != _FORMAT:
-            conn.close()
+            self.close()
             raise StoreFormatError(f"{self.path} was written in format {stored!r}, this emulator reads {_FORMAT!r}; use another --data-dir")
-        self._conn, self._pid = conn, os.getpid()
         return conn
 
-    @staticmethod
+    def _begin(self, write: bool) -> None:
+        """Open a transaction: a writer first takes the data dir's lock file, then SQLite's write lock.
+
+        Writers queue on ``flock`` (the kernel wakes the next one when the lock is released; a killed
+        process's lock goes with it) instead of SQLite's busy handler, which polls with sleeps of up
+        to 100 ms. A read opens a deferred transaction: a snapshot, concurrent with the writer (WAL).
+        """
+        assert self._conn is not None
+        if not write:
+            self._conn.execute("BEGIN")
+            return
+        if fcntl is not None:
+            fcntl.flock(self._lockfile.fileno(), fcntl.LOCK_EX)
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._unlock()
+            raise
+
+    def _end(self, commit: bool) -> None:
+        """Commit (or roll back) the open transaction and release the lock file."""
+        assert self._conn is not None
+        try:
+            if self._conn.in_transaction:
+                self._conn.execute("COMMIT" if commit else "ROLLBACK")
+        finally:
+            self._unlock()
+
+    def _unlock(self) -> None:
+        if fcntl is not None and self._lockfile is not None:
+            fcntl.flock(self._lockfile.fileno(), fcntl.LOCK_UN)
+
     @contextmanager
-    def _write(conn: sqlite3.Connection) -> Iterator[None]:
-        conn.execute("BEGIN IMMEDIATE")
+    def _write(self) -> Iterator[None]:
+        self._begin(write=True)
         try:
             yield
         except BaseException:
-            conn.execute("ROLLBACK")
+            self._end(commit=False)
             raise
-        conn.execute("COMMIT")
+        self._end(commit=True)
 
     # -- the Store protocol -----------------------------------------------------------------
 
@@ -215,8 +258,9 @@ class SqliteStore:
         with self._lock:
             conn = self._connection()
             outer = self._depth == 0
+            reading = _READING.get()
             if outer:
-                conn.execute("BEGIN IMMEDIATE")
+                self._begin(write=not reading or self.verify_reads)
             self._depth += 1
             ident = (key, service)
             raised: BaseException | None = None
@@ -234,11 +278,11 @@ class SqliteStore:
                     yield state
                 except BaseException as exc:  # like the in-memory store, what the caller changed stays changed
                     raised = exc
-                if _READING.get() and not self.verify_reads:
+                if reading and not self.verify_reads:
                     dumped = loaded  # a read: the pickle (the cost that grows with the partition) is skipped
                 else:
                     dumped = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-                    if _READING.get() and dumped != loaded and row is not None:
+                    if reading and dumped != loaded and row is not None:
                         raise RuntimeError(f"a read-only request changed the {service!r} partition")
                 if dumped != loaded:
                     version = _new_version()
@@ -251,22 +295,21 @@ class SqliteStore:
                 self._depth -= 1
                 self._cache.pop(ident, None)
                 if outer:
-                    self._rollback(conn)
+                    self._rollback()
                 raise
             self._depth -= 1
             if outer:
                 try:
-                    conn.execute("COMMIT")
+                    self._end(commit=True)
                 except BaseException:
-                    self._rollback(conn)
+                    self._rollback()
                     raise
             if raised is not None:
                 raise raised
 
-    def _rollback(self, conn: sqlite3.Connection) -> None:
+    def _rollback(self) -> None:
         self._cache.clear()  # cached objects may hold changes that were not committed
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        self._end(commit=False)
 
     def _load(self, ident: tuple[str, str], blob: bytes) -> Any:
         try:
@@ -294,7 +337,7 @@ class SqliteStore:
         """Drop all state of all keys and services (every process sharing the data dir sees it)."""
         with self._lock:
             conn = self._connection()
-            with self._write(conn):
+            with self._write():
                 conn.execute("DELETE FROM partitions")
             self._cache.clear()
 
@@ -333,9 +376,12 @@ class SqliteStore:
     def close(self) -> None:
         """Close this process's connection (reopened on next use)."""
         with self._lock:
-            if self._conn is not None and self._pid == os.getpid():
-                self._conn.close()
-            self._conn, self._pid = None, None
+            if self._pid == os.getpid():
+                if self._conn is not None:
+                    self._conn.close()
+                if self._lockfile is not None:
+                    self._lockfile.close()
+            self._conn, self._lockfile, self._pid = None, None, None
             self._cache.clear()
 
 
