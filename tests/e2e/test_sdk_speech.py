@@ -11,13 +11,19 @@ Where the SDK connects: the voice-profile requests go to the scheme's default po
 ``SpeechConfig(host=...)`` and ``SpeechConfig(endpoint=...)`` alike: a port (and a path) in either is dropped
 (``http://127.0.0.1:5000`` is called as ``http://127.0.0.1/speaker-recognition/...``). So the emulator listens
 on port 80 of a loopback address of its own (127.0.0.0/8 is all loopback on Linux); binding port 80 needs root
-or CAP_NET_BIND_SERVICE, and the tests skip, saying so, where neither is given.
+or CAP_NET_BIND_SERVICE, and the tests skip, saying so, where neither is given. Over HTTPS the SDK calls port 443:
+the emulator's ``--ssl-certfile`` with a certificate of a local CA works once the SDK trusts that CA
+(``OPENSSL_SINGLE_TRUSTED_CERT``) and is told not to fetch revocation lists (``OPENSSL_SINGLE_TRUSTED_CERT_CRL_CHECK``
+false): 1.46.0 checks revocation online and fails the handshake where it cannot.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import shutil
+import socket
+import subprocess
 from pathlib import Path
 from typing import Iterator
 
@@ -25,6 +31,7 @@ import pytest
 
 from cognitive_conformance.emulator import DEFAULT_KEY, EmulatorConfig, running
 from cognitive_conformance.strategies.audio import SPEAKERS, synthesize
+from tests.e2e.emulator_proc import emulator
 
 pytestmark = pytest.mark.e2e
 
@@ -41,20 +48,10 @@ def sdk_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     if not vp.native_api_present():
         pytest.skip(f"azure-cognitiveservices-speech {speechsdk.__version__} has no speaker-recognition API (1.46.0 is the last)")
     log = tmp_path_factory.mktemp("speech-sdk") / "requests.jsonl"
-    rng = random.Random()
-    last: OSError | None = None
-    for _ in range(5):
-        host = f"127.{rng.randrange(64, 250)}.{rng.randrange(0, 250)}.{rng.randrange(2, 250)}"
-        try:
-            with running(EmulatorConfig(request_log=str(log)), host=host, port=80) as url:
-                assert url == f"http://{host}:80"
-                yield f"http://{host}", log
-                return
-        except PermissionError as exc:
-            pytest.skip(f"the Speech SDK calls port 80 only, and binding it needs root or CAP_NET_BIND_SERVICE ({exc})")
-        except OSError as exc:  # that address's port 80 is taken: try another loopback address
-            last = exc
-    pytest.skip(f"no loopback address had port 80 free ({last})")
+    host = _free_loopback(80)
+    with running(EmulatorConfig(request_log=str(log)), host=host, port=80) as url:
+        assert url == f"http://{host}:80"
+        yield f"http://{host}", log
 
 
 def _wav(tmp_path: Path, name: str, speaker: int, seed: int, seconds: float = 6.0) -> "speechsdk.audio.AudioConfig":
@@ -73,6 +70,25 @@ def _enroll_until_enrolled(client: "vp.VoiceProfileClient", profile: "vp.VoicePr
         results.append(result)
         reason = result.reason
     return results
+
+
+def _free_loopback(port: int) -> str:
+    """A loopback address whose ``port`` can be bound here, or skip saying why."""
+    rng = random.Random()
+    last: OSError | None = None
+    for _ in range(5):
+        host = f"127.{rng.randrange(64, 250)}.{rng.randrange(0, 250)}.{rng.randrange(2, 250)}"
+        probe = socket.socket()
+        try:
+            probe.bind((host, port))
+            return host
+        except PermissionError as exc:
+            pytest.skip(f"the Speech SDK calls port {port} only, and binding it needs root or CAP_NET_BIND_SERVICE ({exc})")
+        except OSError as exc:
+            last = exc
+        finally:
+            probe.close()
+    pytest.skip(f"no loopback address had port {port} free ({last})")
 
 
 def _requests(log: Path) -> list[tuple[str, str, int]]:
@@ -132,3 +148,40 @@ def test_identify_before_enrolled_is_a_canceled_result_with_the_service_error(sd
     finally:
         profile.close()
         client.close()
+
+
+def _local_ca(tmp_path: Path, host: str) -> tuple[Path, Path, Path]:
+    """A CA and a server certificate for the IP ``host`` signed by it (openssl command line)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl command to make a certificate")
+    ca, ca_key, leaf, leaf_key, csr, ext = (tmp_path / n for n in ("ca.pem", "ca.key", "leaf.pem", "leaf.key", "leaf.csr", "ext.cnf"))
+    run = lambda *args: subprocess.run(["openssl", *args], check=True, capture_output=True)  # noqa: E731
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(ca_key), "-out", str(ca), "-days", "1", "-subj", "/CN=local test CA",
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", str(leaf_key), "-out", str(csr), "-subj", f"/CN={host}")
+    ext.write_text(f"subjectAltName=IP:{host}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
+    run("x509", "-req", "-in", str(csr), "-CA", str(ca), "-CAkey", str(ca_key), "-CAcreateserial", "-out", str(leaf), "-days", "1", "-extfile", str(ext))
+    return ca, leaf, leaf_key
+
+
+def test_over_https_on_port_443_with_a_local_ca(tmp_path: Path) -> None:
+    if not vp.native_api_present():
+        pytest.skip(f"azure-cognitiveservices-speech {speechsdk.__version__} has no speaker-recognition API (1.46.0 is the last)")
+    host = _free_loopback(443)
+    ca, leaf, key = _local_ca(tmp_path, host)
+    with emulator("--host", host, "--port", "443", "--ssl-certfile", str(leaf), "--ssl-keyfile", str(key)) as url:
+        assert url == f"https://{host}:443"
+        config = speechsdk.SpeechConfig(host=f"https://{host}", subscription=DEFAULT_KEY)
+        config.set_property_by_name("OPENSSL_SINGLE_TRUSTED_CERT", ca.read_text())
+        with pytest.raises(RuntimeError, match="HTTPAPI_OPEN_REQUEST_FAILED"):  # revocation cannot be checked offline
+            vp.VoiceProfileClient(config).create_profile("en-us")
+        config.set_property_by_name("OPENSSL_SINGLE_TRUSTED_CERT_CRL_CHECK", "false")
+        client = vp.VoiceProfileClient(config)
+        profile = client.create_profile("en-us")
+        try:
+            results = _enroll_until_enrolled(client, profile, tmp_path, speaker=2)
+            assert [r.body["enrollmentStatus"] for r in results][-1] == "Enrolled" and len(results) == 4
+            assert client.delete_profile(profile).reason == speechsdk.ResultReason.DeletedVoiceProfile
+        finally:
+            profile.close()
+            client.close()
