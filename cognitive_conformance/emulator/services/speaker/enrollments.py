@@ -7,10 +7,10 @@ Here the profile's accounting is updated, under the store lock:
 * otherwise the enrollment is stored, ``profileStatus`` becomes ``Active``, and when no speech
   remains (``max(0, 20 − speech) == 0``, or ``ignoreMinLength=true``) the voice print is built
   within this request: the 201 that completes the requirement already reports ``Enrolled`` and
-  the profile can be identified at once. ``Training`` ("voice print of profile is being created")
-  is the state while that request is in flight; any other write on the profile meanwhile is 409
-  ``Conflict`` (the route's in-flight guard), so no later enrollment ever reads ``Training``.
-  ``--training-seconds`` does not apply: the documents describe no asynchronous step here.
+  the profile can be identified at once. So the emulator never reports ``Training`` ("voice
+  print of profile is being created"): the build happens inside that request, during which any
+  other write on the profile is 409 ``Conflict`` (the route's in-flight guard) and a read sees the
+  profile as it was before the enrollment. ``--training-seconds`` does not apply here.
 * 201 TiEnrollmentInfo: totals after this enrollment + this request's audio and speech lengths.
 
 Why the completing enrollment answers ``Enrolled`` (and not ``Training`` then ``Enrolled`` later):
