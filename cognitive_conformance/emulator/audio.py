@@ -113,6 +113,8 @@ __all__ = [
     "VOICING_THRESHOLD",
     "WINDOW_SAMPLES",
     "AudioFile",
+    "AudioTooLongError",
+    "MAX_FILE_SECONDS",
     "analyse",
     "decode",
     "read_audio_file",
@@ -238,6 +240,14 @@ def _decode_wav(body: bytes) -> np.ndarray:
     return np.frombuffer(frames, dtype="<i2").astype(np.int16)
 
 
+MAX_FILE_SECONDS = 600
+"""The longest audio file :func:`read_audio_file` decodes (a 10 MB file part holds at most about 11 minutes of 128 kbps MP3)."""
+
+
+class AudioTooLongError(AudioFormatError):
+    """The file is longer than :data:`MAX_FILE_SECONDS`."""
+
+
 @dataclass(frozen=True)
 class AudioFile:
     """An audio file's kind and its samples at 16 kHz mono (what :func:`analyse` takes).
@@ -284,24 +294,46 @@ def _mp3_bitrate(body: bytes) -> int | None:
     return None
 
 
+def _wav_data_complete(body: bytes) -> bool:
+    """Whether the RIFF ``data`` chunk holds every byte its size field declares (walking the chunks from byte 12)."""
+    at = 12
+    while at + 8 <= len(body):
+        size = int.from_bytes(body[at + 4 : at + 8], "little")
+        if body[at : at + 4] == b"data":
+            return at + 8 + size <= len(body)
+        at += 8 + size + (size & 1)
+    return False
+
+
 def _resample(x: np.ndarray, rate: int) -> np.ndarray:
-    """Band-limited resampling of a float signal to :data:`SAMPLE_RATE` (truncating or zero-padding its spectrum)."""
+    """Band-limited resampling of a float signal to :data:`SAMPLE_RATE`, 10 s at a time (memory stays bounded).
+
+    Each piece's spectrum is truncated or zero-padded (FFT resampling).
+    """
     if rate == SAMPLE_RATE or x.size == 0:
         return x
-    n_out = int(round(x.size * SAMPLE_RATE / rate))
-    spectrum = np.fft.rfft(x)
-    keep = n_out // 2 + 1
-    out = np.zeros(keep, dtype=spectrum.dtype)
-    m = min(keep, spectrum.size)
-    out[:m] = spectrum[:m]
-    return np.fft.irfft(out, n_out) * (n_out / x.size)
+    pieces = []
+    step = 10 * rate
+    for start in range(0, x.size, step):
+        piece = x[start : start + step]
+        n_out = int(round(piece.size * SAMPLE_RATE / rate))
+        if n_out == 0:
+            continue
+        spectrum = np.fft.rfft(piece)
+        out = np.zeros(n_out // 2 + 1, dtype=spectrum.dtype)
+        m = min(out.size, spectrum.size)
+        out[:m] = spectrum[:m]
+        pieces.append(np.fft.irfft(out, n_out) * (n_out / piece.size))
+    return np.concatenate(pieces) if pieces else np.zeros(0)
 
 
 def read_audio_file(body: bytes) -> AudioFile:
     """Read a WAV or MP3 file: its kind and its samples at 16 kHz mono int16; :class:`AudioFormatError` otherwise.
 
-    A body that is neither a RIFF/WAVE file nor MPEG audio, or that libsndfile cannot read whole, is an
-    :class:`AudioFormatError` (its ``detail`` says why).
+    A body that is neither a RIFF/WAVE file nor MPEG audio, that libsndfile cannot read, or a WAV whose data
+    chunk is missing or holds fewer bytes or frames than its header declares (as :func:`decode` refuses) is an :class:`AudioFormatError` (its ``detail`` says
+    why); a file longer than :data:`MAX_FILE_SECONDS` is an :class:`AudioTooLongError`. The file is read in
+    blocks, so neither a lying header nor a long file makes memory grow past that bound.
     """
     import soundfile  # the emulator extra's reader (libsndfile): WAV of every width and float, MP3
 
@@ -309,12 +341,28 @@ def read_audio_file(body: bytes) -> AudioFile:
     is_wav = body[:4] == b"RIFF" and body[8:12] == b"WAVE"
     if not is_wav and not _looks_like_mp3(body):
         raise AudioFormatError("neither a RIFF/WAVE file nor MPEG audio")
+    if is_wav and not _wav_data_complete(body):
+        raise AudioFormatError("the data chunk is missing or holds fewer bytes than its header declares")
     try:
         with soundfile.SoundFile(io.BytesIO(body)) as reader:
             kind, subtype, rate, channels = reader.format, reader.subtype, reader.samplerate, reader.channels
-            data = reader.read(dtype="float64", always_2d=True)
-    except (soundfile.LibsndfileError, RuntimeError, ValueError, TypeError) as exc:
+            declared, limit = reader.frames, MAX_FILE_SECONDS * rate
+            if is_wav and declared > len(body):  # a frame is at least a byte: the header lies
+                raise AudioFormatError(f"the header declares {declared} frames in {len(body)} bytes")
+            if declared > limit and (is_wav or declared < 2**62):  # libsndfile's "unknown" is huge
+                raise AudioTooLongError(f"{declared / rate:.0f} s")
+            mono: list[np.ndarray] = []
+            read = 0
+            for block in reader.blocks(blocksize=65536, dtype="float32", always_2d=True):
+                read += len(block)
+                if read > limit:
+                    raise AudioTooLongError(f"more than {MAX_FILE_SECONDS} s")
+                with np.errstate(invalid="ignore", over="ignore"):  # NaN/inf in a damaged float WAV: refused below
+                    mono.append(block.mean(axis=1, dtype=np.float64))
+    except (soundfile.LibsndfileError, RuntimeError, ValueError, TypeError, MemoryError) as exc:
         raise AudioFormatError(f"unreadable audio file: {exc}") from None
+    if is_wav and read != declared:
+        raise AudioFormatError(f"the data chunk holds {read} of the {declared} frames its header declares")
     if is_wav != (kind == "WAV") or (not is_wav and kind != "MP3"):
         raise AudioFormatError(f"container {kind!r} does not match the file's signature")
     if is_wav:
@@ -324,8 +372,11 @@ def read_audio_file(body: bytes) -> AudioFile:
         bitrate = None
     else:
         bit_depth, sample_format, bitrate = None, "mpeg", _mp3_bitrate(body)
-    mono = _resample(data.mean(axis=1), rate)
-    samples = np.clip(np.round(mono * 32768.0), -32768, 32767).astype(np.int16)
+    joined = np.concatenate(mono) if mono else np.zeros(0)
+    if not np.isfinite(joined).all():  # a float WAV carrying NaN or infinity
+        raise AudioFormatError("samples that are not finite numbers")
+    signal = _resample(joined, rate)
+    samples = np.clip(np.round(signal * 32768.0), -32768, 32767).astype(np.int16)
     return AudioFile("wav" if is_wav else "mp3", int(rate), int(channels), bit_depth, sample_format, bitrate, samples)
 
 

@@ -13,7 +13,8 @@ So a WAV file is accepted at those four rates in 16-, 24- or 32-bit samples (32-
 float: the table does not tell them apart), an MP3 file at those four rates and bit rates; anything
 else (8 kHz, 22.05 kHz, 8-bit, 64-bit float, another bit rate, FLAC, Ogg, an unreadable file) is 400
 ``BadArgument`` naming the file and the supported kinds. The pages say nothing of channels; one speaker
-is recorded, and the emulator keeps to mono (a stereo file is refused the same way): a decision.
+is recorded, and the emulator keeps to mono (a stereo file is refused the same way): a decision. So is the
+refusal of a file longer than ``emulator.audio.MAX_FILE_SECONDS`` (the prompt page asks for 5 to 90 s).
 
 Source: https://learn.microsoft.com/en-us/azure/ai-services/speech-service/personal-voice-create-consent ("Supported audio formats for consent audio");
 https://learn.microsoft.com/en-us/azure/ai-services/speech-service/personal-voice-create-voice ("Prompt audio format");
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cognitive_conformance.emulator.audio import AudioFile, AudioFormatError, read_audio_file
+from cognitive_conformance.emulator.audio import MAX_FILE_SECONDS, AudioFile, AudioFormatError, AudioTooLongError, read_audio_file
 
 __all__ = ["MP3_BITRATES_KBPS", "SAMPLE_RATES", "SUPPORTED", "WAV_BIT_DEPTHS", "refusal", "samples_of"]
 
@@ -60,6 +61,8 @@ def samples_of(data: bytes) -> tuple[np.ndarray | None, str | None]:
     """The 16 kHz mono samples of an accepted file, or ``(None, why)``: not a WAV/MP3 file, or an unsupported kind."""
     try:
         audio = read_audio_file(data)
+    except AudioTooLongError:
+        return None, f"is longer than the {MAX_FILE_SECONDS} s the emulator reads"
     except AudioFormatError:
         return None, "is not a WAV or MP3 audio file"
     why = refusal(audio)

@@ -13,8 +13,10 @@ import io
 import numpy as np
 import pytest
 import soundfile
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from cognitive_conformance.emulator.audio import read_audio_file
+from cognitive_conformance.emulator.audio import AudioFormatError, read_audio_file
 from cognitive_conformance.strategies.audio import SPEAKERS, synthesize
 
 from .conftest import Voice
@@ -113,3 +115,38 @@ def test_read_audio_file_resamples_to_16khz_mono() -> None:
         got = read_audio_file(wav(rate, 24))
         assert (got.container, got.sample_rate, got.bit_depth, got.channels) == ("wav", rate, 24, 1)
         assert got.samples.dtype == np.int16 and got.samples.size == 32000
+
+
+def _lying(body: bytes, frames: int) -> bytes:
+    """``body`` with its data chunk's size field claiming ``frames`` 16-bit frames."""
+    at = body.index(b"data") + 4
+    return body[:at] + (frames * 2).to_bytes(4, "little") + body[at + 4 :]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        lambda: wav(24000)[: len(wav(24000)) // 2],  # truncated data chunk
+        lambda: _lying(wav(24000), 2**31 - 1),  # a header declaring 2^31 frames in 96 KB
+    ],
+    ids=["truncated", "lying-header"],
+)
+def test_a_wav_that_holds_less_than_its_header_declares_is_refused(body) -> None:
+    cv = Voice()
+    assert cv.project().status_code == 201
+    r = cv.consent(audio=body())
+    assert r.status_code == 400 and "is not a WAV or MP3 audio file" in r.json()["error"]["message"], r.text
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_damaged_files_are_read_or_refused_never_an_error_of_another_kind(data) -> None:
+    base = bytearray(data.draw(st.sampled_from([wav(24000), wav(48000, 32), mp3(24000, 128)])))
+    for _ in range(data.draw(st.integers(1, 12))):
+        base[data.draw(st.integers(0, min(len(base), 256) - 1))] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.integers(1, len(base)))
+    try:
+        got = read_audio_file(bytes(base[:cut]))
+    except AudioFormatError:
+        return
+    assert got.samples.dtype == np.int16 and got.samples.ndim == 1
