@@ -1,10 +1,11 @@
 """Restart with persistence: ``kill -9`` an emulator on ``--data-dir`` mid-training, start it again, the work goes on.
 
 For each service: resources created before the kill are all there afterwards, with the same ids and
-timestamps, and a training (Face group training, Speaker voice print, Custom Voice consent and
-personal voice) submitted before the kill reaches its terminal status after the restart, because
-its status is derived from the stored wall-clock timestamps. A Speaker profile whose write was in
-flight in the killed process is not left busy (409) forever.
+timestamps, and a training (Face group training, Custom Voice consent and personal voice)
+submitted before the kill reaches its terminal status after the restart, because its status is
+derived from the stored wall-clock timestamps. Speaker profiles keep their enrollments: an
+enrolled one stays Enrolled, a half-enrolled one goes on counting from where it was. A Speaker
+profile whose write was in flight in the killed process is not left busy (409) forever.
 """
 
 from __future__ import annotations
@@ -62,13 +63,13 @@ def _face_group(c: httpx.Client) -> dict[str, list[str]]:
     return faces
 
 
-def _enrolled_to_training(c: httpx.Client) -> str:
-    pid = c.post(SPK, params=SPK_V, json={"locale": "en-US"}).json()["profileId"]
-    for seed in range(10):
-        r = c.post(f"{SPK}/{pid}/enrollments", params=SPK_V, content=_clip(seed), headers={"content-type": "audio/wav; codecs=audio/pcm"})
+def _enroll(c: httpx.Client, pid: str, *, until_enrolled: bool, seed: int = 0) -> int:
+    """Enroll once, or until the profile is Enrolled; the number of 201s."""
+    for n in range(1, 11):
+        r = c.post(f"{SPK}/{pid}/enrollments", params=SPK_V, content=_clip(seed + n), headers={"content-type": "audio/wav; codecs=audio/pcm"})
         assert r.status_code == 201, r.text
-        if r.json()["remainingEnrollmentsSpeechLengthInSec"] == 0:
-            return pid
+        if not until_enrolled or r.json()["enrollmentStatus"] == "Enrolled":
+            return n
     raise AssertionError("the profile never had enough speech")
 
 
@@ -87,19 +88,23 @@ def test_kill_9_mid_training_then_restart_finishes_every_training_and_keeps_the_
     try:
         with httpx.Client(base_url=first.url, headers=H, timeout=10) as c:
             faces = _face_group(c)
-            profile = _enrolled_to_training(c)
+            profile = c.post(SPK, params=SPK_V, json={"locale": "en-US"}).json()["profileId"]
+            _enroll(c, profile, until_enrolled=True)
+            halfway = c.post(SPK, params=SPK_V, json={"locale": "en-US"}).json()["profileId"]
+            _enroll(c, halfway, until_enrolled=False)
             _consent(c)
             before = {
                 "group": c.get("/face/v1.2/persongroups/kept").json(),
                 "training": c.get("/face/v1.2/persongroups/kept/training").json(),
                 "profile": c.get(f"{SPK}/{profile}", params=SPK_V).json(),
+                "halfway": c.get(f"{SPK}/{halfway}", params=SPK_V).json(),
                 "consent": c.get("/customvoice/consents/cons", params=CV_V).json(),
                 "project": c.get("/customvoice/projects/proj", params=CV_V).json(),
             }
     finally:
         first.kill()
     assert before["training"]["status"] in ("notStarted", "running")
-    assert before["profile"]["enrollmentStatus"] == "Training"
+    assert before["profile"]["enrollmentStatus"] == "Enrolled" and before["halfway"]["enrollmentStatus"] == "Enrolling"
     assert before["consent"]["status"] in ("NotStarted", "Running")
 
     with PersistentEmulator(data, training_seconds=TRAINING_S) as second, httpx.Client(base_url=second.url, headers=H, timeout=10) as c:
@@ -113,10 +118,11 @@ def test_kill_9_mid_training_then_restart_finishes_every_training_and_keeps_the_
         consent = _poll(lambda: c.get("/customvoice/consents/cons", params=CV_V).json(), "status", {"Succeeded", "Failed"})
         assert consent["status"] == "Succeeded", consent
         assert consent["createdDateTime"] == before["consent"]["createdDateTime"]
-        enrolled = _poll(lambda: c.get(f"{SPK}/{profile}", params=SPK_V).json(), "enrollmentStatus", {"Enrolled"})
-        assert enrolled["enrollmentStatus"] == "Enrolled", enrolled
-        assert enrolled["enrollmentsCount"] == before["profile"]["enrollmentsCount"]
-        assert enrolled["createdDateTime"] == before["profile"]["createdDateTime"]
+        assert c.get(f"{SPK}/{profile}", params=SPK_V).json() == before["profile"]
+        assert c.get(f"{SPK}/{halfway}", params=SPK_V).json() == before["halfway"]
+        more = _enroll(c, halfway, until_enrolled=True, seed=20)  # enrolling goes on from the stored totals
+        done = c.get(f"{SPK}/{halfway}", params=SPK_V).json()
+        assert done["enrollmentStatus"] == "Enrolled" and done["enrollmentsCount"] == before["halfway"]["enrollmentsCount"] + more
         # a personal voice is started on the restarted emulator and killed mid-training in turn
         audio = synthesize(speaker=SPEAKERS[0], duration_s=2.0, seed=2)
         voice = c.post(
