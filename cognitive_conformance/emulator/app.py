@@ -6,7 +6,7 @@
 3b. quota          ``pipeline/quota.py``        opt-in 429 once a tenant's ``--quota`` is used up (none by default)
 4. api version     ``pipeline/api_version.py``  404 unknown version
 5. validation      ``pipeline/validation.py``   415 media type, 400 JSON/fields, 413/400 size, 404 bad ids
-6. handler         ``services/<svc>/*.py``      thin: validated inputs -> store -> reply
+6. handler         ``services/<svc>/*.py``      thin: validated inputs -> store -> reply (a GET's within ``Store.reading()``)
 7. error mapping   ``pipeline/error_mapping.py`` ``ApiError`` -> envelope; anything else -> JSON 500
 8. faults          ``faults.py``                opt-in reply rewrites of the request's service (none by default)
 9. mutations       ``mutations.py``             opt-in blind rewrites of one operation's 2xx replies (none by default)
