@@ -78,6 +78,45 @@ def test_the_dockerfile_entrypoint_is_configured_by_its_environment_variables() 
         _stop(proc)
 
 
+def test_the_image_keeps_its_state_on_the_data_volume_across_restarts(tmp_path: Path) -> None:
+    """What the README's ``docker run -v emulator-data:/data -e CONFORMANCE_EMULATOR_DATA_DIR=/data`` line does."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r'^VOLUME \["/data"\]$', text, re.M) and "chown emulator /data" in text
+    _, image_env = _dockerfile()
+    assert "CONFORMANCE_EMULATOR_DATA_DIR" not in image_env  # in memory unless the user sets it
+    env = {**image_env, "CONFORMANCE_EMULATOR_HOST": "127.0.0.1", "CONFORMANCE_EMULATOR_PORT": "0",
+           "CONFORMANCE_EMULATOR_DATA_DIR": str(tmp_path / "data"), "CONFORMANCE_EMULATOR_WORKERS": "2"}
+    headers = {"Ocp-Apim-Subscription-Key": "1f0e2d3c4b5a69788796a5b4c3d2e1f0"}
+    proc, url, lines = _start([], env, keys=2)  # the key line, then the data dir line
+    try:
+        assert lines[2] == f"data dir: {tmp_path / 'data'} (2 workers)\n"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                created = httpx.put(f"{url}/face/v1.2/persongroups/kept", json={"name": "kept"}, headers=headers, timeout=5)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert created.status_code == 200
+    finally:
+        _stop(proc)
+    del env["CONFORMANCE_EMULATOR_WORKERS"]  # the data dir is what keeps the state, not the workers
+    proc, url, _ = _start([], env, keys=2)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                kept = httpx.get(f"{url}/face/v1.2/persongroups/kept", headers=headers, timeout=5)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert kept.status_code == 200 and kept.json()["name"] == "kept"
+    finally:
+        _stop(proc)
+
+
 def test_a_flag_wins_over_its_environment_variable() -> None:
     proc, url, lines = _start(["--key", "from-flag"], {"CONFORMANCE_EMULATOR_HOST": "127.0.0.1",
                                                        "CONFORMANCE_EMULATOR_PORT": "0",
