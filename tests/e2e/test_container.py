@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import httpx
 import pytest
@@ -78,6 +79,17 @@ def test_the_dockerfile_entrypoint_is_configured_by_its_environment_variables() 
         _stop(proc)
 
 
+def _once_served(call: "Callable[[], httpx.Response]") -> httpx.Response:
+    """``call()`` once a worker accepts (the address is announced before the workers serve)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return call()
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, "no worker served within 30 s"
+            time.sleep(0.1)
+
+
 def test_the_image_keeps_its_state_on_the_data_volume_across_restarts(tmp_path: Path) -> None:
     """What the README's ``docker run -v emulator-data:/data -e CONFORMANCE_EMULATOR_DATA_DIR=/data`` line does."""
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
@@ -90,28 +102,14 @@ def test_the_image_keeps_its_state_on_the_data_volume_across_restarts(tmp_path: 
     proc, url, lines = _start([], env, keys=2)  # the key line, then the data dir line
     try:
         assert lines[2] == f"data dir: {tmp_path / 'data'} (2 workers)\n"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                created = httpx.put(f"{url}/face/v1.2/persongroups/kept", json={"name": "kept"}, headers=headers, timeout=5)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
+        created = _once_served(lambda: httpx.put(f"{url}/face/v1.2/persongroups/kept", json={"name": "kept"}, headers=headers, timeout=5))
         assert created.status_code == 200
     finally:
         _stop(proc)
     del env["CONFORMANCE_EMULATOR_WORKERS"]  # the data dir is what keeps the state, not the workers
     proc, url, _ = _start([], env, keys=2)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                kept = httpx.get(f"{url}/face/v1.2/persongroups/kept", headers=headers, timeout=5)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
+        kept = _once_served(lambda: httpx.get(f"{url}/face/v1.2/persongroups/kept", headers=headers, timeout=5))
         assert kept.status_code == 200 and kept.json()["name"] == "kept"
     finally:
         _stop(proc)
