@@ -102,8 +102,9 @@ def test_the_image_keeps_its_state_on_the_data_volume_across_restarts(tmp_path: 
     proc, url, lines = _start([], env, keys=2)  # the key line, then the data dir line
     try:
         assert lines[2] == f"data dir: {tmp_path / 'data'} (2 workers)\n"
-        created = _once_served(lambda: httpx.put(f"{url}/face/v1.2/persongroups/kept", json={"name": "kept"}, headers=headers, timeout=5))
-        assert created.status_code == 200
+        _once_served(lambda: httpx.get(f"{url}/healthz", timeout=5))  # a timed-out PUT could still be served later: wait on a read
+        created = httpx.put(f"{url}/face/v1.2/persongroups/kept", json={"name": "kept"}, headers=headers, timeout=30)
+        assert created.status_code == 200, created.text
     finally:
         _stop(proc)
     del env["CONFORMANCE_EMULATOR_WORKERS"]  # the data dir is what keeps the state, not the workers
