@@ -36,6 +36,7 @@ committed transaction when a process dies); https://www.sqlite.org/lang_transact
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import os
 import sys
 import pickle
@@ -348,11 +349,22 @@ class SqliteStore:
         return [(k, s) for k, s in rows]
 
     def check(self) -> None:
-        """Read every stored partition once; :class:`StoreFormatError` if one cannot be read (at start-up, not mid-request)."""
-        with self._lock:
-            rows = self._connection().execute("SELECT key, service, state FROM partitions").fetchall()
-        for key, service, blob in rows:
-            self._load((key, service), blob)
+        """Read every stored partition once, at start-up, and bring it up to this version's state classes.
+
+        A dataclass that gained a field with a default since the partition was written gets that
+        default (and the partition is written back), so a data dir outlives an upgrade that adds
+        state. :class:`StoreFormatError` if a partition cannot be read, or a class gained a field
+        without a default: said at start-up, never mid-request.
+        """
+        with self._lock, self._write():
+            conn = self._connection()
+            for key, service, blob in conn.execute("SELECT key, service, state FROM partitions").fetchall():
+                state = self._load((key, service), blob)
+                if _add_missing_fields(state, (key, service), self.path):
+                    conn.execute(
+                        "UPDATE partitions SET version = ?, state = ? WHERE key = ? AND service = ?",
+                        (_new_version(), pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), key, service),
+                    )
 
     def holder(self) -> str:
         """``boot:pid``: this process, in this boot of the data dir."""
@@ -383,6 +395,38 @@ class SqliteStore:
                     self._lockfile.close()
             self._conn, self._lockfile, self._pid = None, None, None
             self._cache.clear()
+
+
+def _add_missing_fields(root: Any, ident: tuple[str, str], path: Path) -> bool:
+    """Give every dataclass instance reachable from ``root`` the fields its class has and it lacks; True if any."""
+    changed, seen, todo = False, set(), [root]
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, dict):
+            todo.extend(obj.keys())
+            todo.extend(obj.values())
+        elif isinstance(obj, (list, tuple, set, frozenset)):
+            todo.extend(obj)
+        elif dataclasses.is_dataclass(obj) and not isinstance(obj, type) and hasattr(obj, "__dict__"):
+            for f in dataclasses.fields(obj):
+                if f.name in obj.__dict__:
+                    todo.append(obj.__dict__[f.name])
+                    continue
+                if f.default is not dataclasses.MISSING:
+                    value = f.default
+                elif f.default_factory is not dataclasses.MISSING:
+                    value = f.default_factory()
+                else:
+                    raise StoreFormatError(
+                        f"{path}: partition {ident[1]!r} holds a {type(obj).__name__} without its field {f.name!r}, "
+                        "which has no default in this version; start with an empty --data-dir"
+                    )
+                object.__setattr__(obj, f.name, value)
+                changed = True
+    return changed
 
 
 def _new_version() -> int:

@@ -186,3 +186,28 @@ def test_a_read_skips_the_write_back_and_a_verifying_store_catches_a_read_that_w
             state["n"] = 3
     with verifying.reading(), verifying.partition("k", "face", dict) as state:
         assert state == {"n": 1}
+
+
+def test_a_state_written_before_a_class_gained_a_field_gets_its_default_at_open(tmp_path: Path) -> None:
+    """As after an upgrade that added state: an old pickle lacks the new field."""
+    from cognitive_conformance.emulator.services.face.models import FaceState, Person
+
+    store = SqliteStore(tmp_path)
+    old_state = FaceState()
+    person = Person("p1", "name")
+    del person.__dict__["faces"]  # written by a version whose Person had no faces yet
+    del old_state.__dict__["face_lists"]
+    old_state.deleted[("persongroups", "g")] = person  # reachable through a dict value
+    db = sqlite3.connect(tmp_path / DATABASE_NAME)
+    db.execute("INSERT INTO partitions VALUES ('k', 'face', 1, ?)", (pickle.dumps(old_state),))
+    db.commit()
+    upgraded = SqliteStore(tmp_path)
+    with upgraded.partition("k", "face", FaceState) as state:
+        assert state.face_lists == {} and state.deleted[("persongroups", "g")].faces == {}
+    (blob,) = db.execute("SELECT state FROM partitions").fetchone()
+    assert pickle.loads(blob).face_lists == {}  # written back once, at open
+    del person.__dict__["name"]  # a field without a default cannot be made up
+    db.execute("UPDATE partitions SET state = ?", (pickle.dumps(old_state),))
+    db.commit()
+    with pytest.raises(StoreFormatError, match="without its field 'name'"):
+        SqliteStore(tmp_path)
