@@ -108,13 +108,17 @@ class TrainingView:
     message: str | None
 
 
-def training_duration(base_seconds: float, *, weight: float = 1.0, scale: float = 1.0) -> float:
-    """``base_seconds × weight × scale`` (seconds); ``scale`` is ``Behaviour.training_scale`` (``inf``: never ends)."""
-    if base_seconds < 0 or weight < 0 or scale < 0:
+def training_duration(base_seconds: float, *, weight: float = 1.0, scale: float = 1.0, cap: float = math.inf) -> float:
+    """``min(base_seconds × weight, cap) × scale`` (seconds); ``scale`` is ``Behaviour.training_scale`` (``inf``: never ends).
+
+    ``cap`` is the longest the service's documents give for its biggest resource (``EmulatorConfig.training_max_seconds``);
+    the scale of a fault applies after it, so ``training-never-finishes`` still never finishes.
+    """
+    if base_seconds < 0 or weight < 0 or scale < 0 or cap < 0:
         raise ValueError("training duration inputs must be >= 0")
     if math.isinf(scale):
         return math.inf
-    return base_seconds * weight * scale
+    return min(base_seconds * weight, cap) * scale
 
 
 def start_training(
