@@ -95,12 +95,14 @@ class Sample:
         return self.requests / self.elapsed if self.elapsed else 0.0
 
 
-async def _connection(host: str, port: int, requests: list[bytes], stop_at: float, latencies: list[float], statuses: dict) -> None:
+async def _connection(
+    host: str, port: int, requests: list[bytes], stop_at: float, latencies: list[float], statuses: dict, count: int | None = None
+) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     i = 0
     perf = time.perf_counter
     try:
-        while perf() < stop_at:
+        while perf() < stop_at and (count is None or i < count):
             payload = requests[i % len(requests)]
             i += 1
             t0 = perf()
@@ -125,9 +127,10 @@ def _run(coro_factory) -> Sample:
         return asyncio.run(coro_factory())
 
 
-def load(url: str, requests_for, connections: int, duration: float, pid: int | None = None) -> Sample:
+def load(url: str, requests_for, connections: int, duration: float, pid: int | None = None, *, count: int | None = None) -> Sample:
     """``connections`` raw keep-alive connections for ``duration`` seconds; connection c cycles ``requests_for(c)``.
 
+    With ``count``, each connection stops after that many requests (``duration`` still bounds it).
     With ``pid``, the sample carries the CPU time that server process (and its children) spent meanwhile.
     """
     host, port = url.split("//", 1)[1].split(":")
@@ -138,7 +141,7 @@ def load(url: str, requests_for, connections: int, duration: float, pid: int | N
         statuses: dict[str, int] = {}
         stop_at = time.perf_counter() + duration
         t0 = time.perf_counter()
-        await asyncio.gather(*(_connection(host, int(port), requests_for(c), stop_at, latencies, statuses) for c in range(connections)))
+        await asyncio.gather(*(_connection(host, int(port), requests_for(c), stop_at, latencies, statuses, count) for c in range(connections)))
         return Sample(len(latencies), time.perf_counter() - t0, latencies, statuses)
 
     sample = _run(main)
