@@ -29,7 +29,6 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, QueryParams
 from starlette.exceptions import HTTPException
-from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -179,7 +178,11 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
         if scope["path"] == HEALTH_PATH and scope["method"] in {"GET", "HEAD"}:
             await health(scope, receive, send)
             return
-        response = await pipeline(_Request(scope, receive))
+        try:
+            response = await pipeline(_Request(scope, receive))
+        except Exception as exc:  # what Starlette's ServerErrorMiddleware does, without wrapping every send
+            await (await last_resort(_Request(scope), exc))(scope, receive, send)
+            raise  # as Starlette does: the server logs it
         await response(scope, receive, send)
 
     health = JSONResponse(
@@ -189,7 +192,7 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
 
     app = _EmulatorApp(routes=[], exception_handlers={HTTPException: http_exception, Exception: last_resort})
     app.router.default = endpoint
-    app.http = ServerErrorMiddleware(app=endpoint, handler=last_resort)
+    app.http = endpoint
     app.state.config = config
     app.state.store = config.store
     app.state.router = router
@@ -198,11 +201,12 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
 
 
 class _EmulatorApp(Starlette):
-    """Starlette, with HTTP requests sent straight to the pipeline behind Starlette's last-resort 500 handler.
+    """Starlette, with HTTP requests sent straight to the pipeline.
 
-    The pipeline answers every path and method itself, so Starlette's router and its
-    ``HTTPException`` middleware have nothing to do for an HTTP request but cost a few calls
-    each; other scopes (lifespan, websocket) still go through Starlette's whole stack.
+    The pipeline answers every path and method itself and maps every error, so Starlette's
+    router and its middleware have nothing to do for an HTTP request but cost a few calls each
+    (its error middleware wraps every ``send``); the endpoint answers the last-resort JSON 500
+    itself. Other scopes (lifespan, websocket) still go through Starlette's whole stack.
     """
 
     http: Any = None
