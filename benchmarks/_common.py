@@ -47,11 +47,16 @@ def emulator_process(*args: str, key: str = "b3nchk3y00000000000000000000beef") 
             time.sleep(0.02)
         yield found["url"], proc.pid
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM ``proc``, wait up to 10 s, then kill it."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def machine() -> str:

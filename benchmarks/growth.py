@@ -55,8 +55,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import machine, rss_bytes  # noqa: E402
-from load import KEY, _quantile, _req, _stop, load  # noqa: E402
+from _common import machine, rss_bytes, stop  # noqa: E402
+from load import KEY, _quantile, _req, load  # noqa: E402
 
 STEPS = {1: (1, 1_000, 10), 10: (10, 1_000, 10), 100: (10, 10_000, 10)}
 TRAINING_BASE = 0.001
@@ -115,7 +115,7 @@ def emulator_step(step: int, base_requests: int, connections: int) -> dict:
         )
         rss_end = rss_bytes(proc.pid)
     finally:
-        _stop(proc)
+        stop(proc)
     lat = sorted(reads.latencies)
     return {
         "step": step, "groups": groups, "persons": groups * persons, "faces": groups * persons * faces, "seed_s": seed_s,

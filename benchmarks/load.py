@@ -23,7 +23,7 @@ which is the bottleneck itself: it stays far below the bare app's real ceiling).
 
 Run:
 
-    .venv/bin/python benchmarks/load.py [--connections 32] [--duration 3] [--rounds 3] [--quick]
+    .venv/bin/python benchmarks/load.py [--connections 32] [--duration 2] [--rounds 5] [--quick]
 
 Targets: the emulator at >= 60 % of the bare app's req/s on both workloads, p99 <= 10 ms.
 Loopback only; every loop is bounded by --duration.
@@ -42,18 +42,26 @@ training status, next to the bare Starlette app in the same harness; CPU time pe
   of the table tried in order), an empty ``QueryParams`` parsed 6 %, ``Headers.get`` raising and
   catching a ``KeyError`` for each absent header, Starlette's router and exception middleware in
   front of the pipeline 6 %.
-* after: 34 us per request. RFC 3339 via ``datetime.isoformat`` (same text); the base URL read
+* after: 32 us per request. RFC 3339 via ``datetime.isoformat`` (same text); the base URL read
   from the ASGI scope; one module-level ``JSONEncoder``; the Starlette ``Response`` built in one
-  pass with Starlette's header rules; ``RawInput``/``HandlerContext`` still frozen but filled in one
-  ``__dict__.update``; request ids from ``random.getrandbits`` formatted as a uuid4; a class-based
-  store context manager; routes indexed by method (same first match, same ``Allow`` on 405); one
-  shared empty ``QueryParams``; a ``Headers.get`` without exceptions; HTTP requests sent straight
-  to the pipeline behind Starlette's last-resort 500 middleware. Faults, mutations, quota,
-  Retry-After and the request log cost one test each when off.
+  pass with Starlette's header rules; ``RawInput``, ``HandlerContext`` and ``TrainingView`` still
+  frozen but filled in one ``__dict__.update``; a training's start and end instants computed once;
+  request ids from ``random.getrandbits`` formatted as a uuid4; a class-based store context
+  manager; routes indexed by method (same first match, same ``Allow`` on 405); one shared empty
+  ``QueryParams``; a ``Headers.get`` without exceptions; HTTP requests sent straight to the
+  pipeline, which answers its own last-resort JSON 500 (Starlette's error middleware wrapped every
+  ``send``). Faults, mutations, quota, Retry-After and the request log cost one test each when off.
 
-Under uvicorn the server's own work (HTTP parsing, the event loop, the socket writes, which on
-loopback also carry the kernel's TCP work) adds about the same to both apps, so the CPU ratio the
-script prints is above the in-process one.
+Under uvicorn (py-spy on the server process) about 40 % of the samples of both apps are uvicorn's two
+``transport.write`` calls per response (on loopback the kernel's TCP work is charged to them) and
+another 20 % the event loop and HTTP parsing; the rest is the app. Server CPU per request measured
+by this script on 2026-12-04 (load average 15-28 on the 2 cores from other work, so only the CPU
+figures are comparable between runs): before, GET training status 152 us vs 72 us for bare
+Starlette (47 %), mixed 174 vs 82 us (47 %); after, 123 vs 77 us (63 %), mixed 175 vs 75 us (43 %).
+
+``--workers N``: the emulator's state lives in one process (``store.py``'s in-memory store), so
+``conformance emulator`` has no ``--workers`` option and one emulator's throughput does not scale
+on cores; the script passes ``--workers N`` to both servers only when the emulator offers it.
 """
 
 from __future__ import annotations
@@ -71,7 +79,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import cpu_seconds, emulator_process, machine  # noqa: E402
+from _common import cpu_seconds, emulator_process, machine, stop  # noqa: E402
 
 KEY = "b3nchk3y00000000000000000000beef"
 _CL = re.compile(rb"content-length:\s*(\d+)", re.I)
@@ -224,14 +232,6 @@ def _server(script: str, *args: str):
     return proc, match.group(1)
 
 
-def _stop(proc) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 def emulator_has_workers() -> bool:
     """Whether ``conformance emulator`` offers ``--workers`` (several processes sharing state)."""
     out = subprocess.run([sys.executable, "-m", "cognitive_conformance.emulator", "--help"], capture_output=True, text=True, timeout=60).stdout
@@ -252,13 +252,13 @@ def _quantile(values: list[float], p: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--duration", type=float, default=3.0, help="seconds per workload, server and round")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=2.0, help="seconds per workload, server and round")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=1, help="processes per server (needs the emulator's --workers)")
-    parser.add_argument("--quick", action="store_true", help="1 s per workload, 2 rounds (about 20 s in all)")
+    parser.add_argument("--quick", action="store_true", help="1 s per workload, 3 rounds (about 30 s in all)")
     args = parser.parse_args()
     if args.quick:
-        args.duration, args.rounds = 1.0, 2
+        args.duration, args.rounds = 1.0, 3
     if not 1 <= args.connections <= 256 or not 0 < args.duration <= 60 or not 1 <= args.rounds <= 10 or not 1 <= args.workers <= 16:
         parser.error("connections 1..256, duration 0..60 s, rounds 1..10, workers 1..16")
     emulator_args: list[str] = ["--training-seconds", "0.5"]
@@ -296,8 +296,8 @@ def main() -> int:
                     for sname, (url, pid) in order:
                         samples[(wname, sname)].append(load(url, requests_for, args.connections, args.duration, pid))
     finally:
-        _stop(hello)
-        _stop(canned)
+        stop(hello)
+        stop(canned)
 
     print(f"\n{'workload':22} {'server':16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU us/req':>10} {'requests':>9}  statuses")
 
@@ -324,9 +324,12 @@ def main() -> int:
         p99 = _quantile(sorted(x for s in emu for x in s.latencies), 0.99)
         cpu_emu, cpu_bare = _cpu_per_request(emu), _cpu_per_request(bare)
         cpu_ratio = f"; server CPU per request, bare / emulator = {cpu_bare / cpu_emu:.0%}" if cpu_emu and cpu_bare else ""
+        # Rounds that disagree by more than half say the machine was busy with other work: no verdict then.
+        steady = len(ratios) < 2 or max(ratios) <= 1.5 * min(ratios)
+        verdict = ("met" if ratio >= TARGET_RATIO else "not met") if steady else "no verdict: the rounds disagree, the machine was not quiet"
         verdicts.append(
             f"{wname}: emulator / bare Starlette = {ratio:.0%} of req/s (rounds: {', '.join(f'{x:.0%}' for x in ratios)}; "
-            f"target >= {TARGET_RATIO:.0%}: {'met' if ratio >= TARGET_RATIO else 'not met'}){cpu_ratio}; "
+            f"target >= {TARGET_RATIO:.0%}: {verdict}){cpu_ratio}; "
             f"emulator p99 {p99:.1f} ms (target <= {TARGET_P99_MS:g} ms: {'met' if p99 <= TARGET_P99_MS else 'not met'})"
         )
     print()
