@@ -10,13 +10,12 @@ Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c06
 
 from __future__ import annotations
 
-import heapq
 
 from cognitive_conformance.emulator.services.face import errors
 from cognitive_conformance.emulator.routing import HandlerContext, Reply
 from cognitive_conformance.emulator.services.face import views
 from cognitive_conformance.emulator.services.face.models import Group
-from cognitive_conformance.emulator.services.face.state import face_state, find_group
+from cognitive_conformance.emulator.services.face.state import face_state, find_group, first_page
 from cognitive_conformance.emulator.services.face.validation import UNSET
 
 __all__ = ["create_person_group", "get_person_group", "update_person_group", "delete_person_group", "get_person_groups"]
@@ -84,8 +83,7 @@ async def get_person_groups(ctx: HandlerContext) -> Reply:
     with face_state(ctx.store, ctx.key) as state:
         start = inputs.start
         candidates = (g for (kind, _), g in state.groups.items() if kind == inputs.kind and (start is None or g.group_id > start))
-        # One page without sorting every group: O(groups × log top).
-        page = heapq.nsmallest(inputs.top, candidates, key=_group_id)
+        page = first_page(candidates, len(state.groups), inputs.top, _group_id)
         body = [views.group_body(g, with_model=inputs.with_model) for g in page]
     return Reply(200, json=body)
 

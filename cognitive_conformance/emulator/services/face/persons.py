@@ -10,7 +10,6 @@ paging), https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/ref
 
 from __future__ import annotations
 
-import heapq
 
 import uuid
 
@@ -18,7 +17,7 @@ from cognitive_conformance.emulator.services.face import errors
 from cognitive_conformance.emulator.routing import HandlerContext, Reply
 from cognitive_conformance.emulator.services.face import views
 from cognitive_conformance.emulator.services.face.models import Person
-from cognitive_conformance.emulator.services.face.state import ensure_not_training, face_state, find_group, find_person
+from cognitive_conformance.emulator.services.face.state import ensure_not_training, face_state, find_group, find_person, first_page
 from cognitive_conformance.emulator.services.face.validation import UNSET
 
 __all__ = [
@@ -83,8 +82,7 @@ async def get_person_group_persons(ctx: HandlerContext) -> Reply:
         group = find_group(state, inputs.kind, inputs.group_id)
         start = inputs.start
         candidates = group.persons.values() if start is None else (p for p in group.persons.values() if p.person_id > start)
-        # One page without sorting the whole group: O(persons × log top) rather than O(persons × log persons).
-        page = heapq.nsmallest(inputs.top, candidates, key=_person_id)
+        page = first_page(candidates, len(group.persons), inputs.top, _person_id)
         body = [views.person_body(p) for p in page]
     return Reply(200, json=body)
 
