@@ -177,6 +177,10 @@ class Ledger:
         self.run_id = run_id
         self.base_path = base_path.rstrip("/")
         self.lines: list[dict[str, Any]] = []
+        # What pending() reads off the lines, kept as they are written, so that a DELETE asks
+        # "is this path pending?" in O(depth) instead of re-reading the whole ledger.
+        self._created_at: dict[str, int] = {}
+        self._deleted_at: dict[str, int] = {}
         self._lock = threading.Lock()
         if file is not None:  # the ledger exists from the job's start, even when nothing is created
             os.makedirs(os.path.dirname(os.path.abspath(file)), exist_ok=True)
@@ -184,21 +188,31 @@ class Ledger:
 
     def _write(self, obj: dict[str, Any]) -> None:
         with self._lock:
+            index = len(self.lines)
             self.lines.append(obj)
+            if "deleted" in obj:
+                self._deleted_at[str(obj["deleted"])] = index
+            elif obj.get("path"):
+                self._created_at[str(obj["path"])] = index
             if self.file is not None:
                 append_line(self.file, obj)
 
-    def _paths(self) -> set[str]:
-        """Paths created and not yet deleted (a second DELETE of a gone resource is not recorded again)."""
+    def _is_pending(self, path: str) -> bool:
+        """Created and not deleted since, nor any ancestor (as :func:`pending` decides; a second DELETE of a gone
+        resource is not recorded again)."""
         with self._lock:
-            return {str(entry["path"]) for entry in pending(list(self.lines))}
+            since = self._created_at.get(path)
+            if since is None:
+                return False
+            deleted_at = self._deleted_at
+            return not (deleted_at.get(path, -1) > since or any(deleted_at.get(a, -1) > since for a in _ancestors(path)))
 
     def observe(self, record: Any) -> None:
         """Record a create or the deletion of a ledger resource seen in one exchange."""
         method = record.request.method.upper()
         if method == "DELETE":
             path = _relative(record.request.url, self.base_path)
-            if (200 <= record.status_code < 300 or record.status_code == 404) and path in self._paths():
+            if (200 <= record.status_code < 300 or record.status_code == 404) and self._is_pending(path):
                 self._write(self._deleted(path, record.status_code))
             return
         made = created_by(self.spec, record, self.base_path)

@@ -306,7 +306,9 @@ class TrafficJudge:
         operation_id = lro.submit.operation_id
         last = trace.reads[-1].exchange if trace.reads else trace.submit
         self._assess(spec, trace, operation_id, where, lro.scenario, last)
-        later = [record for _, record, _ in self._records[lro.after :]]
+        records = self._records
+        # Lazily: client_polling stops at the first write after the last read, so no copy of the tail per LRO.
+        later = (records[i][1] for i in range(lro.after, len(records)))
         polling = client_polling(trace, self.min_poll_interval_s, after=later)
         self._assess(spec, polling, operation_id, where, lro.scenario, polling.exchange)
         self.emit(LroCompleted(timeline_of(trace)))

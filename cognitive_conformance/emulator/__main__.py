@@ -3,6 +3,7 @@
 Usage::
 
     conformance emulator [--host 127.0.0.1] [--port 5000] [--key KEY]... [--training-seconds S] [--fault NAME]...
+                      [--training-per-person W] [--training-per-face W] [--training-max-seconds S]
                       [--mutate OPERATOR@operationId[@apiVersion]]... [--profile observed|docs]
                       [--list-faults] [--list-mutants]
                       [--aad-token TOKEN]... [--quota N/s|N/m [--quota-retry-after]] [--request-log FILE]
@@ -108,14 +109,18 @@ _port = _whole("port", 0, 65535)
 _workers = _whole("workers", 1, 64)
 
 
-def _seconds(text: str) -> float:
+def _seconds(text: str, what: str = "seconds") -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid seconds {text!r}: not a number") from None
+        raise argparse.ArgumentTypeError(f"invalid {what} {text!r}: not a number") from None
     if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"invalid seconds {text!r}: must be a finite number >= 0")
+        raise argparse.ArgumentTypeError(f"invalid {what} {text!r}: must be a finite number >= 0")
     return value
+
+
+def _weight(text: str) -> float:
+    return _seconds(text, "weight")
 
 
 def _key(text: str) -> str:
@@ -150,6 +155,27 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"accepted Ocp-Apim-Subscription-Key (repeatable; default the well-known {DEFAULT_KEY})",
     )
     parser.add_argument("--training-seconds", type=_seconds, default=2.0, metavar="S", help="base training duration in seconds (default 2)")
+    parser.add_argument(
+        "--training-per-person",
+        type=_weight,
+        default=0.05,
+        metavar="W",
+        help="Face: each person of a group adds W x the base to its training (default 0.05)",
+    )
+    parser.add_argument(
+        "--training-per-face",
+        type=_weight,
+        default=0.01,
+        metavar="W",
+        help="Face: each persisted face of a group or large face list adds W x the base (default 0.01)",
+    )
+    parser.add_argument(
+        "--training-max-seconds",
+        type=_seconds,
+        default=1800.0,
+        metavar="S",
+        help="Face: the longest a training takes, faults aside (default 1800: the documents' half hour for 1,000,000 persons)",
+    )
     parser.add_argument("--fault", action="append", default=[], metavar="NAME", help=f"enable a fault; one of: {', '.join(sorted(FAULTS))}")
     parser.add_argument(
         "--profile",
@@ -234,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
         config = EmulatorConfig(
             keys=tuple(args.key) if args.key else (DEFAULT_KEY,),
             training_seconds=args.training_seconds,
+            training_per_person=args.training_per_person,
+            training_per_face=args.training_per_face,
+            training_max_seconds=args.training_max_seconds,
             faults=tuple(args.fault),
             mutations=tuple(args.mutate),
             retry_after=args.retry_after,

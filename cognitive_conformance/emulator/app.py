@@ -27,6 +27,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers, QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -80,79 +81,87 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
             )
         return error_mapping.render(reply)
 
+    any_mutants = bool(mutants)
+    retry_after = None if config.retry_after is None else str(config.retry_after)
+    clock, store, keys, tokens, profile = config.clock, config.store, config.keys, config.aad_tokens, config.profile
+
     async def _decide(request: Request) -> tuple[Reply, str | None]:
         rid = request_id.new_request_id()  # 1. request id
         # The decoded ASGI path, not request.url.path: urlsplit() silently drops \t \r \n from URLs,
         # which would make "a%0Ab" the id "ab".
-        service: ServiceDefinition | None = router.service_for(request.scope["path"])
-        exchange_info: dict[str, Any] = {"operation_id": None, "version": None, "key": None}
+        path: str = request.scope["path"]
+        service: ServiceDefinition | None = None
+        operation_id: str | None = None
+        version: str | None = None
+        key: str | None = None
         try:
-            match = router.resolve(request.method, request.scope["path"])  # 2. route
+            match = router.resolve(request.method, path)  # 2. route
             service = match.service
-            exchange_info["operation_id"] = match.route.operation_id
-            asked = api_version.requested_version(service, match.path_params, request.query_params)
+            route = match.route
+            operation_id = route.operation_id
+            query = request.query_params
+            asked = api_version.requested_version(service, match.path_params, query)
             behaviour = behaviours[service.name]
             key = auth.authenticate(  # 3. auth
-                request.headers, config.keys, service, asked, enforce=behaviour.enforce_auth, tokens=config.aad_tokens
+                request.headers, keys, service, asked, enforce=behaviour.enforce_auth, tokens=tokens
             )
-            exchange_info["key"] = key
-            refused = limiter.admit(key, config.clock.now()) if limiter is not None else None  # 3b. quota
+            refused = limiter.admit(key, clock.now()) if limiter is not None else None  # 3b. quota
             if refused is not None:
                 request_id.stamp(refused.headers, rid, request.headers)
                 return refused, key
-            version = api_version.negotiate(service, match.route, match.path_params, request.query_params)  # 4.
-            exchange_info["version"] = version
+            version = api_version.negotiate(service, route, match.path_params, query)  # 4.
             # A route's guard (e.g. Speaker's per-profile in-flight marker) spans reading the body and the handler.
-            guard = match.route.guard(key, match.path_params, config) if match.route.guard else nullcontext()
-            with guard:
-                inputs = await validation.validate_request(request, match.route, version, match.path_params, config)  # 5.
+            with route.guard(key, match.path_params, config) if route.guard else _NO_GUARD:
+                inputs = await validation.validate_request(request, route, version, match.path_params, config)  # 5.
                 context = HandlerContext(
                     key=key,
                     version=version,
                     inputs=inputs,
                     path_params=match.path_params,
-                    store=config.store,
-                    now=config.clock.now(),
+                    store=store,
+                    now=clock.now(),
                     config=config,
                     behaviour=behaviour,
-                    base_url=_base_url(request),
+                    base_url=_base_url(request.scope),
                 )
                 # A GET's handler only reads: a persistent store then skips writing its partitions back.
-                reading = config.store.reading() if match.route.method in _READS else nullcontext()
+                reading = store.reading() if route.method in _READS else nullcontext()
                 with reading:
-                    reply = await match.route.handler(context)  # 6. handler
+                    reply = await route.handler(context)  # 6. handler
         except RouteNotResolved as unresolved:  # 7. error mapping
             service = unresolved.service
-            reply = error_mapping.error_reply(unresolved.error, _envelope(service, config.profile))
+            reply = error_mapping.error_reply(unresolved.error, _envelope(service, profile))
         except ApiError as error:
             if service is not None and service.adapt_error is not None:
-                error = service.adapt_error(error, exchange_info["operation_id"])
-            reply = error_mapping.error_reply(error, _envelope(service, config.profile))
+                error = service.adapt_error(error, operation_id)
+            reply = error_mapping.error_reply(error, _envelope(service, profile))
         except Exception:
             _log.exception("unhandled error in the emulator pipeline (request %s)", rid)
-            reply = error_mapping.internal_error_reply(_envelope(service, config.profile))
+            if service is None:
+                service = router.service_for(path)
+            reply = error_mapping.internal_error_reply(_envelope(service, profile))
         faults = faults_of.get(service.name, ()) if service is not None else ()
         if faults:  # 8. faults
             exchange = Exchange(
                 service=service.name if service else None,
-                operation_id=exchange_info["operation_id"],
-                version=exchange_info["version"],
-                key=exchange_info["key"],
+                operation_id=operation_id,
+                version=version,
+                key=key,
                 method=request.method,
-                path=request.scope["path"],
-                now=config.clock.now(),
-                store=config.store,
+                path=path,
+                now=clock.now(),
+                store=store,
             )
             for fault in faults:
                 if fault.applies_to(exchange.version):
                     reply = fault.transform(exchange, reply)
-        if mutants:  # 9. mutations
-            call = Call(exchange_info["key"], request.method, request.scope["path"])
-            reply = mutants.apply(service.name if service else None, exchange_info["operation_id"], exchange_info["version"], call, reply)
-        if config.retry_after is not None and service is not None and service.in_progress and service.in_progress(reply):
-            reply.headers["Retry-After"] = str(config.retry_after)
+        if any_mutants:  # 9. mutations
+            call = Call(key, request.method, path)
+            reply = mutants.apply(service.name if service else None, operation_id, version, call, reply)
+        if retry_after is not None and service is not None and service.in_progress and service.in_progress(reply):
+            reply.headers["Retry-After"] = retry_after
         request_id.stamp(reply.headers, rid, request.headers)
-        return reply, exchange_info["key"]
+        return reply, key
 
     async def http_exception(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
@@ -174,7 +183,11 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
         if scope["path"] == HEALTH_PATH and scope["method"] in {"GET", "HEAD"}:
             await health(scope, receive, send)
             return
-        response = await pipeline(Request(scope, receive))
+        try:
+            response = await pipeline(_Request(scope, receive))
+        except Exception as exc:  # what Starlette's ServerErrorMiddleware does, without wrapping every send
+            await (await last_resort(_Request(scope), exc))(scope, receive, send)
+            raise  # as Starlette does: the server logs it
         await response(scope, receive, send)
 
     health = JSONResponse(
@@ -182,13 +195,75 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
         headers={"Cache-Control": "no-store"},
     )
 
-    app = Starlette(routes=[], exception_handlers={HTTPException: http_exception, Exception: last_resort})
+    app = _EmulatorApp(routes=[], exception_handlers={HTTPException: http_exception, Exception: last_resort})
     app.router.default = endpoint
+    app.http = endpoint
     app.state.config = config
     app.state.store = config.store
     app.state.router = router
     app.state.behaviours = behaviours
     return app
+
+
+class _EmulatorApp(Starlette):
+    """Starlette, with HTTP requests sent straight to the pipeline.
+
+    The pipeline answers every path and method itself and maps every error, so Starlette's
+    router and its middleware have nothing to do for an HTTP request but cost a few calls each
+    (its error middleware wraps every ``send``); the endpoint answers the last-resort JSON 500
+    itself. Other scopes (lifespan, websocket) still go through Starlette's whole stack.
+    """
+
+    http: Any = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.http is not None:
+            scope["app"] = self
+            await self.http(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+class _Headers(Headers):
+    """Starlette's request headers with a ``get`` that scans once and raises nothing for an absent header.
+
+    (``Headers.get`` is ``Mapping.get`` over ``__getitem__``: a ``KeyError`` raised and caught for every
+    header a request does not carry, and the pipeline asks for several on every request.)
+    """
+
+    def get(self, key: str, default: Any = None) -> Any:
+        wanted = key.lower().encode("latin-1")
+        for name, value in self._list:
+            if name == wanted:
+                return value.decode("latin-1")
+        return default
+
+
+_NO_QUERY = QueryParams("")
+
+
+class _Request(Request):
+    """The pipeline's request: :class:`_Headers`, and one shared empty ``QueryParams`` for a URL without a query."""
+
+    _fast_headers: _Headers | None = None
+    _fast_query: QueryParams | None = None
+
+    @property
+    def headers(self) -> Headers:
+        if self._fast_headers is None:
+            self._fast_headers = _Headers(scope=self.scope)
+        return self._fast_headers
+
+    @property
+    def query_params(self) -> QueryParams:
+        if self._fast_query is None:
+            raw = self.scope.get("query_string", b"")
+            self._fast_query = QueryParams(raw) if raw else _NO_QUERY
+        return self._fast_query
+
+
+_NO_GUARD = nullcontext()
+"""The guard of a route without one (``nullcontext`` is reusable and reentrant)."""
 
 
 def _envelope(service: ServiceDefinition | None, profile: str) -> ErrorEnvelope | None:
@@ -198,9 +273,26 @@ def _envelope(service: ServiceDefinition | None, profile: str) -> ErrorEnvelope 
     return service.envelope_for(profile) if service.envelope_for is not None else service.envelope
 
 
-def _base_url(request: Request) -> str:
-    """``scheme://host[:port]`` as the client addressed us (Host header), for absolute LRO URLs."""
-    scheme = request.url.scheme or "http"
-    host = request.headers.get("host") or request.url.netloc
-    return f"{scheme}://{host}"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _base_url(scope: Scope) -> str:
+    """``scheme://host[:port]`` as the client addressed us (Host header), for absolute LRO URLs.
+
+    Read straight from the ASGI scope (building Starlette's ``request.url`` costs a URL parse per
+    request); without a Host header, the server's address, its port omitted when it is the scheme's default.
+    """
+    scheme = scope.get("scheme") or "http"
+    for name, value in scope["headers"]:
+        if name == b"host":
+            if value:
+                return f"{scheme}://{value.decode('latin-1')}"
+            break
+    server = scope.get("server")
+    if server is None:
+        return f"{scheme}://"
+    host, port = server
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"{scheme}://{host}" if port == _DEFAULT_PORTS.get(scheme) else f"{scheme}://{host}:{port}"
 

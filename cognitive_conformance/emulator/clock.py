@@ -68,5 +68,20 @@ def format_rfc3339(instant: datetime) -> str:
     Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json (``date-time``); example ``"2024-03-05T11:07:58.371Z"``
     in face/v1.2/PersonGroupOperations_GetPersonGroupTrainingStatus.json.
     """
-    utc = instant.astimezone(timezone.utc)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    text = _FORMATTED.get(instant)
+    if text is None:
+        utc = instant if instant.tzinfo is timezone.utc else instant.astimezone(timezone.utc)
+        if utc.year >= 1000:  # isoformat pads the year to four digits; strftime's %Y does not below 1000 on every platform
+            text = utc.isoformat(timespec="milliseconds")[:-6] + "Z"  # drop "+00:00"
+        else:
+            text = utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+        if len(_FORMATTED) >= _FORMATTED_MAX:
+            _FORMATTED.clear()
+        _FORMATTED[instant] = text
+    return text
+
+
+_FORMATTED: dict[datetime, str] = {}
+"""Recently formatted instants: a status read formats the same few timestamps of a training on every read
+(equal instants format alike, in any time zone). A pure cache, emptied when it reaches :data:`_FORMATTED_MAX`."""
+_FORMATTED_MAX = 4096

@@ -98,6 +98,24 @@ class RawInput:
     form: "tuple[FormPart, ...] | None" = None
     """The parsed ``multipart/form-data`` parts of a ``form`` route, in wire order (else ``None``)."""
 
+    def __init__(
+        self,
+        method: str,
+        path_params: Mapping[str, str],
+        query: QueryParams,
+        headers: Headers,
+        media_type: str | None,
+        body: bytes,
+        json: Any,
+        version: str,
+        form: "tuple[FormPart, ...] | None" = None,
+    ) -> None:
+        # One per request: filled in one step (a frozen dataclass's own __init__ pays object.__setattr__ per field).
+        self.__dict__.update(
+            method=method, path_params=path_params, query=query, headers=headers, media_type=media_type,
+            body=body, json=json, version=version, form=form,
+        )
+
 
 @dataclass(frozen=True)
 class HandlerContext:
@@ -114,6 +132,16 @@ class HandlerContext:
     """This service's :class:`~emulator.faults.Behaviour`: the knobs its enabled faults turned (faithful by default)."""
     base_url: str
     """``scheme://host[:port]`` the client used (for absolute ``operation-Location`` URLs)."""
+
+    def __init__(
+        self, key: str, version: str, inputs: Any, path_params: Mapping[str, str], store: Any, now: datetime,
+        config: Any, behaviour: Any, base_url: str,
+    ) -> None:
+        # One per request, like RawInput: filled in one step, still frozen afterwards.
+        self.__dict__.update(
+            key=key, version=version, inputs=inputs, path_params=path_params, store=store, now=now,
+            config=config, behaviour=behaviour, base_url=base_url,
+        )
 
 
 Handler = Callable[[HandlerContext], Awaitable[Reply]]
@@ -228,6 +256,11 @@ class Router:
             for route in service.routes:
                 regex, names = _compile(service.prefix + route.template)
                 self._compiled.append((service, route, regex, names))
+        # The same table per method, in table order: a request only tries its own method's routes
+        # (same first match); the whole table is scanned only to answer 405's Allow.
+        self._by_method: dict[str, list[tuple[ServiceDefinition, Route, re.Pattern[str], list[str]]]] = {}
+        for entry in self._compiled:
+            self._by_method.setdefault(entry[1].method, []).append(entry)
 
     def service_for(self, path: str) -> ServiceDefinition | None:
         """The service whose prefix the path starts with, if any."""
@@ -240,15 +273,13 @@ class Router:
         """Return the match or raise :class:`RouteNotResolved` (404 unknown path, 405 wrong method)."""
         if len(path) > 1 and path.endswith("/"):
             path = path[:-1]
+        for service, route, regex, names in self._by_method.get(method.upper(), ()):
+            m = regex.fullmatch(path)
+            if m is not None:
+                return Match(service, route, dict(zip(names, m.groups())))
         allowed: list[str] = []
         for service, route, regex, names in self._compiled:
-            m = regex.fullmatch(path)
-            if m is None:
-                continue
-            if route.method == method.upper():
-                params = {name: m.group(f"p{i}") for i, name in enumerate(names)}
-                return Match(service, route, params)
-            if route.method not in allowed:
+            if route.method not in allowed and regex.fullmatch(path) is not None:
                 allowed.append(route.method)
         service = self.service_for(path)
         if allowed:

@@ -44,7 +44,7 @@ import sqlite3
 import threading
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, Callable, ContextManager, Iterator, Protocol, TypeVar
+from typing import Any, Callable, ContextManager, Generic, Iterator, Protocol, TypeVar
 
 if sys.platform != "win32":
     import fcntl
@@ -96,15 +96,9 @@ class InMemoryStore:
         self._lock = threading.RLock()
         self._partitions: dict[tuple[str, str], object] = {}
 
-    @contextmanager
-    def partition(self, key: str, service: str, factory: Callable[[], T]) -> Iterator[T]:
+    def partition(self, key: str, service: str, factory: Callable[[], T]) -> ContextManager[T]:
         """Hold the lock while the caller reads/mutates the ``(key, service)`` state."""
-        with self._lock:
-            state = self._partitions.get((key, service))
-            if state is None:
-                state = factory()
-                self._partitions[(key, service)] = state
-            yield state  # type: ignore[misc]
+        return _Held(self, (key, service), factory)
 
     def reset(self) -> None:
         """Drop all state of all keys and services."""
@@ -437,3 +431,34 @@ def _new_version() -> int:
 def _reopen(directory: str, busy_timeout_s: float, verify_reads: bool, boot: int) -> SqliteStore:
     """Unpickle a :class:`SqliteStore`: same data dir and boot, a connection of its own."""
     return SqliteStore(directory, busy_timeout_s=busy_timeout_s, verify_reads=verify_reads, _boot=boot)
+
+
+class _Held(Generic[T]):
+    """:meth:`InMemoryStore.partition`'s context manager: the lock for the block, the partition as its value.
+
+    A class rather than ``@contextmanager``: every request enters one, and a generator-based
+    context manager costs several times more to create and run.
+    """
+
+    __slots__ = ("_store", "_ident", "_factory")
+
+    def __init__(self, store: InMemoryStore, ident: tuple[str, str], factory: Callable[[], T]) -> None:
+        self._store = store
+        self._ident = ident
+        self._factory = factory
+
+    def __enter__(self) -> T:
+        store = self._store
+        store._lock.acquire()
+        try:
+            state = store._partitions.get(self._ident)
+            if state is None:
+                state = self._factory()
+                store._partitions[self._ident] = state
+        except BaseException:
+            store._lock.release()
+            raise
+        return state  # type: ignore[return-value]
+
+    def __exit__(self, *exc: Any) -> None:
+        self._store._lock.release()

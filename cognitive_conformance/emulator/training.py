@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import cached_property
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -79,12 +80,12 @@ class TrainingRecord:
             return self
         return replace(self, cancelled_at=at)
 
-    @property
+    @cached_property  # read on every status read; a record never changes (cancel() makes a new one)
     def starts_at(self) -> datetime:
         """The instant the training leaves the queue (``running`` from then on)."""
         return self.submitted_at + timedelta(seconds=self.queued_seconds)
 
-    @property
+    @cached_property
     def finishes_at(self) -> datetime | None:
         """The instant the outcome is reached, ``None`` for a never-ending training."""
         if math.isinf(self.finishes_seconds):
@@ -107,14 +108,28 @@ class TrainingView:
     """The group's last action: ``None`` until the group trained successfully once."""
     message: str | None
 
+    def __init__(
+        self, state: TrainingState, submitted_at: datetime, last_action_at: datetime, finished_at: datetime | None,
+        last_success_at: datetime | None, group_last_action_at: datetime | None, message: str | None,
+    ) -> None:
+        # One per status read: filled in one step (a frozen dataclass's own __init__ pays object.__setattr__ per field).
+        self.__dict__.update(
+            state=state, submitted_at=submitted_at, last_action_at=last_action_at, finished_at=finished_at,
+            last_success_at=last_success_at, group_last_action_at=group_last_action_at, message=message,
+        )
 
-def training_duration(base_seconds: float, *, weight: float = 1.0, scale: float = 1.0) -> float:
-    """``base_seconds × weight × scale`` (seconds); ``scale`` is ``Behaviour.training_scale`` (``inf``: never ends)."""
-    if base_seconds < 0 or weight < 0 or scale < 0:
+
+def training_duration(base_seconds: float, *, weight: float = 1.0, scale: float = 1.0, cap: float = math.inf) -> float:
+    """``min(base_seconds × weight, cap) × scale`` (seconds); ``scale`` is ``Behaviour.training_scale`` (``inf``: never ends).
+
+    ``cap`` is the longest the service's documents give for its biggest resource (``EmulatorConfig.training_max_seconds``);
+    the scale of a fault applies after it, so ``training-never-finishes`` still never finishes.
+    """
+    if base_seconds < 0 or weight < 0 or scale < 0 or cap < 0:
         raise ValueError("training duration inputs must be >= 0")
     if math.isinf(scale):
         return math.inf
-    return base_seconds * weight * scale
+    return min(base_seconds * weight, cap) * scale
 
 
 def start_training(

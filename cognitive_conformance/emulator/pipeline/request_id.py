@@ -11,7 +11,7 @@ https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff853
 from __future__ import annotations
 
 import re
-import uuid
+from random import getrandbits
 from typing import Mapping
 
 __all__ = ["REQUEST_ID_HEADER", "CLIENT_REQUEST_ID_HEADER", "new_request_id", "stamp"]
@@ -21,9 +21,21 @@ CLIENT_REQUEST_ID_HEADER = "x-ms-client-request-id"
 _SAFE = re.compile(r"^[A-Za-z0-9._:-]{1,256}$")
 
 
+_VERSION_4 = 4 << 76
+_VERSION_MASK = ~(0xF000 << 64)
+_VARIANT_RFC4122 = 0x8000 << 48
+_VARIANT_MASK = ~(0xC000 << 48)
+
+
 def new_request_id() -> str:
-    """A fresh uuid4 string."""
-    return str(uuid.uuid4())
+    """A fresh random uuid4 string (the text ``str(uuid.uuid4())`` has).
+
+    Drawn from :func:`random.getrandbits`, about five times cheaper than ``uuid.uuid4()``'s
+    ``os.urandom``: an id only has to be unique, not unguessable (``random`` reseeds in a forked child).
+    """
+    n = (getrandbits(128) & _VERSION_MASK & _VARIANT_MASK) | _VERSION_4 | _VARIANT_RFC4122
+    h = f"{n:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def stamp(headers: dict[str, str], request_id: str, request_headers: Mapping[str, str]) -> None:

@@ -125,3 +125,27 @@ def test_leftovers_are_in_the_report_and_valid_for_its_schema() -> None:
         {"service": "face", "apiVersion": "v1.2", "path": "/face/v1.2/persongroups/cc-abc123-v12-g", "status": 409,
          "reason": "PersonGroupTrainingNotFinished"}
     ]
+
+
+def test_a_deletion_is_recorded_once_and_only_for_a_pending_resource() -> None:
+    """A DELETE is recorded when its path is pending as :func:`pending` decides: not twice, not under a deleted parent."""
+    group = "/face/v1.2/persongroups/cc-abc123-v12-g"
+    person = f"{group}/persons/11111111-2222-3333-4444-555555555555"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/persons"):
+            return httpx.Response(200, json={"personId": person.rsplit("/", 1)[-1]})
+        return httpx.Response(200)
+
+    with _transport(handler) as t:
+        ledger = Ledger(None, spec=FACE, run_id="abc123")
+        t.observers.append(ledger.observe)
+        t.request("PUT", group, json_body={"name": "g"})
+        t.request("POST", f"{group}/persons", json_body={"name": "p"})
+        t.request("DELETE", group)
+        t.request("DELETE", group)  # already recorded as gone
+        t.request("DELETE", person)  # gone with its parent
+        t.request("PUT", group, json_body={"name": "g"})  # created again: pending again
+        t.request("DELETE", group)
+    assert [line.get("deleted") for line in ledger.lines] == [None, None, group, None, group]
+    assert ledger.pending() == pending(ledger.lines) == []

@@ -424,3 +424,14 @@ def test_null_for_a_string_property_is_rejected_not_read_as_absent(body) -> None
         c.put("/face/v1.2/persongroups/g", json={"name": "g"}, headers={"Ocp-Apim-Subscription-Key": key})
         r = c.patch("/face/v1.2/persongroups/g", json={"userData": None}, headers={"Ocp-Apim-Subscription-Key": key})
         assert r.status_code == 400
+
+
+def test_first_page_is_the_sorted_prefix_for_few_and_many_items() -> None:
+    import random
+
+    from cognitive_conformance.emulator.services.face.state import first_page
+
+    rng = random.Random(7)
+    for size, top in ((0, 5), (3, 5), (40, 5), (41, 5), (500, 1), (500, 1000)):
+        ids = [f"{rng.getrandbits(64):016x}" for _ in range(size)]
+        assert first_page(iter(ids), size, top, str) == sorted(ids)[:top], (size, top)

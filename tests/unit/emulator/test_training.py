@@ -89,3 +89,41 @@ def test_a_training_without_queue_is_running_from_its_submission() -> None:
     assert first.state is TrainingState.RUNNING and first.last_action_at == first.submitted_at == T0
     assert derive(record, _at(9.999)).state is TrainingState.RUNNING
     assert derive(record, _at(10)).state is TrainingState.SUCCEEDED
+
+
+def test_duration_is_capped_before_a_fault_scales_it() -> None:
+    assert training_duration(2, weight=50_001, cap=1800) == 1800
+    assert training_duration(2, weight=2, cap=1800) == 4
+    assert training_duration(2, weight=50_001, scale=0, cap=1800) == 0
+    assert math.isinf(training_duration(2, weight=50_001, scale=math.inf, cap=1800))
+
+
+def test_group_size_weights_and_cap_are_configurable() -> None:
+    """Two persons without faces: base × (1 + 2 × per_person), capped; the training ends (failed: no face) exactly then."""
+    from tests.unit.emulator.conftest import H, make_client
+
+    for config, expected in (
+        ({}, 10 * (1 + 2 * 0.05)),
+        ({"training_per_person": 1.0}, 10 * 3),
+        ({"training_per_person": 1.0, "training_max_seconds": 25.0}, 25.0),
+    ):
+        client, clock = make_client(training_seconds=10, **config)
+        base = "/face/v1.2/persongroups/g"
+        assert client.put(base, json={"name": "g"}, headers=H).status_code == 200
+        for name in ("a", "b"):
+            assert client.post(f"{base}/persons", json={"name": name}, headers=H).status_code == 200
+        assert client.post(f"{base}/train", headers=H).status_code == 202
+        clock.advance(expected - 0.01)
+        assert client.get(f"{base}/training", headers=H).json()["status"] == "running", config
+        clock.advance(0.01)
+        assert client.get(f"{base}/training", headers=H).json()["status"] == "failed", config
+
+
+def test_training_weights_are_validated() -> None:
+    from cognitive_conformance.emulator import EmulatorConfig
+
+    for name in ("training_per_person", "training_per_face", "training_max_seconds"):
+        with pytest.raises(ValueError):
+            EmulatorConfig(**{name: -1})
+        with pytest.raises(ValueError):
+            EmulatorConfig(**{name: math.inf})

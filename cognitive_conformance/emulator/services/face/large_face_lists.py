@@ -4,7 +4,7 @@
   on every version: the real service points the header at the list's own training status, never at
   ``/operations/{id}`` (also on v1.0, whose document names no header). Training while a training of
   the list is running -> 409 ``LargeFaceListTrainingNotFinished``.
-* Duration = ``training_seconds × (1 + 0.01 × faces)`` (the person-group formula without persons:
+* Duration = ``training_seconds × (1 + 0.01 × faces)``, at most half an hour (the person-group formula without persons:
   "Training time depends on the number of face entries"). There is no queue: the first status read is
   already ``running``, as recorded. A list without faces is accepted (202) and its training ends
   ``failed`` with a message, the decision specs/face.yaml records for an empty person group.
@@ -28,7 +28,7 @@ from cognitive_conformance.emulator.services.face import list_errors
 from cognitive_conformance.emulator.services.face.face_lists import find_list
 from cognitive_conformance.emulator.services.face.list_views import list_training_body
 from cognitive_conformance.emulator.services.face.state import face_state
-from cognitive_conformance.emulator.training import derive, start_training
+from cognitive_conformance.emulator.training import derive, start_training, training_duration
 
 __all__ = [
     "OPERATION_LOCATION_HEADER",
@@ -42,11 +42,13 @@ OPERATION_LOCATION_HEADER = "Operation-Location"
 NO_FACE_MESSAGE = "There is no persisted face in the large face list."
 
 
-def training_seconds(base_seconds: float, *, faces: int, scale: float = 1.0) -> float:
-    """``base_seconds × (1 + 0.01 × faces) × scale``; ``scale`` is the behaviour's training scale (``inf``: never ends)."""
-    if math.isinf(scale):
-        return math.inf
-    return base_seconds * (1.0 + 0.01 * faces) * scale
+def training_seconds(base_seconds: float, *, faces: int, scale: float = 1.0, per_face: float = 0.01, cap: float = math.inf) -> float:
+    """``min(base_seconds × (1 + per_face × faces), cap) × scale``; ``scale`` is the behaviour's training scale (``inf``: never ends).
+
+    ``per_face`` and ``cap`` are ``EmulatorConfig.training_per_face`` and ``training_max_seconds`` ("up to half an hour
+    for 1,000,000 faces": https://learn.microsoft.com/en-us/rest/api/face/face-list-operations/train-large-face-list?view=rest-face-v1.1-preview.1).
+    """
+    return training_duration(base_seconds, weight=1.0 + per_face * faces, scale=scale, cap=cap)
 
 
 async def train_large_face_list(ctx: HandlerContext) -> Reply:
@@ -58,7 +60,13 @@ async def train_large_face_list(ctx: HandlerContext) -> Reply:
             raise list_errors.list_training_not_finished()
         faces = len(collection.faces)
         base = float(ctx.config.training_seconds)
-        duration = training_seconds(base, faces=faces, scale=ctx.behaviour.training_scale)
+        duration = training_seconds(
+            base,
+            faces=faces,
+            scale=ctx.behaviour.training_scale,
+            per_face=ctx.config.training_per_face,
+            cap=ctx.config.training_max_seconds,
+        )
         collection.training = start_training(
             ctx.now,
             duration=duration,

@@ -10,11 +10,12 @@ Source: https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c06
 
 from __future__ import annotations
 
+
 from cognitive_conformance.emulator.services.face import errors
 from cognitive_conformance.emulator.routing import HandlerContext, Reply
 from cognitive_conformance.emulator.services.face import views
 from cognitive_conformance.emulator.services.face.models import Group
-from cognitive_conformance.emulator.services.face.state import face_state, find_group
+from cognitive_conformance.emulator.services.face.state import face_state, find_group, first_page
 from cognitive_conformance.emulator.services.face.validation import UNSET
 
 __all__ = ["create_person_group", "get_person_group", "update_person_group", "delete_person_group", "get_person_groups"]
@@ -80,8 +81,12 @@ async def get_person_groups(ctx: HandlerContext) -> Reply:
     """GetPersonGroups / GetLargePersonGroups."""
     inputs = ctx.inputs
     with face_state(ctx.store, ctx.key) as state:
-        groups = sorted((g for (kind, _), g in state.groups.items() if kind == inputs.kind), key=lambda g: g.group_id)
-        if inputs.start is not None:
-            groups = [g for g in groups if g.group_id > inputs.start]
-        body = [views.group_body(g, with_model=inputs.with_model) for g in groups[: inputs.top]]
+        start = inputs.start
+        candidates = (g for (kind, _), g in state.groups.items() if kind == inputs.kind and (start is None or g.group_id > start))
+        page = first_page(candidates, len(state.groups), inputs.top, _group_id)
+        body = [views.group_body(g, with_model=inputs.with_model) for g in page]
     return Reply(200, json=body)
+
+
+def _group_id(group: Group) -> str:
+    return group.group_id

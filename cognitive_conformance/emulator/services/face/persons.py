@@ -10,13 +10,14 @@ paging), https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/ref
 
 from __future__ import annotations
 
+
 import uuid
 
 from cognitive_conformance.emulator.services.face import errors
 from cognitive_conformance.emulator.routing import HandlerContext, Reply
 from cognitive_conformance.emulator.services.face import views
 from cognitive_conformance.emulator.services.face.models import Person
-from cognitive_conformance.emulator.services.face.state import ensure_not_training, face_state, find_group, find_person
+from cognitive_conformance.emulator.services.face.state import ensure_not_training, face_state, find_group, find_person, first_page
 from cognitive_conformance.emulator.services.face.validation import UNSET
 
 __all__ = [
@@ -79,8 +80,12 @@ async def get_person_group_persons(ctx: HandlerContext) -> Reply:
     inputs = ctx.inputs
     with face_state(ctx.store, ctx.key) as state:
         group = find_group(state, inputs.kind, inputs.group_id)
-        persons = sorted(group.persons.values(), key=lambda p: p.person_id)
-        if inputs.start is not None:
-            persons = [p for p in persons if p.person_id > inputs.start]
-        body = [views.person_body(p) for p in persons[: inputs.top]]
+        start = inputs.start
+        candidates = group.persons.values() if start is None else (p for p in group.persons.values() if p.person_id > start)
+        page = first_page(candidates, len(group.persons), inputs.top, _person_id)
+        body = [views.person_body(p) for p in page]
     return Reply(200, json=body)
+
+
+def _person_id(person: Person) -> str:
+    return person.person_id

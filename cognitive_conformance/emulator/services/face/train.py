@@ -21,7 +21,8 @@ Two emulator profiles (``EmulatorConfig.profile``):
 In both, training while the group's training is notStarted or running -> 409
 ``PersonGroupTrainingNotFinished``, and every training is also readable at ``/operations/{operationId}``.
 
-* Duration = ``training_seconds × (1 + 0.05 × persons + 0.01 × faces)``; then succeeded, or failed with
+* Duration = ``training_seconds × (1 + 0.05 × persons + 0.01 × faces)``, at most half an hour (weights and cap
+  configurable: ``EmulatorConfig.training_per_person``, ``training_per_face``, ``training_max_seconds``); then succeeded, or failed with
   a message when the group has no persons or no faces. Status is derived from timestamps on each read
   (``emulator.training``); the body's fields per profile are ``views.training_body``.
 * Get training status -> 200 TrainingResult; never trained -> 404 ``PersonGroupNotTrained``.
@@ -70,9 +71,13 @@ NO_FACE_MESSAGE = {
 }
 
 
-def data_weight(persons: int, faces: int) -> float:
-    """How a group's data lengthens its training: ``1 + 0.05 × persons + 0.01 × faces`` (emulator choice)."""
-    return 1.0 + 0.05 * persons + 0.01 * faces
+def data_weight(persons: int, faces: int, *, per_person: float = 0.05, per_face: float = 0.01) -> float:
+    """How a group's data lengthens its training: ``1 + per_person × persons + per_face × faces``.
+
+    The weights are ``EmulatorConfig.training_per_person`` / ``training_per_face`` (defaults 0.05 and 0.01);
+    the duration is capped at ``EmulatorConfig.training_max_seconds`` (see its sources).
+    """
+    return 1.0 + per_person * persons + per_face * faces
 
 
 async def train_person_group(ctx: HandlerContext) -> Reply:
@@ -85,9 +90,10 @@ async def train_person_group(ctx: HandlerContext) -> Reply:
         persons, faces = len(group.persons), group.face_count()
         base = float(ctx.config.training_seconds)
         scale = ctx.behaviour.training_scale
-        weight = data_weight(persons, faces)
-        duration = training_duration(base, weight=weight, scale=scale)
-        queue_basis = duration if math.isfinite(duration) else training_duration(base, weight=weight)
+        config = ctx.config
+        weight = data_weight(persons, faces, per_person=config.training_per_person, per_face=config.training_per_face)
+        duration = training_duration(base, weight=weight, scale=scale, cap=config.training_max_seconds)
+        queue_basis = duration if math.isfinite(duration) else training_duration(base, weight=weight, cap=config.training_max_seconds)
         if ctx.config.profile != "docs":
             queue_basis = 0.0  # observed: no notStarted phase; the first read is running (README behaviour 3)
         failure: str | None = None
