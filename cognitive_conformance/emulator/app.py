@@ -39,7 +39,7 @@ from cognitive_conformance.emulator.faults import Exchange, adjusted_behaviour, 
 from cognitive_conformance.emulator.mutations import Call, build_mutants
 from cognitive_conformance.emulator.pipeline import api_version, auth, error_mapping, quota, request_id, validation
 from cognitive_conformance.emulator.request_log import RequestLog
-from cognitive_conformance.emulator.routing import HandlerContext, Reply, RouteNotResolved, Router, ServiceDefinition
+from cognitive_conformance.emulator.routing import HandlerContext, Reply, RouteNotResolved, Router, ServiceDefinition, routing_path
 from cognitive_conformance.emulator.services import registered_services
 
 __all__ = ["create_app"]
@@ -80,12 +80,13 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
 
     async def _decide(request: Request) -> tuple[Reply, str | None]:
         rid = request_id.new_request_id()  # 1. request id
-        # The decoded ASGI path, not request.url.path: urlsplit() silently drops \t \r \n from URLs,
-        # which would make "a%0Ab" the id "ab".
-        service: ServiceDefinition | None = router.service_for(request.scope["path"])
+        # The raw ASGI path (routing.routing_path), not request.url.path: urlsplit() silently drops \t \r \n
+        # from URLs, and a decoded path would split an id holding an encoded "/".
+        path = routing_path(request.scope)
+        service: ServiceDefinition | None = router.service_for(path)
         exchange_info: dict[str, Any] = {"operation_id": None, "version": None, "key": None}
         try:
-            match = router.resolve(request.method, request.scope["path"])  # 2. route
+            match = router.resolve(request.method, path)  # 2. route
             service = match.service
             exchange_info["operation_id"] = match.route.operation_id
             asked = api_version.requested_version(service, match.path_params, request.query_params)
