@@ -6,7 +6,7 @@ Usage::
                       [--mutate OPERATOR@operationId[@apiVersion]]... [--profile observed|docs]
                       [--list-faults] [--list-mutants]
                       [--aad-token TOKEN]... [--quota N/s|N/m [--quota-retry-after]] [--request-log FILE]
-                      [--ssl-certfile PEM --ssl-keyfile PEM]
+                      [--ssl-certfile PEM --ssl-keyfile PEM] [--allow-fetch HOST|CIDR]...
 
 Once listening it prints, flushed, exactly these first lines::
 
@@ -23,6 +23,10 @@ as a key-equivalent credential (its own tenant); ``--quota N/s|N/m`` plays a pai
 quota per tenant (the gateway's 429, no ``Retry-After`` unless ``--quota-retry-after``);
 ``--request-log FILE`` appends one JSON line per request (time, key hash, method, path, status,
 body hash); ``--ssl-certfile``/``--ssl-keyfile`` serve HTTPS with that certificate.
+
+URL fetches (``emulator.fetch``) reach public addresses only: loopback, private, link-local and
+metadata destinations are refused, after DNS and after every redirect, unless ``--allow-fetch
+HOST|CIDR`` (repeatable) names them.
 
 Every option also has an environment variable, for containers (the Dockerfile): a flag given on
 the command line wins over its variable. ``CONFORMANCE_EMULATOR_KEYS`` and
@@ -60,8 +64,9 @@ ENVIRONMENT = {
     "CONFORMANCE_EMULATOR_RETRY_AFTER": "--retry-after",
     "CONFORMANCE_EMULATOR_QUOTA": "--quota",
     "CONFORMANCE_EMULATOR_REQUEST_LOG": "--request-log",
+    "CONFORMANCE_EMULATOR_ALLOW_FETCH": "--allow-fetch",
 }
-_LISTS = {"--key", "--fault"}
+_LISTS = {"--key", "--fault", "--allow-fetch"}
 
 
 def environment_args(environ: Mapping[str, str], argv: list[str]) -> list[str]:
@@ -157,6 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--quota", default=None, metavar="N/s|N/m", help="per key or token, answer the gateway's 429 once N calls were made in the current second or minute (default: unlimited)")
     parser.add_argument("--quota-retry-after", action="store_true", help="send Retry-After: N on quota 429s (the real Face gateway sends none)")
     parser.add_argument("--request-log", default=None, metavar="FILE", help="append one JSON line per request: time, key-hash, method, path, status, bytes-sha256")
+    parser.add_argument(
+        "--allow-fetch",
+        action="append",
+        default=[],
+        metavar="HOST|CIDR",
+        help="let URL fetches (add face from URL, consent audioUrl, blob containers) reach this host name, address or "
+        "network besides public addresses (repeatable; default: loopback, private, link-local and metadata refused)",
+    )
     parser.add_argument("--ssl-certfile", default=None, metavar="PEM", help="serve HTTPS with this certificate (needs --ssl-keyfile)")
     parser.add_argument("--ssl-keyfile", default=None, metavar="PEM", help="the certificate's private key")
     parser.add_argument("--list-faults", action="store_true", help="print the fault catalogue as JSON and exit")
@@ -204,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             quota=parse_quota(args.quota) if args.quota else None,
             quota_retry_after=args.quota_retry_after,
             request_log=args.request_log,
+            allow_fetch=tuple(args.allow_fetch),
         )
     except ValueError as exc:
         parser.error(str(exc))
