@@ -198,6 +198,27 @@ def _services(data: dict[str, Any]) -> list[str]:
     return out
 
 
+def _coverage(data: dict[str, Any]) -> list[str]:
+    out = ['<h2 id="coverage">Coverage</h2>', "<p class=muted>Exchanges sent to each operation of the rendered spec, counted from what the run sent.</p>"]
+    if not data.get("coverage"):
+        return out + ["<p>No phase counted its exchanges.</p>"]
+    for t in data["coverage"]:
+        out.append(
+            f"<h3>{_e(t['service'])} {_e(t['apiVersion'])}: {_num(t['exercised'])} of {_num(t['total'])} operations exercised</h3>"
+            "<div class=scroll><table><thead><tr><th>operation</th><th>method</th><th>path</th><th>stateless</th>"
+            "<th>stateful</th><th>exchanges</th></tr></thead><tbody>"
+        )
+        for o in t["operations"]:
+            out.append(
+                f"<tr><td><code>{_e(o['operationId'])}</code></td><td>{_e(o['method'])}</td><td><code>{_e(o['path'])}</code></td>"
+                f"<td class=n>{_num(o['stateless'])}</td><td class=n>{_num(o['stateful'])}</td><td class=n>{_num(o['exchanges'])}</td></tr>"
+            )
+        if t["unmatched"]:
+            out.append(f"<tr><td colspan=5>(no operation of the spec)</td><td class=n>{_num(t['unmatched'])}</td></tr>")
+        out.append("</tbody></table></div>")
+    return out
+
+
 def _rules(data: dict[str, Any]) -> list[str]:
     out = [
         '<h2 id="rules">Rules</h2>',
@@ -492,9 +513,10 @@ def render(data: dict[str, Any]) -> str:
     csp = f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{script_hash}'; base-uri 'none'; form-action 'none'"
     body = [
         *_header(data),
-        '<nav><a href="#services">Services</a><a href="#rules">Rules</a><a href="#findings">Findings</a>'
+        '<nav><a href="#services">Services</a><a href="#coverage">Coverage</a><a href="#rules">Rules</a><a href="#findings">Findings</a>'
         '<a href="#deviations">Deviations</a><a href="#lros">Long-running operations</a></nav>',
         *_services(data),
+        *_coverage(data),
         *_rules(data),
         *_findings(data),
         *_deviations(data),

@@ -49,6 +49,7 @@ def render(data: dict[str, Any]) -> str:
             f"| {s['service']} | {', '.join(s['apiVersions'])} | {s['requests']} | {s['polls']} | {s['findings']} | "
             f"{s['errors']} | {s['warnings']} | {s['occurrences']} |"
         )
+    lines += _coverage(data)
     lines += [
         "",
         "## Rules",
@@ -134,6 +135,28 @@ def render(data: dict[str, Any]) -> str:
             f"{t['terminalStatus']} | {t['timeToTerminalSeconds']} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _coverage(data: dict[str, Any]) -> list[str]:
+    """Every operation of each rendered spec run, with the exchanges sent to it (0 shown as such)."""
+    lines = ["", "## Coverage", "", "Exchanges sent to each operation of the rendered spec, counted from what the run sent.", ""]
+    if not data.get("coverage"):
+        return lines + ["No phase counted its exchanges."]
+    for t in data["coverage"]:
+        lines += [
+            f"### {t['service']} {t['apiVersion']}: {t['exercised']} of {t['total']} operations exercised",
+            "",
+            "| operation | method | path | stateless | stateful | exchanges |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| `{o['operationId']}` | {o['method']} | `{o['path']}` | {o['stateless']} | {o['stateful']} | {o['exchanges']} |"
+            for o in t["operations"]
+        ]
+        if t["unmatched"]:
+            lines.append(f"| (no operation of the spec) | | | | | {t['unmatched']} |")
+        lines.append("")
+    return lines
 
 
 def write(data: dict[str, Any], path: Path) -> Path:
