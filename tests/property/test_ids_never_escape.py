@@ -31,73 +31,25 @@ with warnings.catch_warnings():
 
 from cognitive_conformance.conformance.spec import Spec, api_versions
 from cognitive_conformance.emulator import DEFAULT_KEY, EmulatorConfig, ManualClock, create_app
-from cognitive_conformance.strategies.audio import SPEAKERS, synthesize
-from tests.conftest import face_image_bytes
+from tests.resources import Resources, fill, query_for
 
 H = {"Ocp-Apim-Subscription-Key": DEFAULT_KEY}
-OCTET = {**H, "Content-Type": "application/octet-stream"}
 CV = {"api-version": "2024-02-01-preview"}
 NOT_IDS = {"apiVersion", "locale"}
-ROOTS = ("largepersongroups", "persongroups", "largefacelists", "facelists", "operations", "profiles", "projects", "consents", "personalvoices")
 
 
-class World:
-    """One emulator with two resources of every kind: ``values[side][(root, param)]`` names them."""
+class World(Resources):
+    """One emulator with two resources of every kind (tests/resources.py) and what its reads answer."""
 
     def __init__(self) -> None:
-        self.clock = ManualClock()
+        clock = ManualClock()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self.client = TestClient(create_app(EmulatorConfig(clock=self.clock, training_seconds=5)), raise_server_exceptions=False)
-        self.values: dict[str, dict[tuple[str, str], str]] = {"a": {}, "b": {}}
-        for side in ("a", "b"):
-            self._face(side)
-            self._speaker(side)
-            self._voice(side)
-        self.clock.advance(30)
+            client = TestClient(create_app(EmulatorConfig(clock=clock, training_seconds=5)), raise_server_exceptions=False)
+        super().__init__(client, clock, DEFAULT_KEY)
         self.real = {v.lower() for side in self.values.values() for v in side.values()}
         self.reads = self._reads()
         self.snapshots = {service: self.state(service) for service in self.reads}
-
-    def _ok(self, response: Any) -> Any:
-        assert response.status_code < 300, response.text
-        return response
-
-    def _face(self, side: str) -> None:
-        c, v, base = self.client, self.values[side], "/face/v1.2"
-        image = face_image_bytes(seed=1 if side == "a" else 2)
-        for root, param in (("persongroups", "personGroupId"), ("largepersongroups", "largePersonGroupId")):
-            gid = f"{root[:2]}{side}"
-            self._ok(c.put(f"{base}/{root}/{gid}", json={"name": gid}, headers=H))
-            pid = self._ok(c.post(f"{base}/{root}/{gid}/persons", json={"name": "p"}, headers=H)).json()["personId"]
-            fid = self._ok(c.post(f"{base}/{root}/{gid}/persons/{pid}/persistedfaces", content=image, headers=OCTET)).json()["persistedFaceId"]
-            v[(root, param)], v[(root, "personId")], v[(root, "persistedFaceId")] = gid, pid, fid
-        train = self._ok(c.post(f"{base}/persongroups/pe{side}/train", headers=H))
-        location = train.headers.get("operation-location", "")
-        if "/operations/" in location:
-            v[("operations", "operationId")] = location.rsplit("/", 1)[-1]
-        for root, param in (("facelists", "faceListId"), ("largefacelists", "largeFaceListId")):
-            lid = f"{root[:3]}{side}"
-            self._ok(c.put(f"{base}/{root}/{lid}", json={"name": lid}, headers=H))
-            fid = self._ok(c.post(f"{base}/{root}/{lid}/persistedfaces", content=image, headers=OCTET)).json()["persistedFaceId"]
-            v[(root, param)], v[(root, "persistedFaceId")] = lid, fid
-
-    def _speaker(self, side: str) -> None:
-        r = self._ok(self.client.post("/speaker-recognition/identification/text-independent/profiles", params={"api-version": "2021-09-05"}, json={"locale": "en-US"}, headers=H))
-        self.values[side][("profiles", "profileId")] = r.json()["profileId"]
-
-    def _voice(self, side: str) -> None:
-        c, v = self.client, self.values[side]
-        pid, cid, vid = f"proj{side}", f"cons{side}", f"voice{side}"
-        self._ok(c.put(f"/customvoice/projects/{pid}", params=CV, json={"kind": "PersonalVoice"}, headers=H))
-        fields = {"projectId": pid, "voiceTalentName": "J", "companyName": "C", "locale": "en-US"}
-        audio = synthesize(speaker=SPEAKERS[0], duration_s=2.0, seed=1)
-        consent = self._ok(c.post(f"/customvoice/consents/{cid}", params=CV, data=fields, files=[("audiodata", ("c.wav", audio, "audio/wav"))], headers=H))
-        self.clock.advance(10)
-        voice = self._ok(c.post(f"/customvoice/personalvoices/{vid}", params=CV, data={"projectId": pid, "consentId": cid},
-                                files=[("audiodata", ("v.wav", synthesize(speaker=SPEAKERS[0], duration_s=2.0, seed=2), "audio/wav"))], headers=H))
-        v[("projects", "id")], v[("consents", "id")], v[("personalvoices", "id")] = pid, cid, vid
-        v[("operations", "id")] = (voice.headers.get("operation-id") or consent.headers.get("operation-id") or "").strip()
 
     def _reads(self) -> dict[str, list[str]]:
         """By service, the GETs of its default-version operations, filled with side A's and side B's ids.
@@ -120,37 +72,9 @@ class World:
         """What every read of ``service`` answers (the writes of a case can only touch its own service's state)."""
         out = []
         for url in self.reads[service]:
-            r = self.client.get(url, params=_query(url), headers=H)
+            r = self.client.get(url, params=query_for(url), headers=H)
             out.append((url, r.status_code, r.content))
         return out
-
-
-def _root(template: str, name: str) -> str:
-    before = template.split("{" + name + "}", 1)[0]
-    return next((seg for seg in reversed(before.replace(":", "/").split("/")) if seg in ROOTS), "")
-
-
-def fill(template: str, values: dict[tuple[str, str], str], *, skip: str | None = None) -> str | None:
-    """``template`` with every id filled from ``values`` (``{locale}`` en-US); ``None`` if one is unknown."""
-    import re
-
-    out = template
-    for name in re.findall(r"\{([^{}]+)\}", template):
-        if name == skip:
-            continue
-        value = "en-US" if name == "locale" else values.get((_root(template, name), name))
-        if not value:
-            return None
-        out = out.replace("{" + name + "}", value)
-    return out
-
-
-def _query(url: str) -> dict[str, str]:
-    if url.startswith("/customvoice"):
-        return CV
-    if url.startswith("/speaker"):
-        return {"api-version": "2021-09-05"}
-    return {}
 
 
 @cache
