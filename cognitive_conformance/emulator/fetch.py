@@ -149,8 +149,8 @@ def address_permitted(address: IPAddress) -> bool:
         embedded = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
         if embedded is None and address in _NAT64:
             embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-        if embedded is not None and not address_permitted(embedded):
-            return False
+        if embedded is not None:  # an IPv4 address carried in IPv6 is judged as that IPv4 address
+            return address_permitted(embedded)
     return address.is_global and not address.is_multicast and not address.is_reserved
 
 

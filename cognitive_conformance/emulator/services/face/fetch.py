@@ -31,13 +31,14 @@ async def fetch_image(
     *,
     max_bytes: int,
     timeout: float,
-    policy: FetchPolicy,
+    policy: FetchPolicy | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> bytes:
     """Return up to ``max_bytes + 1`` bytes of the resource at ``url`` or raise 400 ``InvalidURL``.
 
     A URL the fetch policy refuses (``emulator.fetch``: loopback, private, link-local, metadata, after
     every redirect) is answered like one the service cannot download: nothing is sent there.
+    ``policy`` is the emulator's (``EmulatorConfig.fetch_policy``); without one, the default policy.
     """
     try:
         parts = urlsplit(url)
@@ -46,7 +47,7 @@ async def fetch_image(
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise errors.invalid_url()
     try:
-        fetched = await safe_get(url, policy=policy, max_bytes=max_bytes, timeout=timeout, transport=transport)
+        fetched = await safe_get(url, policy=policy or FetchPolicy(), max_bytes=max_bytes, timeout=timeout, transport=transport)
     except (FetchRefused, FetchFailed):
         raise errors.invalid_url(DOWNLOAD_ERROR_MESSAGE) from None
     if not fetched.ok:

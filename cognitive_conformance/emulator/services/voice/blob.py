@@ -101,10 +101,11 @@ async def read_blob_audio(
     *,
     timeout_s: float,
     max_total_bytes: int,
-    policy: FetchPolicy,
+    policy: FetchPolicy | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> list[bytes]:
     """The bytes of every blob under ``source`` (sorted by name); raise :class:`BlobSourceError` otherwise."""
+    policy = policy or FetchPolicy()  # the default policy when the caller names none
     base, sas = _split(str(source.get("containerUrl", "")))
     prefix = source.get("prefix") or ""
     extensions = list(source.get("extensions") or [])
