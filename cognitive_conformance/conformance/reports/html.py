@@ -27,7 +27,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from cognitive_conformance.conformance.reports.model import headline, incomplete_line
+from cognitive_conformance.conformance.reports.model import coverage_phases, headline, incomplete_line
 
 __all__ = ["render", "write", "STATUS_COLOURS"]
 
@@ -203,18 +203,19 @@ def _coverage(data: dict[str, Any]) -> list[str]:
     if not data.get("coverage"):
         return out + ["<p>No phase counted its exchanges.</p>"]
     for t in data["coverage"]:
+        phases = coverage_phases(t)
         out.append(
             f"<h3>{_e(t['service'])} {_e(t['apiVersion'])}: {_num(t['exercised'])} of {_num(t['total'])} operations exercised</h3>"
-            "<div class=scroll><table><thead><tr><th>operation</th><th>method</th><th>path</th><th>stateless</th>"
-            "<th>stateful</th><th>exchanges</th></tr></thead><tbody>"
+            "<div class=scroll><table><thead><tr><th>operation</th><th>method</th><th>path</th>"
+            + "".join(f"<th>{p}</th>" for p in phases) + "<th>exchanges</th></tr></thead><tbody>"
         )
         for o in t["operations"]:
             out.append(
                 f"<tr><td><code>{_e(o['operationId'])}</code></td><td>{_e(o['method'])}</td><td><code>{_e(o['path'])}</code></td>"
-                f"<td class=n>{_num(o['stateless'])}</td><td class=n>{_num(o['stateful'])}</td><td class=n>{_num(o['exchanges'])}</td></tr>"
+                + "".join(f"<td class=n>{_num(o.get(p, 0))}</td>" for p in phases) + f"<td class=n>{_num(o['exchanges'])}</td></tr>"
             )
         if t["unmatched"]:
-            out.append(f"<tr><td colspan=5>(no operation of the spec)</td><td class=n>{_num(t['unmatched'])}</td></tr>")
+            out.append(f"<tr><td colspan={3 + len(phases)}>(no operation of the spec)</td><td class=n>{_num(t['unmatched'])}</td></tr>")
         out.append("</tbody></table></div>")
     return out
 

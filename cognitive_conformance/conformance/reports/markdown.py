@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cognitive_conformance.conformance.reports.model import headline, incomplete_line
+from cognitive_conformance.conformance.reports.model import coverage_phases, headline, incomplete_line
 
 __all__ = ["write", "render"]
 
@@ -143,18 +143,19 @@ def _coverage(data: dict[str, Any]) -> list[str]:
     if not data.get("coverage"):
         return lines + ["No phase counted its exchanges."]
     for t in data["coverage"]:
+        phases = coverage_phases(t)
         lines += [
             f"### {t['service']} {t['apiVersion']}: {t['exercised']} of {t['total']} operations exercised",
             "",
-            "| operation | method | path | stateless | stateful | exchanges |",
-            "|---|---|---|---|---|---|",
+            "| operation | method | path | " + " | ".join(phases) + " | exchanges |",
+            "|---|---|---|" + "---|" * len(phases) + "---|",
         ]
         lines += [
-            f"| `{o['operationId']}` | {o['method']} | `{o['path']}` | {o['stateless']} | {o['stateful']} | {o['exchanges']} |"
+            f"| `{o['operationId']}` | {o['method']} | `{o['path']}` | " + " | ".join(str(o.get(p, 0)) for p in phases) + f" | {o['exchanges']} |"
             for o in t["operations"]
         ]
         if t["unmatched"]:
-            lines.append(f"| (no operation of the spec) | | | | | {t['unmatched']} |")
+            lines.append("| (no operation of the spec) | | | " + "| " * len(phases) + f"{t['unmatched']} |")
         lines.append("")
     return lines
 

@@ -42,7 +42,7 @@ from cognitive_conformance.conformance.events import (
     tally_findings,
 )
 
-__all__ = ["SCHEMA_VERSION", "build", "headline", "incomplete_line", "outcome_key", "repro_script_name"]
+__all__ = ["SCHEMA_VERSION", "build", "coverage_phases", "headline", "incomplete_line", "outcome_key", "repro_script_name"]
 
 SCHEMA_VERSION = 3
 NOT_EXERCISED = "not exercised"
@@ -296,7 +296,7 @@ def _coverage(events: list[Event], start: RunStarted | None) -> list[dict[str, A
         for op, where in e.operations.items():
             method, _, path = where.partition(" ")
             row = table["operations"].setdefault(op, {"operationId": op, "method": method, "path": path, "stateless": 0, "stateful": 0, "exchanges": 0})
-            row[e.phase] = row.get(e.phase, 0) + e.exchanges.get(op, 0)
+            row[e.phase] = row.get(e.phase, 0) + e.exchanges.get(op, 0)  # "traffic" for judged recordings
             row["exchanges"] += e.exchanges.get(op, 0)
     order = {(s, v): i for i, (s, v) in enumerate((s, v) for s, vs in (start.versions.items() if start else []) for v in vs)}
     out = []
@@ -305,6 +305,11 @@ def _coverage(events: list[Event], start: RunStarted | None) -> list[dict[str, A
         rows = list(table["operations"].values())
         out.append({**table, "operations": rows, "exercised": sum(1 for r in rows if r["exchanges"]), "total": len(rows)})
     return out
+
+
+def coverage_phases(table: dict[str, Any]) -> list[str]:
+    """The phase columns a coverage table shows: ``traffic`` for judged recordings, else the run's two phases."""
+    return ["traffic"] if any("traffic" in row for row in table["operations"]) else ["stateless", "stateful"]
 
 
 def _outcome_order(o: dict[str, Any]) -> tuple:

@@ -92,3 +92,22 @@ def test_the_model_with_coverage_validates_and_a_run_without_counts_says_so() ->
     data = model.build(counted)
     jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text()))
     assert [(r["operationId"], r["exchanges"]) for r in data["coverage"][0]["operations"]] == [("A", 1), ("B", 0)]
+
+
+def test_judged_traffic_has_its_coverage_table() -> None:
+    from pathlib import Path
+
+    from cognitive_conformance.conformance.recordings import read_recordings
+    from cognitive_conformance.conformance.traffic import traffic_run
+
+    files = sorted(str(p) for p in Path("tests/reference/recordings").rglob("*.json"))[:6]
+    batches = [(rec.path, [(f"{rec.path}:{i}", entry.record) for i, entry in enumerate(rec.entries)]) for rec in read_recordings(files)]
+    events_, _ = traffic_run(batches, target="recordings")
+    data = model.build(events_)
+    jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text()))
+    assert data["coverage"]
+    for table in data["coverage"]:
+        assert sum(r["exchanges"] for r in table["operations"]) == next(
+            p["requests"] for p in data["phases"] if (p["service"], p["apiVersion"]) == (table["service"], table["apiVersion"]))
+        assert all(r["traffic"] == r["exchanges"] for r in table["operations"])
+    assert "| traffic | exchanges |" in markdown.render(data)
