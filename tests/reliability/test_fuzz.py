@@ -28,7 +28,7 @@ from cognitive_conformance.conformance.spec import Spec, api_versions
 from cognitive_conformance.emulator import EmulatorConfig, running
 from cognitive_conformance.strategies.audio import SPEAKERS, synthesize
 from tests.conftest import face_image_bytes
-from tests.reliability.conftest import KEY_A, KEY_B, LONG, make_client
+from tests.reliability.common import KEY_A, KEY_B, LONG, make_client
 from tests.resources import Resources, fill, query_for
 
 pytestmark = pytest.mark.reliability

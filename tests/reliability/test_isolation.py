@@ -17,7 +17,7 @@ import pytest
 
 from cognitive_conformance.conformance.spec import Spec, api_versions
 from tests.conftest import face_image_bytes
-from tests.reliability.conftest import KEY_A, KEY_B, make_client
+from tests.reliability.common import KEY_A, KEY_B, make_client
 from tests.resources import Resources, fill, query_for
 
 pytestmark = pytest.mark.reliability

@@ -17,7 +17,7 @@ import pytest
 from cognitive_conformance.conformance.spec import Spec
 from cognitive_conformance.strategies.audio import SPEAKERS, synthesize
 from tests.conftest import face_image_bytes
-from tests.reliability.conftest import KEY_A, make_client
+from tests.reliability.common import KEY_A, make_client
 from tests.resources import Resources
 
 pytestmark = pytest.mark.reliability
