@@ -144,6 +144,12 @@ class PhaseFinished(Event):
     throttles: int = 0  # 429 answers (waited out and sent again, or past the retry budget)
     throttle_wait_s: float = 0.0  # time waited as the 429s asked
     rate_wait_s: float = 0.0  # time waited for the run's --rate-limit
+    #: Exchanges sent in this phase by operationId: every operation of the rendered spec, 0 included
+    #: (``conformance.coverage``); empty where the phase does not count them (judged traffic).
+    exchanges: dict[str, int] = field(default_factory=dict)
+    #: ``METHOD /path`` of each operation in ``exchanges``.
+    operations: dict[str, str] = field(default_factory=dict)
+    unmatched: int = 0  # exchanges no operation of the spec describes (an undeclared method, a path outside it)
 
 
 @dataclass(frozen=True)

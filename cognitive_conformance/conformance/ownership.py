@@ -26,6 +26,15 @@ itself) are moved the same way (:func:`owned_body_references`): a generated crea
 only point at a parent this run owns or one that cannot exist, never put a new resource into
 a user's project.
 
+**No id addresses another path.** Schemathesis hands path parameters over percent-encoded,
+and a live gateway may decode ``%2F`` into ``/`` or resolve ``..`` before routing, so
+``cc-<run>-a%2F..%2F..%2Fgroup`` could reach a user's ``group``. Every path parameter (a
+resource id or not) is therefore decoded once and each ``/``, a backslash and ``%`` in it is replaced by
+``~`` before it is moved and encoded again (:func:`path_safe`): the id stays one segment whatever the
+target decodes. A value that would still be empty or a dot segment, or whose validity class the
+replacement would change, is not sent. The transport refuses a path with an encoded slash or a dot
+segment as a last guard (``transport.AmbiguousPath``).
+
 Which parameters are resource ids: every path parameter of a write (any method but
 GET/HEAD/OPTIONS), and in reads those that appear in some ``DELETE`` path of the spec (a
 resource that can exist) or are UUIDs. Other read parameters (Speaker's ``{locale}``) are
@@ -38,6 +47,7 @@ import hashlib
 import re
 import uuid
 from typing import Any
+from urllib.parse import quote, unquote
 
 __all__ = [
     "READ_METHODS",
@@ -45,12 +55,14 @@ __all__ = [
     "owned_body_references",
     "owned_id",
     "owned_path_parameters",
+    "path_safe",
     "reference_schemas",
     "resource_parameters",
 ]
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _INVALID_SUFFIXES = ("~", "!", " ", "\u00e9")
+_SEPARATORS = str.maketrans({"/": "~", "\\": "~", "%": "~"})
 
 
 def is_write(method: str) -> bool:
@@ -109,11 +121,20 @@ def resource_parameters(document: dict[str, Any]) -> frozenset[str]:
     return frozenset(names)
 
 
+def path_safe(decoded: str) -> str:
+    """``decoded`` (a path parameter after one percent-decoding) with every ``/``, ``\\`` and ``%`` made ``~``.
+
+    No decoding a target may do (``%2F`` to ``/``, a second pass over ``%25``) can then split it
+    into two segments or climb out of its collection.
+    """
+    return decoded.translate(_SEPARATORS)
+
+
 def owned_path_parameters(case: Any, operation: Any, prefix: str, resources: frozenset[str]) -> bool:
     """Rewrite ``case.path_parameters`` (a Schemathesis case) into the run's id space, in place.
 
-    Returns ``False`` when a resource id could not be moved without changing its validity
-    class: the case must not be sent.
+    Returns ``False`` when an id could not be moved (or made one segment, :func:`path_safe`) without
+    changing its validity class: the case must not be sent.
     """
     params = getattr(case, "path_parameters", None)
     if not params:
@@ -124,12 +145,18 @@ def owned_path_parameters(case: Any, operation: Any, prefix: str, resources: fro
         if name not in params:
             continue
         schema = (param.definition or {}).get("schema") or {}
-        if not (write or name in resources or _is_uuid_schema(schema)):
-            continue
-        moved = owned_id(params[name], schema, prefix)
-        if moved is None:
+        decoded = unquote("" if params[name] is None else str(params[name]))
+        safe = path_safe(decoded)
+        if safe != decoded and _valid(safe, schema) != _valid(decoded, schema):
             return False
-        params[name] = moved
+        if write or name in resources or _is_uuid_schema(schema):
+            moved = owned_id(safe, schema, prefix)
+            if moved is None:
+                return False
+            safe = moved
+        if safe in ("", ".", "..") or "/" in safe:
+            return False
+        params[name] = quote(safe, safe="")
     return True
 
 

@@ -25,12 +25,14 @@ import signal
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from cognitive_conformance.conformance import access, pool, preflight
 from cognitive_conformance.conformance.budget import INTERRUPTED, Budget, RunStopped
+from cognitive_conformance.conformance.coverage import ExchangeCounter
 from cognitive_conformance.conformance import spec as spec_module
 from cognitive_conformance.conformance.checks.registry import Check, all_rules, rules_for
 from cognitive_conformance.conformance.config import (
@@ -450,6 +452,7 @@ def _job(
     )
     har = _attach_har(transport, spec, run_id, config)
     ledger = _attach_ledger(transport, spec, run_id, config)
+    _attach_coverage(transport, spec)
     try:
         if "stateless" in config.phases:
             try:
@@ -478,6 +481,18 @@ def _access(config: RunConfig, key: str | None) -> dict:
     activate_media_dir(config.media_dir)  # None: the bundled synthetic media
     token = access.aad_token_provider() if config.auth == "aad" and not key else None  # one per worker process
     return {"auth": config.auth, "token": token, "verify": access.tls_verify(config.ca_bundle)}
+
+
+#: Each job's exchange counter, by its transport (``conformance.coverage``).
+_COVERAGE: "weakref.WeakKeyDictionary[Transport, ExchangeCounter]" = weakref.WeakKeyDictionary()
+
+
+def _attach_coverage(transport: Transport, spec) -> ExchangeCounter:
+    """Count every exchange the job's transport sends by the spec's operation (the report's coverage table)."""
+    counter = ExchangeCounter(spec, transport.base_url)
+    transport.recorders.append(counter.add)
+    _COVERAGE[transport] = counter
+    return counter
 
 
 def _attach_ledger(transport: Transport, spec, run_id: str, config: RunConfig):
@@ -537,12 +552,16 @@ def _task(
     return total, None
 
 
-def _counters(transport: Transport) -> tuple[int, int, float, float]:
-    return transport.request_count, transport.throttles, transport.throttle_wait_s, transport.rate_wait_s
+def _counters(transport: Transport) -> tuple:
+    counter = _COVERAGE.get(transport)
+    coverage = counter.snapshot() if counter is not None else ({}, 0)
+    return transport.request_count, transport.throttles, transport.throttle_wait_s, transport.rate_wait_s, coverage
 
 
-def _phase_finished(spec, phase: str, transport: Transport, t0: float, before: tuple[int, int, float, float]) -> PhaseFinished:
+def _phase_finished(spec, phase: str, transport: Transport, t0: float, before: tuple) -> PhaseFinished:
     now = _counters(transport)
+    exchanges, unmatched = ExchangeCounter.since(before[4], now[4])
+    counter = _COVERAGE.get(transport)
     return PhaseFinished(
         spec.service,
         spec.version,
@@ -552,6 +571,9 @@ def _phase_finished(spec, phase: str, transport: Transport, t0: float, before: t
         throttles=now[1] - before[1],
         throttle_wait_s=round(now[2] - before[2], 3),
         rate_wait_s=round(now[3] - before[3], 3),
+        exchanges=exchanges,
+        operations=dict(counter.operations) if counter is not None else {},
+        unmatched=unmatched,
     )
 
 

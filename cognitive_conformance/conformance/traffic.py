@@ -186,6 +186,8 @@ class TrafficJudge:
         self._flow_rules = [r for r in pool if r.kind == FLOW]
         self._open: dict[tuple[str, str, str], _OpenLro] = {}
         self.judged: Counter[tuple[str, str]] = Counter()  # (service, version) -> exchanges judged
+        self.by_operation: dict[tuple[str, str], Counter[str]] = {}  # (service, version) -> operationId -> exchanges
+        self.specs: dict[tuple[str, str], Any] = {}  # (service, version) -> the spec its exchanges matched
         self.not_judged: Counter[str] = Counter()  # reason -> exchanges no spec describes
         self.lros = 0
         self._records: list[tuple[str, ResponseRecord, str | None]] = []  # (where, record, scenario)
@@ -203,6 +205,8 @@ class TrafficJudge:
         record = replace(record, operation_id=operation.operation_id)
         self._records.append((where, record, scenario))
         self.judged[(spec.service, spec.version)] += 1
+        self.specs.setdefault((spec.service, spec.version), spec)
+        self.by_operation.setdefault((spec.service, spec.version), Counter())[operation.operation_id] += 1
         ctx = CheckContext(spec=spec, operation=operation)
         judged = _CutBody(record) if record.truncated else record
         for rule in self._response_rules:
@@ -501,7 +505,12 @@ def traffic_run(
     )
     duration = time.monotonic() - started
     phases = [
-        PhaseFinished(service, version, PHASE, duration / max(1, len(judge_.judged)), requests=n)
+        PhaseFinished(
+            service, version, PHASE, duration / max(1, len(judge_.judged)), requests=n,
+            exchanges={op.operation_id: judge_.by_operation[(service, version)].get(op.operation_id, 0)
+                       for op in judge_.specs[(service, version)].operations()},
+            operations={op.operation_id: f"{op.method} {op.path}" for op in judge_.specs[(service, version)].operations()},
+        )
         for (service, version), n in judge_.judged.items()
     ]
     events: list[Event] = [start, RulesDeclared(declared), *body, *phases]

@@ -27,6 +27,7 @@ Two limits protect the checker and its user from a hostile or broken target:
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -48,6 +49,8 @@ __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "AUTHORIZATION",
     "KEY_HEADER",
+    "AmbiguousPath",
+    "ambiguous_path",
     "OffOriginRequest",
     "REDACTED",
     "RequestRecord",
@@ -80,6 +83,30 @@ class OffOriginRequest(Exception):
         super().__init__(f"refused to send a request to {url}: it is not on the target's origin {origin}")
         self.url = url
         self.origin = origin
+
+
+class AmbiguousPath(Exception):
+    """A request whose path a target could resolve to another resource was refused before sending.
+
+    An encoded ``/`` or ``\\`` (``%2F``, ``%5C``) or a dot segment (``.``, ``..``, ``%2E``) may be
+    decoded or resolved by a gateway before it routes, so an id holding one could name a resource
+    the run did not create. :mod:`conformance.ownership` keeps generated ids free of them; this is
+    the last guard, for every phase.
+    """
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"refused to send a request to {url}: its path holds an encoded slash or a dot segment")
+        self.url = url
+
+
+_AMBIGUOUS_SEGMENT = re.compile(r"(?i)%2f|%5c")
+_DOT_SEGMENT = re.compile(r"(?i)^(?:\.|%2e){1,2}$")
+
+
+def ambiguous_path(raw_path: str) -> bool:
+    """Whether a raw (percent-encoded) URL path holds an encoded slash or backslash, or a dot segment."""
+    path = raw_path.split("?", 1)[0]
+    return bool(_AMBIGUOUS_SEGMENT.search(path)) or any(_DOT_SEGMENT.match(seg) for seg in path.split("/"))
 
 
 def origin_of(url: str) -> str:
@@ -430,6 +457,8 @@ class Transport:
         request.read()
         if not self.on_origin(str(request.url)):
             raise OffOriginRequest(redact(str(request.url), self._secrets), self.origin)
+        if ambiguous_path(request.url.raw_path.decode("ascii", "replace")):
+            raise AmbiguousPath(redact(str(request.url), self._secrets))
         sent_at = time.monotonic()
         truncated = False
         try:

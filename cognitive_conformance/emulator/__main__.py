@@ -8,6 +8,7 @@ Usage::
                       [--list-faults] [--list-mutants]
                       [--aad-token TOKEN]... [--quota N/s|N/m [--quota-retry-after]] [--request-log FILE]
                       [--ssl-certfile PEM --ssl-keyfile PEM] [--data-dir DIR [--workers N]]
+                      [--allow-fetch HOST|CIDR]...
 
 Once listening it prints, flushed, exactly these first lines::
 
@@ -31,6 +32,10 @@ State is in memory unless ``--data-dir DIR`` is given: then it lives in ``DIR/em
 stored timestamps) and is shared by ``--workers N`` worker processes. ``--workers`` > 1 without
 ``--data-dir`` is a usage error (exit 2), as are ``--quota`` and ``--mutate`` with ``--workers`` > 1
 (both count in one process's memory). A data dir that cannot be opened or read exits 1.
+
+URL fetches (``emulator.fetch``) reach public addresses only: loopback, private, link-local and
+metadata destinations are refused, after DNS and after every redirect, unless ``--allow-fetch
+HOST|CIDR`` (repeatable) names them.
 
 Every option also has an environment variable, for containers (the Dockerfile): a flag given on
 the command line wins over its variable. ``CONFORMANCE_EMULATOR_KEYS`` and
@@ -72,8 +77,9 @@ ENVIRONMENT = {
     "CONFORMANCE_EMULATOR_REQUEST_LOG": "--request-log",
     "CONFORMANCE_EMULATOR_DATA_DIR": "--data-dir",
     "CONFORMANCE_EMULATOR_WORKERS": "--workers",
+    "CONFORMANCE_EMULATOR_ALLOW_FETCH": "--allow-fetch",
 }
-_LISTS = {"--key", "--fault"}
+_LISTS = {"--key", "--fault", "--allow-fetch"}
 
 
 def environment_args(environ: Mapping[str, str], argv: list[str]) -> list[str]:
@@ -203,6 +209,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--quota", default=None, metavar="N/s|N/m", help="per key or token, answer the gateway's 429 once N calls were made in the current second or minute (default: unlimited)")
     parser.add_argument("--quota-retry-after", action="store_true", help="send Retry-After: N on quota 429s (the real Face gateway sends none)")
     parser.add_argument("--request-log", default=None, metavar="FILE", help="append one JSON line per request: time, key-hash, method, path, status, bytes-sha256")
+    parser.add_argument(
+        "--allow-fetch",
+        action="append",
+        default=[],
+        metavar="HOST|CIDR",
+        help="let URL fetches (add face from URL, consent audioUrl, blob containers) reach this host name, address or "
+        "network besides public addresses (repeatable; default: loopback, private, link-local and metadata refused)",
+    )
     parser.add_argument("--ssl-certfile", default=None, metavar="PEM", help="serve HTTPS with this certificate (needs --ssl-keyfile)")
     parser.add_argument("--ssl-keyfile", default=None, metavar="PEM", help="the certificate's private key")
     parser.add_argument(
@@ -272,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
             quota_retry_after=args.quota_retry_after,
             request_log=args.request_log,
             data_dir=args.data_dir,
+            allow_fetch=tuple(args.allow_fetch),
         )
     except ValueError as exc:
         parser.error(str(exc))

@@ -40,7 +40,7 @@ from cognitive_conformance.emulator.faults import Exchange, adjusted_behaviour, 
 from cognitive_conformance.emulator.mutations import Call, build_mutants
 from cognitive_conformance.emulator.pipeline import api_version, auth, error_mapping, quota, request_id, validation
 from cognitive_conformance.emulator.request_log import RequestLog
-from cognitive_conformance.emulator.routing import HandlerContext, Reply, RouteNotResolved, Router, ServiceDefinition
+from cognitive_conformance.emulator.routing import HandlerContext, Reply, RouteNotResolved, Router, ServiceDefinition, routing_path
 from cognitive_conformance.emulator.services import registered_services
 
 __all__ = ["create_app"]
@@ -87,9 +87,9 @@ def create_app(config: EmulatorConfig | None = None, *, services: tuple[ServiceD
 
     async def _decide(request: Request) -> tuple[Reply, str | None]:
         rid = request_id.new_request_id()  # 1. request id
-        # The decoded ASGI path, not request.url.path: urlsplit() silently drops \t \r \n from URLs,
-        # which would make "a%0Ab" the id "ab".
-        path: str = request.scope["path"]
+        # The raw ASGI path (routing.routing_path), not request.url.path: urlsplit() silently drops \t \r \n
+        # from URLs, and a decoded path would split an id holding an encoded "/".
+        path = routing_path(request.scope)
         service: ServiceDefinition | None = None
         operation_id: str | None = None
         version: str | None = None

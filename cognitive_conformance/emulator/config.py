@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from cognitive_conformance.emulator.clock import Clock, SystemClock
+from cognitive_conformance.emulator.fetch import FetchPolicy, parse_allow
 from cognitive_conformance.emulator.store import InMemoryStore, SqliteStore, Store
 
 __all__ = ["DEFAULT_KEY", "PROFILES", "EmulatorConfig", "Limits"]
@@ -45,7 +46,7 @@ class Limits:
     max_persons_per_group: int = 10_000
     """S0 tier: 10,000 persons per person group (https://github.com/Azure/azure-rest-api-specs/blob/1b7c640702b1a65e61c0682dff8534618e8194da/specification/ai/data-plane/Face/stable/v1.2/Face.json, https://github.com/Azure/azure-rest-api-specs/tree/54923347f07c69f929305d5c2fd3fa7fda1dab96/specification/ai/Face quotas)."""
     image_fetch_timeout: float = 5.0
-    """Seconds allowed to download an image given by URL."""
+    """Seconds allowed for one fetch of a URL a request names (an image, consent audio, a blob), redirects included."""
     max_form_file_bytes: int = 10 * 1024 * 1024
     """Cap for one file part of a ``multipart/form-data`` body (Custom Voice audio; emulator choice, 400 BadArgument)."""
     max_form_total_bytes: int = 25 * 1024 * 1024
@@ -108,6 +109,9 @@ class EmulatorConfig:
       about half an hour based on the actual capacity"), hence the half-hour cap. With the defaults a group of
       3 persons and 6 faces trains 2.4 s, 1,000 persons with 10 faces each 302 s, and 18,000 persons or more the
       whole half hour. Faults scale the result (``Behaviour.training_scale``).
+    * ``allow_fetch``: host names, addresses or CIDRs a URL fetch (Add Face from URL, a consent's ``audioUrl``,
+      a blob container) may reach besides public addresses (``--allow-fetch``; ``emulator.fetch``). Empty by
+      default: loopback, private, link-local and metadata destinations are refused.
     """
 
     keys: tuple[str, ...] = (DEFAULT_KEY,)
@@ -128,6 +132,12 @@ class EmulatorConfig:
     training_per_person: float = 0.05
     training_per_face: float = 0.01
     training_max_seconds: float = 1800.0
+    allow_fetch: tuple[str, ...] = ()
+
+    @property
+    def fetch_policy(self) -> FetchPolicy:
+        """Where this emulator's URL fetches may go (``emulator.fetch``)."""
+        return FetchPolicy.from_allow(self.allow_fetch)
 
     def __post_init__(self) -> None:
         keys: Any = self.keys
@@ -155,6 +165,9 @@ class EmulatorConfig:
             count, window = self.quota
             if isinstance(count, bool) or not isinstance(count, int) or count < 1 or not window > 0:
                 raise ValueError("EmulatorConfig.quota must be (requests >= 1, window seconds > 0)")
+        allow = (self.allow_fetch,) if isinstance(self.allow_fetch, str) else tuple(self.allow_fetch)
+        parse_allow(allow)  # ValueError for a malformed entry
+        object.__setattr__(self, "allow_fetch", allow)
         faults: Any = self.faults
         if isinstance(faults, str):
             faults = (faults,)

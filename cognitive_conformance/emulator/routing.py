@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Awaitable, Callable, ContextManager, Literal, Mapping
+from urllib.parse import quote, unquote_to_bytes
 
 from starlette.datastructures import Headers, QueryParams
 
@@ -35,6 +36,8 @@ __all__ = [
     "RouteNotResolved",
     "Router",
     "ServiceDefinition",
+    "decode_segment",
+    "routing_path",
 ]
 
 BodyKind = Literal["none", "json", "media", "form"]
@@ -226,6 +229,35 @@ class RouteNotResolved(Exception):
         self.service = service
 
 
+def routing_path(scope: Mapping[str, Any]) -> str:
+    """The path a request is routed on: the raw, still percent-encoded path as the client sent it.
+
+    The one id rule of the emulator. ASGI servers hand an app two paths: ``path``, percent-decoded
+    (uvicorn and Starlette turn ``%2F`` into ``/``), and ``raw_path``, the bytes received. Routing on
+    the decoded path would split an id holding an encoded ``/`` into two segments, so
+    ``persongroups/a%2Fpersons`` would be read as the persons of group ``a``. The router matches
+    templates against the raw path (an encoded ``/`` stays inside its segment) and each path
+    parameter is decoded exactly once (:func:`decode_segment`); each service's validator then refuses
+    what its id format forbids, with that service's documented error. ``raw_path`` is cut at ``?``
+    (httpx's ASGI transport passes the query in it); without one, the decoded path is re-encoded.
+    """
+    raw = scope.get("raw_path")
+    if raw:
+        return raw.split(b"?", 1)[0].decode("latin-1")
+    return quote(scope.get("path", ""), safe="/:@!$&'()*+,;=-._~")
+
+
+def decode_segment(raw: str) -> str:
+    """One path parameter as the service sees it: percent-decoded once, as UTF-8 (invalid bytes become U+FFFD).
+
+    ``%252F`` stays ``%2F`` (never decoded twice); a decoded ``/``, ``..`` or control character is kept
+    as a character of the id, for the service's id rule to refuse.
+    """
+    if "%" not in raw and raw.isascii():
+        return raw
+    return unquote_to_bytes(raw.encode("latin-1")).decode("utf-8", "replace")
+
+
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_-]*)\}")
 
 
@@ -270,13 +302,16 @@ class Router:
         return None
 
     def resolve(self, method: str, path: str) -> Match:
-        """Return the match or raise :class:`RouteNotResolved` (404 unknown path, 405 wrong method)."""
+        """Return the match or raise :class:`RouteNotResolved` (404 unknown path, 405 wrong method).
+
+        ``path`` is the raw (percent-encoded) path, :func:`routing_path`; parameters come back decoded once.
+        """
         if len(path) > 1 and path.endswith("/"):
             path = path[:-1]
         for service, route, regex, names in self._by_method.get(method.upper(), ()):
             m = regex.fullmatch(path)
             if m is not None:
-                return Match(service, route, dict(zip(names, m.groups())))
+                return Match(service, route, {name: decode_segment(raw) for name, raw in zip(names, m.groups())})
         allowed: list[str] = []
         for service, route, regex, names in self._compiled:
             if route.method not in allowed and regex.fullmatch(path) is not None:

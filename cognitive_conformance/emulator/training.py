@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from functools import cached_property
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -80,12 +79,12 @@ class TrainingRecord:
             return self
         return replace(self, cancelled_at=at)
 
-    @cached_property  # read on every status read; a record never changes (cancel() makes a new one)
+    @property  # not cached: a cached value would change the pickled state a read leaves (the --data-dir store)
     def starts_at(self) -> datetime:
         """The instant the training leaves the queue (``running`` from then on)."""
         return self.submitted_at + timedelta(seconds=self.queued_seconds)
 
-    @cached_property
+    @property
     def finishes_at(self) -> datetime | None:
         """The instant the outcome is reached, ``None`` for a never-ending training."""
         if math.isinf(self.finishes_seconds):

@@ -104,7 +104,7 @@ def test_blob_source_lists_pages_reads_and_trains(blob_server) -> None:
         blobs[f"jessica/{i}.wav"] = synthesize(speaker=SPEAKERS[1], duration_s=1.0, seed=20 + i)
     blobs["jessica/notes.txt"] = b"not audio"
     blobs["other/x.wav"] = b"RIFF"
-    with running(EmulatorConfig(training_seconds=0.2)) as base, httpx.Client(base_url=base, headers=H) as client:
+    with running(EmulatorConfig(training_seconds=0.2, allow_fetch=("127.0.0.1",))) as base, httpx.Client(base_url=base, headers=H) as client:
         _setup(client, consent_speaker=1)
         body = _create(client, "blobvoice", f"{url}/voices?{SAS}")
         assert body["status"] == "Succeeded", body
@@ -127,7 +127,7 @@ def test_unreadable_blob_source_fails_inaccessible_customer_storage(blob_server,
     url, blobs, _ = blob_server
     container_url = container.format(url=url).replace("#empty", "")
     prefix = "nothing-here/" if container.endswith("#empty") else "jessica/"
-    with running(EmulatorConfig(training_seconds=0.2)) as base, httpx.Client(base_url=base, headers=H) as client:
+    with running(EmulatorConfig(training_seconds=0.2, allow_fetch=("127.0.0.1",))) as base, httpx.Client(base_url=base, headers=H) as client:
         _setup(client, consent_speaker=1)
         body = _create(client, "blobfail", container_url, prefix=prefix)
         assert body["status"] == "Failed"

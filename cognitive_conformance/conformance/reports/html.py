@@ -27,7 +27,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from cognitive_conformance.conformance.reports.model import headline, incomplete_line
+from cognitive_conformance.conformance.reports.model import coverage_phases, headline, incomplete_line
 
 __all__ = ["render", "write", "STATUS_COLOURS"]
 
@@ -195,6 +195,28 @@ def _services(data: dict[str, Any]) -> list[str]:
             f"<td class=n>{_num(s['warnings'])}</td><td class=n>{_num(s['occurrences'])}</td></tr>"
         )
     out.append("</tbody></table></div>")
+    return out
+
+
+def _coverage(data: dict[str, Any]) -> list[str]:
+    out = ['<h2 id="coverage">Coverage</h2>', "<p class=muted>Exchanges sent to each operation of the rendered spec, counted from what the run sent.</p>"]
+    if not data.get("coverage"):
+        return out + ["<p>No phase counted its exchanges.</p>"]
+    for t in data["coverage"]:
+        phases = coverage_phases(t)
+        out.append(
+            f"<h3>{_e(t['service'])} {_e(t['apiVersion'])}: {_num(t['exercised'])} of {_num(t['total'])} operations exercised</h3>"
+            "<div class=scroll><table><thead><tr><th>operation</th><th>method</th><th>path</th>"
+            + "".join(f"<th>{p}</th>" for p in phases) + "<th>exchanges</th></tr></thead><tbody>"
+        )
+        for o in t["operations"]:
+            out.append(
+                f"<tr><td><code>{_e(o['operationId'])}</code></td><td>{_e(o['method'])}</td><td><code>{_e(o['path'])}</code></td>"
+                + "".join(f"<td class=n>{_num(o.get(p, 0))}</td>" for p in phases) + f"<td class=n>{_num(o['exchanges'])}</td></tr>"
+            )
+        if t["unmatched"]:
+            out.append(f"<tr><td colspan={3 + len(phases)}>(no operation of the spec)</td><td class=n>{_num(t['unmatched'])}</td></tr>")
+        out.append("</tbody></table></div>")
     return out
 
 
@@ -492,9 +514,10 @@ def render(data: dict[str, Any]) -> str:
     csp = f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{script_hash}'; base-uri 'none'; form-action 'none'"
     body = [
         *_header(data),
-        '<nav><a href="#services">Services</a><a href="#rules">Rules</a><a href="#findings">Findings</a>'
+        '<nav><a href="#services">Services</a><a href="#coverage">Coverage</a><a href="#rules">Rules</a><a href="#findings">Findings</a>'
         '<a href="#deviations">Deviations</a><a href="#lros">Long-running operations</a></nav>',
         *_services(data),
+        *_coverage(data),
         *_rules(data),
         *_findings(data),
         *_deviations(data),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cognitive_conformance.conformance.reports.model import headline, incomplete_line
+from cognitive_conformance.conformance.reports.model import coverage_phases, headline, incomplete_line
 
 __all__ = ["write", "render"]
 
@@ -49,6 +49,7 @@ def render(data: dict[str, Any]) -> str:
             f"| {s['service']} | {', '.join(s['apiVersions'])} | {s['requests']} | {s['polls']} | {s['findings']} | "
             f"{s['errors']} | {s['warnings']} | {s['occurrences']} |"
         )
+    lines += _coverage(data)
     lines += [
         "",
         "## Rules",
@@ -134,6 +135,29 @@ def render(data: dict[str, Any]) -> str:
             f"{t['terminalStatus']} | {t['timeToTerminalSeconds']} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _coverage(data: dict[str, Any]) -> list[str]:
+    """Every operation of each rendered spec run, with the exchanges sent to it (0 shown as such)."""
+    lines = ["", "## Coverage", "", "Exchanges sent to each operation of the rendered spec, counted from what the run sent.", ""]
+    if not data.get("coverage"):
+        return lines + ["No phase counted its exchanges."]
+    for t in data["coverage"]:
+        phases = coverage_phases(t)
+        lines += [
+            f"### {t['service']} {t['apiVersion']}: {t['exercised']} of {t['total']} operations exercised",
+            "",
+            "| operation | method | path | " + " | ".join(phases) + " | exchanges |",
+            "|---|---|---|" + "---|" * len(phases) + "---|",
+        ]
+        lines += [
+            f"| `{o['operationId']}` | {o['method']} | `{o['path']}` | " + " | ".join(str(o.get(p, 0)) for p in phases) + f" | {o['exchanges']} |"
+            for o in t["operations"]
+        ]
+        if t["unmatched"]:
+            lines.append("| (no operation of the spec) | | | " + "| " * len(phases) + f"{t['unmatched']} |")
+        lines.append("")
+    return lines
 
 
 def write(data: dict[str, Any], path: Path) -> Path:

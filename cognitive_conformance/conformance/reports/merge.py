@@ -15,8 +15,8 @@ which :func:`conformance.reports.model.build` turns into one ``conformance.json`
   part, as they were: the report groups the occurrences of one finding (rule × service × API
   version × phase × operation × scenario) into one finding, so a finding seen by two parts is
   one finding with the occurrences of both;
-* one ``PhaseFinished`` per (service, API version, phase): durations, requests, throttles and
-  waits summed over the parts that ran it (the pytest plugin runs a phase in many items);
+* one ``PhaseFinished`` per (service, API version, phase): durations, requests, throttles,
+  waits and the exchanges of each operation summed over the parts that ran it (the pytest plugin runs a phase in many items);
 * one ``RunFinished``: requests and polls summed, findings counted again over the merged
   stream, the errors of the parts joined, the duration from the first part's start to the last
   part's end, and the worst exit code (:func:`worst_exit_code`); a part that stopped early
@@ -233,6 +233,9 @@ def merge_runs(runs: Iterable[Sequence[Event]]) -> list[Event]:
                     throttles=seen.throttles + e.throttles,
                     throttle_wait_s=round(seen.throttle_wait_s + e.throttle_wait_s, 3),
                     rate_wait_s=round(seen.rate_wait_s + e.rate_wait_s, 3),
+                    exchanges={op: seen.exchanges.get(op, 0) + e.exchanges.get(op, 0) for op in {**seen.exchanges, **e.exchanges}},
+                    operations={**seen.operations, **e.operations},
+                    unmatched=seen.unmatched + e.unmatched,
                 )
                 continue
             out.append(e)

@@ -12,6 +12,9 @@ Counts:
   failed) or ``not exercised`` (applied 0 times: never ``passed``);
 * headline: distinct findings (rule × service × API version × phase × operation ×
   scenario), split into ``errors`` and ``warnings``, with every ``occurrence`` beside them;
+* coverage: for every service and API version run, every operation of its rendered spec with
+  the exchanges sent to it in each phase and in all (0 shown as such), and the exchanges no
+  operation describes (``conformance.coverage``);
 * deviations: departures from the documents the real service is known to make (judged by the
   ``observed`` profile), distinct by rule × service × API version × operation, with their
   occurrences and the recordings that show the real behaviour; they never fail a run.
@@ -39,7 +42,7 @@ from cognitive_conformance.conformance.events import (
     tally_findings,
 )
 
-__all__ = ["SCHEMA_VERSION", "build", "headline", "incomplete_line", "outcome_key", "repro_script_name"]
+__all__ = ["SCHEMA_VERSION", "build", "coverage_phases", "headline", "incomplete_line", "outcome_key", "repro_script_name"]
 
 SCHEMA_VERSION = 3
 NOT_EXERCISED = "not exercised"
@@ -271,6 +274,7 @@ def build(events: list[Event]) -> dict[str, Any]:
             "incomplete": (finish.extra or {}).get("incomplete") if finish else None,
         },
         "phases": phases,
+        "coverage": _coverage(events, start),
         "rules": rules,
         "outcomes": sorted(outcomes.values(), key=_outcome_order),
         "scenarios": scenarios,
@@ -279,6 +283,33 @@ def build(events: list[Event]) -> dict[str, Any]:
         "lros": lros,
         "har": None,  # the run's traffic.har, when its jobs recorded one: filled in by reports.write_all
     }
+
+
+def _coverage(events: list[Event], start: RunStarted | None) -> list[dict[str, Any]]:
+    """Per service and API version whose phases counted their exchanges: every operation and its exchanges."""
+    tables: dict[tuple[str, str], dict[str, Any]] = {}
+    for e in events:
+        if not isinstance(e, PhaseFinished) or not e.operations:
+            continue
+        table = tables.setdefault((e.service, e.version), {"service": e.service, "apiVersion": e.version, "operations": {}, "unmatched": 0})
+        table["unmatched"] += e.unmatched
+        for op, where in e.operations.items():
+            method, _, path = where.partition(" ")
+            row = table["operations"].setdefault(op, {"operationId": op, "method": method, "path": path, "stateless": 0, "stateful": 0, "exchanges": 0})
+            row[e.phase] = row.get(e.phase, 0) + e.exchanges.get(op, 0)  # "traffic" for judged recordings
+            row["exchanges"] += e.exchanges.get(op, 0)
+    order = {(s, v): i for i, (s, v) in enumerate((s, v) for s, vs in (start.versions.items() if start else []) for v in vs)}
+    out = []
+    for key in sorted(tables, key=lambda k: (order.get(k, len(order)), k)):
+        table = tables[key]
+        rows = list(table["operations"].values())
+        out.append({**table, "operations": rows, "exercised": sum(1 for r in rows if r["exchanges"]), "total": len(rows)})
+    return out
+
+
+def coverage_phases(table: dict[str, Any]) -> list[str]:
+    """The phase columns a coverage table shows: ``traffic`` for judged recordings, else the run's two phases."""
+    return ["traffic"] if any("traffic" in row for row in table["operations"]) else ["stateless", "stateful"]
 
 
 def _outcome_order(o: dict[str, Any]) -> tuple:

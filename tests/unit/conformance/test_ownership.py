@@ -108,3 +108,62 @@ def test_a_write_body_never_points_at_a_parent_the_run_does_not_own() -> None:
     # reads are left alone
     read = SimpleNamespace(method="GET", body={"projectId": "users-project"})
     assert owned_body_references(read, schemas, prefix) and read.body["projectId"] == "users-project"
+
+
+@pytest.mark.parametrize("service, version", [("face", "v1.2"), ("speaker", "2021-09-05"), ("customvoice", "2024-02-01-preview")])
+def test_no_sent_path_holds_an_encoded_slash_or_a_dot_segment(service: str, version: str) -> None:
+    from schemathesis.transport.prepare import prepare_path
+
+    from cognitive_conformance.conformance.transport import ambiguous_path
+
+    spec = Spec(service, version, "observed")
+    resources = resource_parameters(spec.document)
+    sent = 0
+    for op, case in _coverage(service, version):
+        params = dict(case.path_parameters or {})
+        if not params:
+            continue
+        probe = _Case(case.method, params)
+        if not owned_path_parameters(probe, op, PREFIX, resources):
+            continue
+        sent += 1
+        assert not ambiguous_path(prepare_path(op.path, probe.path_parameters)), (op.path, params, probe.path_parameters)
+    assert sent > 10
+
+
+class _Case:
+    def __init__(self, method: str, path_parameters: dict) -> None:
+        self.method, self.path_parameters = method, path_parameters
+
+
+_HOSTILE = ["%2F", "%2f", "/", "\\", "%5C", "..", ".", "%2E%2E", "%252F", "%25", "a", "pea", "é", "~", str(uuid.UUID(int=9))]
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+def test_a_hostile_generated_id_stays_one_segment_in_the_run_space(method: str) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from urllib.parse import unquote
+
+    spec = Spec("face", "v1.2", "observed")
+    import schemathesis
+
+    schema = schemathesis.openapi.from_dict(spec.document)
+    op = next(r.ok() for r in schema.get_all_operations() if r.ok().path.endswith("/persongroups/{personGroupId}/persons/{personId}"))
+    resources = resource_parameters(spec.document)
+
+    @settings(max_examples=200, deadline=None, database=None)
+    @given(st.lists(st.sampled_from(_HOSTILE), min_size=1, max_size=4).map("".join), st.lists(st.sampled_from(_HOSTILE), min_size=1, max_size=4).map("".join))
+    def prop(group: str, person: str) -> None:
+        case = _Case(method, {"personGroupId": group, "personId": person})
+        if not owned_path_parameters(case, op, PREFIX, resources):
+            return
+        for name, value in case.path_parameters.items():
+            decoded = unquote(value)
+            assert "/" not in decoded and "\\" not in decoded and "%" not in decoded, (name, value)
+            assert name == "personId" or decoded.startswith(PREFIX)
+        from cognitive_conformance.conformance.transport import ambiguous_path
+
+        assert not ambiguous_path(f"/face/v1.2/persongroups/{case.path_parameters['personGroupId']}/persons/{case.path_parameters['personId']}")
+
+    prop()

@@ -147,3 +147,18 @@ def test_a_body_within_the_cap_is_whole_and_not_truncated() -> None:
     record, response = t.send_httpx(t.build_request("GET", "/x"))
     assert not record.truncated and record.json() == {"status": "running"}
     assert response.json() == {"status": "running"} and response.elapsed.total_seconds() >= 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/face/v1.2/persongroups/a%2Fb/persons", "/face/v1.2/persongroups/a%5cb", "/face/v1.2/persongroups/%2E%2E/persons", "/x/%2e/y"],
+)
+def test_a_path_a_gateway_could_resolve_elsewhere_is_never_sent(path: str) -> None:
+    from cognitive_conformance.conformance.transport import AmbiguousPath
+
+    sent: list[httpx.Request] = []
+    t = _transport(lambda request: sent.append(request) or httpx.Response(200))
+    with pytest.raises(AmbiguousPath):
+        t.request("GET", path)
+    assert sent == []
+    assert t.request("GET", "/face/v1.2/persongroups/a~b%20c.d/persons").status_code == 200

@@ -376,7 +376,7 @@ def test_add_face_from_url_downloads_with_the_configured_transport() -> None:
             return httpx.Response(200, content=image)
         return httpx.Response(404)
 
-    client, _ = make_client(image_fetch_transport=httpx.MockTransport(handler))
+    client, _ = make_client(image_fetch_transport=httpx.MockTransport(handler), allow_fetch=("images.test",))
     base = _group(client, faces=0)
     pid = client.get(f"{base}/persons", headers=H).json()[0]["personId"]
     ok = client.post(f"{base}/persons/{pid}/persistedfaces", json={"url": "http://images.test/face.png"}, headers=H)

@@ -321,6 +321,7 @@ def validators(kind: GroupKind) -> dict[str, Validator]:
                 url,
                 max_bytes=limits.max_image_bytes,
                 timeout=limits.image_fetch_timeout,
+                policy=config.fetch_policy,
                 transport=config.image_fetch_transport,
             )
         else:

@@ -9,6 +9,9 @@ query that needs read and list permissions), ``prefix`` and ``extensions``. The 
 2. keeps the names ending in one of the extensions (``.wav`` and ``*.wav`` mean the same, case-insensitive);
 3. reads each with ``GET {container}/{name}?{sas}`` (Get Blob).
 
+Every request goes through the emulator's safe fetch (``emulator.fetch``): a container on a
+loopback, private, link-local or metadata address is refused unless ``--allow-fetch`` names it.
+
 Any transport error, non-2xx answer, unparsable listing, oversize data or an empty selection raises
 :class:`BlobSourceError`; the handler turns it into ``Failed`` with ``failureReason``
 ``InaccessibleCustomerStorage``. The SAS is never logged.
@@ -25,6 +28,8 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
+
+from cognitive_conformance.emulator.fetch import FetchFailed, FetchPolicy, FetchRefused, safe_get
 
 __all__ = ["BlobSourceError", "read_blob_audio", "matches_extensions"]
 
@@ -61,19 +66,20 @@ def _with_query(url: str, sas: str, extra: dict[str, str]) -> str:
     return f"{url}?{joined}" if joined else url
 
 
-async def _get(client: httpx.AsyncClient, url: str, limit: int) -> bytes:
+async def _get(url: str, limit: int, policy: FetchPolicy, timeout_s: float, transport: httpx.AsyncBaseTransport | None) -> bytes:
     try:
-        async with client.stream("GET", url, headers={"x-ms-version": "2021-08-06"}) as response:
-            if not 200 <= response.status_code < 300:
-                raise BlobSourceError(f"HTTP {response.status_code}")
-            buffer = bytearray()
-            async for chunk in response.aiter_bytes():
-                buffer.extend(chunk)
-                if len(buffer) > limit:
-                    raise BlobSourceError("blob data over the limit")
-            return bytes(buffer)
-    except httpx.HTTPError as exc:
-        raise BlobSourceError(type(exc).__name__) from None
+        fetched = await safe_get(
+            url, policy=policy, max_bytes=max(limit, 0), timeout=timeout_s, transport=transport, headers={"x-ms-version": "2021-08-06"}
+        )
+    except FetchRefused as exc:
+        raise BlobSourceError(f"refused: {exc}") from None
+    except FetchFailed as exc:
+        raise BlobSourceError(str(exc)) from None
+    if not fetched.ok:
+        raise BlobSourceError(f"HTTP {fetched.status_code}")
+    if len(fetched.content) > limit:
+        raise BlobSourceError("blob data over the limit")
+    return fetched.content
 
 
 def _parse_listing(xml: bytes) -> tuple[list[str], str | None]:
@@ -95,29 +101,30 @@ async def read_blob_audio(
     *,
     timeout_s: float,
     max_total_bytes: int,
+    policy: FetchPolicy | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> list[bytes]:
     """The bytes of every blob under ``source`` (sorted by name); raise :class:`BlobSourceError` otherwise."""
+    policy = policy or FetchPolicy()  # the default policy when the caller names none
     base, sas = _split(str(source.get("containerUrl", "")))
     prefix = source.get("prefix") or ""
     extensions = list(source.get("extensions") or [])
     total = 0
-    async with httpx.AsyncClient(timeout=timeout_s, transport=transport, follow_redirects=False) as client:
-        names: list[str] = []
-        marker: str | None = None
-        for _ in range(_MAX_PAGES):
-            query = {"restype": "container", "comp": "list", "prefix": prefix}
-            if marker:
-                query["marker"] = marker
-            page, marker = _parse_listing(await _get(client, _with_query(base, sas, query), 4 * 1024 * 1024))
-            names.extend(n for n in page if n.startswith(prefix) and matches_extensions(n, extensions))
-            if not marker:
-                break
-        if not names:
-            raise BlobSourceError("no blob matches the prefix and extensions")
-        blobs: list[bytes] = []
-        for name in sorted(set(names)):
-            data = await _get(client, _with_query(f"{base}/{quote(name)}", sas, {}), max_total_bytes - total)
-            total += len(data)
-            blobs.append(data)
-        return blobs
+    names: list[str] = []
+    marker: str | None = None
+    for _ in range(_MAX_PAGES):
+        query = {"restype": "container", "comp": "list", "prefix": prefix}
+        if marker:
+            query["marker"] = marker
+        page, marker = _parse_listing(await _get(_with_query(base, sas, query), 4 * 1024 * 1024, policy, timeout_s, transport))
+        names.extend(n for n in page if n.startswith(prefix) and matches_extensions(n, extensions))
+        if not marker:
+            break
+    if not names:
+        raise BlobSourceError("no blob matches the prefix and extensions")
+    blobs: list[bytes] = []
+    for name in sorted(set(names)):
+        data = await _get(_with_query(f"{base}/{quote(name)}", sas, {}), max_total_bytes - total, policy, timeout_s, transport)
+        total += len(data)
+        blobs.append(data)
+    return blobs

@@ -6,7 +6,7 @@
 * outcome, decided at submission and reached after ``training_seconds``: ``Succeeded`` when the
   consent audio holds at least :data:`MIN_CONSENT_SPEECH_S` of speech; ``Failed`` with
   ``AudioAndScriptNotMatch`` when it holds less (no statement can be in it); ``Failed`` with
-  ``Internal`` when ``audioUrl`` cannot be downloaded or is not a supported WAV or MP3 file (``audio_files.py``; emulator
+  ``Internal`` when ``audioUrl`` cannot be downloaded (or the fetch policy of ``emulator.fetch`` refuses it) or is not a supported WAV or MP3 file (``audio_files.py``; emulator
   decisions: the service does not document them). The consent's voiceprint is kept for speaker
   verification of personal voices.
 
@@ -19,10 +19,10 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-import httpx
 import numpy as np
 
 from cognitive_conformance.emulator.audio import analyse
+from cognitive_conformance.emulator.fetch import FetchFailed, FetchRefused, safe_get
 from cognitive_conformance.emulator.services.voice.audio_files import samples_of
 from cognitive_conformance.emulator.routing import NO_BODY, HandlerContext, Reply
 from cognitive_conformance.emulator.services.voice import errors, views
@@ -43,17 +43,23 @@ MIN_CONSENT_SPEECH_S = 1.0
 
 
 async def _download(ctx: HandlerContext, url: str) -> np.ndarray | None:
-    """The decoded audio at ``url``, or ``None`` if it cannot be read or decoded."""
+    """The decoded audio at ``url``, or ``None`` if it cannot be read, is refused by the fetch policy, or does not decode."""
     limits = ctx.config.limits
     try:
-        async with httpx.AsyncClient(
-            timeout=limits.image_fetch_timeout, transport=ctx.config.image_fetch_transport, follow_redirects=False
-        ) as client:
-            response = await client.get(url)
-            if not 200 <= response.status_code < 300 or len(response.content) > limits.max_form_file_bytes:
-                return None
-            return samples_of(response.content)[0]
-    except (httpx.HTTPError, ValueError):
+        fetched = await safe_get(
+            url,
+            policy=ctx.config.fetch_policy,
+            max_bytes=limits.max_form_file_bytes,
+            timeout=limits.image_fetch_timeout,
+            transport=ctx.config.image_fetch_transport,
+        )
+    except (FetchRefused, FetchFailed):
+        return None
+    if not fetched.ok or len(fetched.content) > limits.max_form_file_bytes:
+        return None
+    try:
+        return samples_of(fetched.content)[0]
+    except ValueError:
         return None
 
 

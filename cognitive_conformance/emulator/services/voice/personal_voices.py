@@ -72,6 +72,7 @@ async def _blob_samples(ctx: HandlerContext, source: dict[str, Any]) -> tuple[tu
             source,
             timeout_s=limits.image_fetch_timeout,
             max_total_bytes=limits.max_form_total_bytes,
+            policy=ctx.config.fetch_policy,
             transport=ctx.config.image_fetch_transport,
         )
     except BlobSourceError:
