@@ -228,6 +228,9 @@ class Router:
             for route in service.routes:
                 regex, names = _compile(service.prefix + route.template)
                 self._compiled.append((service, route, regex, names))
+        # The most specific template first (fewer parameters, then more literal characters): a path of
+        # ``/trainingsets/{id}:upload`` is never read as ``/trainingsets/{id}`` with the id ``x:upload``.
+        self._compiled.sort(key=lambda entry: (len(entry[3]), -len(_PARAM.sub("", entry[1].template))))
 
     def service_for(self, path: str) -> ServiceDefinition | None:
         """The service whose prefix the path starts with, if any."""
@@ -241,10 +244,12 @@ class Router:
         if len(path) > 1 and path.endswith("/"):
             path = path[:-1]
         allowed: list[str] = []
+        template: str | None = None
         for service, route, regex, names in self._compiled:
             m = regex.fullmatch(path)
-            if m is None:
+            if m is None or (template is not None and service.prefix + route.template != template):
                 continue
+            template = service.prefix + route.template
             if route.method == method.upper():
                 params = {name: m.group(f"p{i}") for i, name in enumerate(names)}
                 return Match(service, route, params)
