@@ -148,3 +148,11 @@ def test_state_pickles() -> None:
     with store.partition(DEFAULT_KEY, "customvoice", VoiceState) as state:
         copy = pickle.loads(pickle.dumps(state))
     assert copy == state and set(copy.models) == {"mod1"} and set(copy.endpoints) == {eid} and copy.training_sets["ts1"].uploads
+
+
+def test_action_paths_are_not_ids_of_the_bare_resource(cv: Voice) -> None:
+    """``/trainingsets/{id}:upload`` is its own path: DELETE there is 405 with Allow, not a delete of id ``x:upload``."""
+    r = cv.call("DELETE", "/trainingsets/ts1:upload")
+    assert r.status_code == 405 and r.headers["allow"] == "POST"
+    r = cv.call("GET", f"/endpoints/{uuid.uuid4()}:suspend")
+    assert r.status_code == 405 and r.headers["allow"] == "POST"
