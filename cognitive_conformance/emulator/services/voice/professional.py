@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
 from cognitive_conformance.emulator.routing import NO_BODY, HandlerContext, Reply
@@ -78,6 +78,35 @@ def _find(table: dict[str, Any], what: str, rid: str) -> Any:
     return item
 
 
+def _render(kind: str, ctx: HandlerContext) -> Callable[[Any], dict[str, Any]]:
+    if kind == "training_sets":
+        return lambda t: views.training_set_body(t, ctx.now, ctx.version)
+    return lambda item: (views.model_body if kind == "models" else views.endpoint_body)(item, ctx.now)
+
+
+_WHAT = {"training_sets": ("Training set", "trainingsets"), "models": ("Model", "models"), "endpoints": ("Endpoint", "endpoints")}
+
+
+async def _get(ctx: HandlerContext, kind: str) -> Reply:
+    with voice_state(ctx.store, ctx.key) as state:
+        return Reply(200, json=_render(kind, ctx)(_find(getattr(state, kind), _WHAT[kind][0], ctx.inputs.id)))
+
+
+async def _list(ctx: HandlerContext, kind: str) -> Reply:
+    with voice_state(ctx.store, ctx.key) as state:
+        body = views.page(ctx, _WHAT[kind][1], list(getattr(state, kind).values()), _render(kind, ctx), ctx.inputs)
+    return Reply(200, json=body)
+
+
+async def _delete(ctx: HandlerContext, kind: str, guard: Callable[[VoiceState], None] | None = None) -> Reply:
+    with voice_state(ctx.store, ctx.key) as state:
+        _find(getattr(state, kind), _WHAT[kind][0], ctx.inputs.id)
+        if guard is not None:
+            guard(state)
+        del getattr(state, kind)[ctx.inputs.id]
+    return Reply(204, json=NO_BODY)
+
+
 def ready_utterances(training_set: TrainingSet, now: datetime) -> tuple[int, float]:
     """Utterances and seconds of the training set's succeeded uploads at ``now``."""
     done = [u for u in training_set.uploads if status_at(u.record, now)[0] == "Succeeded"]
@@ -120,25 +149,17 @@ async def training_sets_create(ctx: HandlerContext) -> Reply:
 
 async def training_sets_get(ctx: HandlerContext) -> Reply:
     """TrainingSets_Get."""
-    with voice_state(ctx.store, ctx.key) as state:
-        training_set = _find(state.training_sets, "Training set", ctx.inputs.id)
-        return Reply(200, json=views.training_set_body(training_set, ctx.now, ctx.version))
+    return await _get(ctx, "training_sets")
 
 
 async def training_sets_list(ctx: HandlerContext) -> Reply:
     """TrainingSets_List."""
-    with voice_state(ctx.store, ctx.key) as state:
-        items = list(state.training_sets.values())
-        body = views.page(ctx, "trainingsets", items, lambda t: views.training_set_body(t, ctx.now, ctx.version), ctx.inputs)
-    return Reply(200, json=body)
+    return await _list(ctx, "training_sets")
 
 
 async def training_sets_delete(ctx: HandlerContext) -> Reply:
     """TrainingSets_Delete -> 204."""
-    with voice_state(ctx.store, ctx.key) as state:
-        _find(state.training_sets, "Training set", ctx.inputs.id)
-        del state.training_sets[ctx.inputs.id]
-    return Reply(204, json=NO_BODY)
+    return await _delete(ctx, "training_sets")
 
 
 async def training_sets_upload_data(ctx: HandlerContext) -> Reply:
@@ -201,26 +222,23 @@ async def models_create(ctx: HandlerContext) -> Reply:
 
 async def models_get(ctx: HandlerContext) -> Reply:
     """Models_Get."""
-    with voice_state(ctx.store, ctx.key) as state:
-        return Reply(200, json=views.model_body(_find(state.models, "Model", ctx.inputs.id), ctx.now))
+    return await _get(ctx, "models")
 
 
 async def models_list(ctx: HandlerContext) -> Reply:
     """Models_List."""
-    with voice_state(ctx.store, ctx.key) as state:
-        body = views.page(ctx, "models", list(state.models.values()), lambda m: views.model_body(m, ctx.now), ctx.inputs)
-    return Reply(200, json=body)
+    return await _list(ctx, "models")
 
 
 async def models_delete(ctx: HandlerContext) -> Reply:
     """Models_Delete -> 204; a model an endpoint still serves -> 400 BadRequest."""
-    with voice_state(ctx.store, ctx.key) as state:
-        _find(state.models, "Model", ctx.inputs.id)
+
+    def not_deployed(state: VoiceState) -> None:
         serving = sorted(e.id for e in state.endpoints.values() if e.model_id == ctx.inputs.id)
         if serving:
             raise errors.bad_request(f"The model '{ctx.inputs.id}' is deployed to endpoint {serving[0]}; delete the endpoint first.")
-        del state.models[ctx.inputs.id]
-    return Reply(204, json=NO_BODY)
+
+    return await _delete(ctx, "models", not_deployed)
 
 
 # ----------------------------------------------------------------------------- endpoints
@@ -254,23 +272,17 @@ async def endpoints_create(ctx: HandlerContext) -> Reply:
 
 async def endpoints_get(ctx: HandlerContext) -> Reply:
     """Endpoints_Get."""
-    with voice_state(ctx.store, ctx.key) as state:
-        return Reply(200, json=views.endpoint_body(_find(state.endpoints, "Endpoint", ctx.inputs.id), ctx.now))
+    return await _get(ctx, "endpoints")
 
 
 async def endpoints_list(ctx: HandlerContext) -> Reply:
     """Endpoints_List."""
-    with voice_state(ctx.store, ctx.key) as state:
-        body = views.page(ctx, "endpoints", list(state.endpoints.values()), lambda e: views.endpoint_body(e, ctx.now), ctx.inputs)
-    return Reply(200, json=body)
+    return await _list(ctx, "endpoints")
 
 
 async def endpoints_delete(ctx: HandlerContext) -> Reply:
     """Endpoints_Delete -> 204."""
-    with voice_state(ctx.store, ctx.key) as state:
-        _find(state.endpoints, "Endpoint", ctx.inputs.id)
-        del state.endpoints[ctx.inputs.id]
-    return Reply(204, json=NO_BODY)
+    return await _delete(ctx, "endpoints")
 
 
 _DONE = {"suspend": "suspended", "resume": "resumed"}

@@ -19,7 +19,6 @@ Each long-running input carries a ``fingerprint`` of the request's meaning for t
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +34,7 @@ from cognitive_conformance.emulator.services.voice.validation import (
     _optional_str,
     _path_id,
     _resource_id,
+    blob_source,
 )
 
 __all__ = [
@@ -58,7 +58,6 @@ VOICE_KINDS = ("Male", "Female")
 DATASET_KINDS = ("AudioAndScript", "LongAudio", "AudioOnly")
 PROCESS_AS = ("Segmented", "Contextual")
 ENDPOINT_KINDS = ("HighPerformance", "FastResume")
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 
 
 @dataclass(frozen=True)
@@ -135,21 +134,6 @@ def _enum(body: dict[str, Any], name: str, values: tuple[str, ...], *, required:
     return value
 
 
-def _blob_source(value: Any, what: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise bad_argument(f"'{what}' must be an object {{containerUrl, prefix, extensions}}.")
-    url = value.get("containerUrl")
-    if not isinstance(url, str) or not _URI.match(url):
-        raise bad_argument(f"'{what}.containerUrl' must be a URI.")
-    prefix = value.get("prefix")
-    if prefix is not None and not isinstance(prefix, str):
-        raise bad_argument(f"'{what}.prefix' must be a string.")
-    extensions = value.get("extensions")
-    if not isinstance(extensions, list) or not extensions or not all(isinstance(e, str) and e for e in extensions):
-        raise bad_argument(f"'{what}.extensions' must be a non-empty list of non-empty strings.")
-    return {"containerUrl": url, "prefix": prefix, "extensions": list(extensions)}
-
-
 async def validate_endpoint_id(raw: RawInput, config: Any) -> EndpointRef:
     """Any ``/endpoints/{id}`` read or delete: the id is a UUID."""
     return EndpointRef(_uuid(raw.path_params.get("id"), "endpoint ID"))
@@ -183,8 +167,8 @@ async def validate_upload(raw: RawInput, config: Any) -> UploadInput:
     body = ensure_object(raw.json)
     kind = _enum(body, "kind", DATASET_KINDS, required=True)
     process_as = _enum(body, "processAs", PROCESS_AS)
-    audios = _blob_source(body.get("audios"), "audios")
-    scripts = _blob_source(body["scripts"], "scripts") if body.get("scripts") is not None else None
+    audios = blob_source(body.get("audios"), "audios")
+    scripts = blob_source(body["scripts"], "scripts") if body.get("scripts") is not None else None
     _optional_str(body, "displayName")
     _optional_str(body, "description", nullable=True)
     payload = {"kind": kind, "processAs": process_as, "audios": audios, "scripts": scripts}
