@@ -83,14 +83,16 @@ class Spec:
     def match(self, method: str, path: str) -> Operation | None:
         """The operation whose templated path matches a concrete request path, or None.
 
-        The query string is ignored; literal segments win over path parameters.
+        The query string is ignored; literal segments win over path parameters, whatever the method: a path
+        of a more specific template (``/trainingsets/{id}:upload``) is never read as a parameter value of a
+        less specific one (``/trainingsets/{id}`` with id ``x:upload``).
         """
         bare = path.split("?", 1)[0].split("#", 1)[0]
         wanted = method.upper()
-        for _, _, pattern, operation in self._matchers:
-            if operation.method == wanted and pattern.fullmatch(bare):
-                return operation
-        return None
+        template = next((op.path for _, _, pattern, op in self._matchers if pattern.fullmatch(bare)), None)
+        if template is None:
+            return None
+        return next((op for *_, op in self._matchers if op.path == template and op.method == wanted), None)
 
     def documented_statuses(self, operation_id: str) -> set[str]:
         """The keys of the operation's ``responses`` (e.g. ``{"200", "404", "default"}``)."""

@@ -5,10 +5,11 @@ Two ways to find it:
 * ``--ledger FILE``: every entry of a run's ``ledger.jsonl`` (:mod:`conformance.ledger`) not
   marked deleted, deleted children first; each deletion is appended to the ledger, so a second
   sweep skips it;
-* ``--prefix cc-…``: every resource whose id starts with the prefix, found through the list
-  operations each pack declares (``Pack.listings``: Face person groups, large person groups,
-  face lists, large face lists; Speaker profiles; Custom Voice personal voices, consents,
-  projects). The prefix must start with ``cc-``: a sweep can only reach names a run chose.
+* ``--prefix cc-…``: every resource whose id (or the name a listing matches instead) starts with the
+  prefix, found through the list operations each pack declares (``Pack.listings``: Face person groups,
+  large person groups, face lists, large face lists; Speaker profiles; Custom Voice endpoints (by
+  displayName), models, training sets, personal voices, consents, projects). The prefix must start with
+  ``cc-``: a sweep can only reach names a run chose.
 
 ``dry_run`` prints what would be deleted and sends no DELETE. Exit codes: 0 everything listed
 is gone, 1 something could not be deleted, 2 usage, 3 target unusable (the preflight of
@@ -68,9 +69,10 @@ def find_prefixed(transport: Any, prefix: str) -> list[dict[str, Any]]:
                 if record.status_code != 200:
                     raise preflight.PreflightError(f"GET {operation.path} answered {record.status_code}")
                 items, next_link = _items(record.json_or_none())
-                ids = [str(i.get(listing.id_field)) for i in items if isinstance(i, dict) and i.get(listing.id_field)]
-                for item_id in ids:
-                    if item_id.startswith(prefix):
+                named = [i for i in items if isinstance(i, dict) and i.get(listing.id_field)]
+                ids = [str(i.get(listing.id_field)) for i in named]
+                for item, item_id in zip(named, ids):
+                    if str(item.get(listing.match_field or listing.id_field) or "").startswith(prefix):
                         found.append(
                             {"service": pack.service, "apiVersion": version, "path": f"{operation.path}/{quote(item_id, safe='')}", "id": item_id}
                         )

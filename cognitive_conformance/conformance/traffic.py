@@ -226,6 +226,12 @@ class TrafficJudge:
             for key, lro in list(self._open.items()):
                 if lro.resource_path.startswith(path + "/") or lro.resource_path == path:
                     self._close(key)
+        elif method != "GET":
+            # An action on the resource (``POST …/{id}:suspend``) starts its own operation: the resource's
+            # later reads are no longer reads of the operation that made it.
+            for key, lro in list(self._open.items()):
+                if path.startswith(lro.resource_path + ":"):
+                    self._close(key)
         if method != "GET" and 200 <= record.status_code < 300:
             self._submitted(spec, operation, record, where, scenario)
         elif method == "GET":
@@ -238,24 +244,29 @@ class TrafficJudge:
         if not isinstance(lro, dict):
             return
         status_op = lro.get("resource-operation") if lro.get("poll") == "operation-location" else None
-        status_op = status_op or lro.get("status-operation")
-        try:
-            resource_op = spec.operation(status_op)
-        except (KeyError, TypeError):
-            return
-        resource_path = _fill(resource_op.path, operation.path, urlsplit(record.request.url).path)
-        if resource_path is None:
-            return
-        model = get_pack(spec.service).status_model_for(spec.version)
-        if model is None:
-            return
         location = record.header("operation-location")
         operation_path = None
         if location:
-            target = urljoin(record.request.url, location)
-            operation_path = urlsplit(target).path.rstrip("/")
+            operation_path = urlsplit(urljoin(record.request.url, location)).path.rstrip("/")
+        if status_op is None and lro.get("poll") == "operation-location":
+            # Only the operation is polled (an action such as an endpoint's suspend): its Operation-Location is
+            # the status resource.
+            if operation_path is None:
+                return
+            resource_path, operation_path = operation_path, None
+        else:
+            try:
+                resource_op = spec.operation(status_op or lro.get("status-operation"))
+            except (KeyError, TypeError):
+                return
+            resource_path = _fill(resource_op.path, operation.path, urlsplit(record.request.url).path)
+            if resource_path is None:
+                return
             if operation_path == resource_path:
                 operation_path = None  # the resource's own status (train -> /training): one status resource
+        model = get_pack(spec.service).status_model_for(spec.version)
+        if model is None:
+            return
         key = (spec.service, spec.version, resource_path)
         if key in self._open:
             self._close(key)

@@ -288,11 +288,16 @@ class Router:
             for route in service.routes:
                 regex, names = _compile(service.prefix + route.template)
                 self._compiled.append((service, route, regex, names))
-        # The same table per method, in table order: a request only tries its own method's routes
-        # (same first match); the whole table is scanned only to answer 405's Allow.
-        self._by_method: dict[str, list[tuple[ServiceDefinition, Route, re.Pattern[str], list[str]]]] = {}
-        for entry in self._compiled:
-            self._by_method.setdefault(entry[1].method, []).append(entry)
+        # The most specific template first (fewer parameters, then more literal characters): a path of
+        # ``/trainingsets/{id}:upload`` is never read as ``/trainingsets/{id}`` with the id ``x:upload``.
+        self._compiled.sort(key=lambda entry: (len(entry[3]), -len(_PARAM.sub("", entry[1].template))))
+        # One entry per template, in that order, with its routes by method: a request tries each template
+        # once; the first that matches decides (its route for the method, or 405 with its methods as Allow).
+        by_template: dict[str, tuple[ServiceDefinition, re.Pattern[str], list[str], dict[str, Route]]] = {}
+        for service, route, regex, names in self._compiled:
+            entry = by_template.setdefault(service.prefix + route.template, (service, regex, names, {}))
+            entry[3].setdefault(route.method, route)
+        self._templates = list(by_template.values())
 
     def service_for(self, path: str) -> ServiceDefinition | None:
         """The service whose prefix the path starts with, if any."""
@@ -308,15 +313,12 @@ class Router:
         """
         if len(path) > 1 and path.endswith("/"):
             path = path[:-1]
-        for service, route, regex, names in self._by_method.get(method.upper(), ()):
+        for service, regex, names, routes in self._templates:
             m = regex.fullmatch(path)
-            if m is not None:
-                return Match(service, route, {name: decode_segment(raw) for name, raw in zip(names, m.groups())})
-        allowed: list[str] = []
-        for service, route, regex, names in self._compiled:
-            if route.method not in allowed and regex.fullmatch(path) is not None:
-                allowed.append(route.method)
-        service = self.service_for(path)
-        if allowed:
-            raise RouteNotResolved(errors.method_not_allowed(sorted(allowed)), service)
-        raise RouteNotResolved(errors.resource_not_found(), service)
+            if m is None:
+                continue
+            route = routes.get(method.upper())
+            if route is None:
+                raise RouteNotResolved(errors.method_not_allowed(sorted(routes)), self.service_for(path))
+            return Match(service, route, {name: decode_segment(raw) for name, raw in zip(names, m.groups())})
+        raise RouteNotResolved(errors.resource_not_found(), self.service_for(path))

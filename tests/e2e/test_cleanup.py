@@ -25,9 +25,10 @@ def _leftovers(url: str, prefix: str) -> list[str]:
         profiles = c.get("/speaker-recognition/identification/text-independent/profiles",
                          params={"api-version": "2021-09-05", "maxpagesize": 500}).json()["value"]
         found += [p["profileId"] for p in profiles]  # a run creates no profile it does not delete
-        for kind in ("projects", "consents", "personalvoices"):
+        for kind in ("projects", "consents", "personalvoices", "trainingsets", "models", "endpoints"):
             items = c.get(f"/customvoice/{kind}", params={"api-version": "2024-02-01-preview", "maxpagesize": 500}).json()["value"]
-            found += [i["id"] for i in items if i["id"].startswith(prefix)]
+            # endpoint ids are UUIDs: the run's prefix is on their displayName
+            found += [i["id"] for i in items if str(i.get("displayName" if kind == "endpoints" else "id")).startswith(prefix)]
     return found
 
 

@@ -69,9 +69,10 @@ def _listed(url: str, prefix: str) -> list[str]:
             found += [g[key] for g in c.get(f"/face/v1.2/{kind}", params={"top": 1000}).json() if g[key].startswith(prefix)]
         profiles = c.get(SPEAKER, params={"api-version": "2021-09-05", "maxpagesize": 500}).json()["value"]
         found += [p["profileId"] for p in profiles]  # the user's one is removed by the caller
-        for kind in ("projects", "consents", "personalvoices"):
+        for kind in ("projects", "consents", "personalvoices", "trainingsets", "models", "endpoints"):
             items = c.get(f"/customvoice/{kind}", params={"api-version": "2024-02-01-preview", "maxpagesize": 500}).json()["value"]
-            found += [i["id"] for i in items if i["id"].startswith(prefix)]
+            # endpoint ids are UUIDs: the run's prefix is on their displayName
+            found += [i["id"] for i in items if str(i.get("displayName" if kind == "endpoints" else "id")).startswith(prefix)]
     return found
 
 

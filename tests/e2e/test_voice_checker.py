@@ -18,6 +18,9 @@ VOICE_FAULTS = [
     "speaker-verification-skipped",
     "list-pages-overlap",
     "speaker-profile-id-changes",
+    "upload-counts-nothing",
+    "endpoint-suspend-not-disabled",
+    "model-data-not-ready-reported-internal",
 ]
 
 

@@ -78,12 +78,22 @@ OPERATION_TABLE: dict[str, dict[str, str]] = {
         "get_personalvoice": "PersonalVoices_Get",
         "get_personalvoices": "PersonalVoices_List",
         "get_projects": "Projects_List",
+        "upload_trainingset": "TrainingSets_UploadData",
+        "get_trainingset": "TrainingSets_Get",
+        "create_model": "Models_Create",
+        "get_base_models": "BaseModels_List",
+        "create_endpoint": "Endpoints_Create",
+        "suspend_endpoint": "Endpoints_Suspend",
+        "resume_endpoint": "Endpoints_Resume",
     },
 }
 
 # Upstream body parameter names other than "body": (service, operationId) -> parameter name.
 _REQUEST_BODY_PARAMETER: dict[tuple[str, str], str] = {
     ("face", "PersonGroupPerson_AddFaceFromUrl"): "ImageUrl",  # F10 names the {url} body "ImageUrl"
+    ("customvoice", "TrainingSets_UploadData"): "dataset",
+    ("customvoice", "Models_Create"): "model",
+    ("customvoice", "Endpoints_Create"): "endpoint",
 }
 
 # File stems whose operationId field is stale and must be overridden by OPERATION_TABLE.

@@ -36,13 +36,16 @@ class Listing:
     ``query``: its query parameters (a page size); ``start``: the query parameter that asks
     for the page after an id (Face's ``start``), for lists answered as a bare JSON array; lists
     answered as ``{"value": [...], "nextLink"}`` are followed by their ``nextLink``. The
-    resource of an item is the list's path plus ``/<id>``.
+    resource of an item is the list's path plus ``/<id>``. ``match_field``: the field the prefix is matched
+    against when it is not the id (a service that assigns ids the run cannot prefix, such as UUIDs, but keeps a
+    name the run chose); ``None``: the id.
     """
 
     operation: str
     id_field: str
     query: tuple[tuple[str, str], ...] = ()
     start: str | None = None
+    match_field: str | None = None
 
 
 @dataclass(frozen=True)

@@ -534,3 +534,12 @@ def test_bundle_makes_a_components_ref_self_contained() -> None:
     assert set(bundled["$defs"]) == {"AddFaceResult"}
     assert validate(bundled, [{"persistedFaceId": UUID}]) == []
     assert validate(bundled, [{"persistedFaceId": "x"}])
+
+
+def test_match_prefers_the_most_specific_template_whatever_the_method() -> None:
+    from cognitive_conformance.conformance.spec import Spec
+
+    cv = Spec("customvoice", "2026-01-01", "observed")
+    assert cv.match("POST", "/customvoice/trainingsets/ts1:upload").operation_id == "TrainingSets_UploadData"
+    assert cv.match("DELETE", "/customvoice/trainingsets/ts1:upload") is None
+    assert cv.match("DELETE", "/customvoice/trainingsets/ts1").operation_id == "TrainingSets_Delete"

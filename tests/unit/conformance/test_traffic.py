@@ -232,3 +232,35 @@ def test_failure_reasons_are_known_per_api_version() -> None:
     # extensible upstream (modelAsString): the observed profile accepts a reason a version does not list
     observed = Spec("customvoice", "2024-02-01-preview", "observed").document["components"]["schemas"]["ModelFailureReason"]
     assert "enum" not in observed
+
+
+def test_an_action_on_a_resource_closes_the_operation_that_made_it() -> None:
+    """Endpoint deployed (Succeeded), then suspended: the suspend is an LRO of its own operation, and the endpoint's
+    ``Disabled`` afterwards is no terminal status of the deployment changing."""
+    from tests.unit.conformance.checks._helpers import response
+
+    base, q = "http://127.0.0.1/customvoice", "?api-version=2026-01-01"
+    eid = "9f50c644-2121-40e9-9ea7-544e48bfe3cb"
+    endpoint = {"id": eid, "projectId": "p01", "modelId": "mod1", "createdDateTime": "2023-04-01T05:30:00.000Z"}
+
+    def ep(status: str, stamp: str) -> dict:
+        return {**endpoint, "status": status, "lastActionDateTime": stamp}
+
+    def lro(op: str) -> list[tuple[str, str]]:
+        return [("Operation-Id", op), ("Operation-Location", f"{base}/operations/{op}{q}")]
+
+    def get(url: str, body: dict, at: float):
+        return response(200, body, url=url, sent_at=at)
+
+    records = [
+        response(201, ep("NotStarted", "2023-04-01T05:30:00.000Z"), lro("dep-1"), method="PUT", url=f"{base}/endpoints/{eid}{q}"),
+        get(f"{base}/operations/dep-1{q}", {"id": "dep-1", "status": "Succeeded"}, 1),
+        get(f"{base}/endpoints/{eid}{q}", ep("Succeeded", "2023-04-01T05:31:00.000Z"), 1.1),
+        response(202, ep("Disabling", "2023-04-01T05:32:00.000Z"), lro("sus-1"), method="POST", url=f"{base}/endpoints/{eid}:suspend{q}", sent_at=2),
+        get(f"{base}/operations/sus-1{q}", {"id": "sus-1", "status": "Succeeded"}, 3),
+        get(f"{base}/endpoints/{eid}{q}", ep("Disabled", "2023-04-01T05:33:00.000Z"), 3.1),
+    ]
+    events, code = traffic_run([("made", [(f"made#{i}", r) for i, r in enumerate(records)])], target="made")
+    assert [f"{f.check}: {f.message[:200]}" for f in findings(events) if f.severity == "error"] == []
+    assert code == 0
+    assert len([e for e in events if isinstance(e, LroCompleted)]) == 2

@@ -1,23 +1,34 @@
-"""The Custom Voice pack: projects, consents and personal voices (``specs/customvoice.yaml``)."""
+"""The Custom Voice pack: projects, consents, personal voices and professional voice (``specs/customvoice.yaml``)."""
 
 from cognitive_conformance.conformance.packs import Environment, Listing, Pack
 
 PACK = Pack(
     service="customvoice",
-    title="Custom Voice personal voices",
+    title="Custom Voice personal and professional voices",
     aliases=("voice", "custom-voice"),
-    rule_modules=("cognitive_conformance.conformance.packs.voice.rules",),
+    rule_modules=(
+        "cognitive_conformance.conformance.packs.voice.rules",
+        "cognitive_conformance.conformance.packs.voice.professional_rules",
+    ),
     probe_operation="Projects_List",
     probe_query=(("maxpagesize", "1"),),
-    scenario_module="cognitive_conformance.conformance.packs.voice.scenarios",
+    scenario_module="cognitive_conformance.conformance.packs.voice.catalogue",
     status_model="cognitive_conformance.conformance.packs.voice.scenarios:status_model",
     existing=(
         ("project", ("Projects_Get",)),
         ("consent", ("Consents_Get",)),
         ("personalvoice", ("PersonalVoices_Get",)),
+        ("trainingset", ("TrainingSets_Get",)),
+        ("model", ("Models_Get",)),
+        ("endpoint", ("Endpoints_Get",)),
     ),
-    # personal voices before consents before projects: a project holding voices refuses a plain DELETE
+    # children first (endpoints, models, training sets, personal voices, consents, projects): a model an endpoint
+    # serves refuses a DELETE, and a project holding voices, models or endpoints refuses a plain one. Endpoint ids
+    # are UUIDs the run cannot prefix: an endpoint is found by the run's prefix on its displayName.
     listings=(
+        Listing("Endpoints_List", "id", (("maxpagesize", "500"),), match_field="displayName"),
+        Listing("Models_List", "id", (("maxpagesize", "500"),)),
+        Listing("TrainingSets_List", "id", (("maxpagesize", "500"),)),
         Listing("PersonalVoices_List", "id", (("maxpagesize", "500"),)),
         Listing("Consents_List", "id", (("maxpagesize", "500"),)),
         Listing("Projects_List", "id", (("maxpagesize", "500"),)),

@@ -71,14 +71,14 @@ def _form_audio(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> 
     return dict(fields), [(name, (filename, data, "audio/wav")) for name, filename, data in files]
 
 
-def _create_project(session: Session, suffix: str) -> str:
+def _create_project(session: Session, suffix: str, kind: str = "PersonalVoice") -> str:
     pid = session.name(f"{suffix}-{_tag(session)}")
     path = f"{_base()}/projects/{pid}"
     session.on_cleanup(
         path,
         lambda: session.call("DELETE", f"{path}?forceDelete=true&api-version={session.spec.version}", check=False),
     )
-    r = session.call("PUT", path, json_body={"description": None, "kind": "PersonalVoice"})
+    r = session.call("PUT", path, json_body={"description": None, "kind": kind})
     if r.status_code != 201:
         session.broken(
             f"could not create project {pid}",

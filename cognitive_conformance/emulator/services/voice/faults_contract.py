@@ -21,15 +21,21 @@ from cognitive_conformance.emulator.services.voice.faults import POST
 
 __all__ = ["CreateReturns200", "DeleteReturns200WithBody", "DropOperationId", "DropOperationLocation", "LongIdsAccepted"]
 
-_LRO_CREATES = frozenset({"Consents_Post", "Consents_Create", "PersonalVoices_Post", "PersonalVoices_Create"})
-_DELETES = frozenset({"Projects_Delete", "Consents_Delete", "PersonalVoices_Delete"})
+_LRO_CREATES = frozenset(
+    {"Consents_Post", "Consents_Create", "PersonalVoices_Post", "PersonalVoices_Create", "Models_Create", "Endpoints_Create"}
+)
+#: Every long-running request: the creates and the 202 actions (data upload, endpoint suspend and resume).
+_LRO_REQUESTS = _LRO_CREATES | {"TrainingSets_UploadData", "Endpoints_Suspend", "Endpoints_Resume"}
+_DELETES = frozenset(
+    {"Projects_Delete", "Consents_Delete", "PersonalVoices_Delete", "TrainingSets_Delete", "Models_Delete", "Endpoints_Delete"}
+)
 _ID_CHARS = re.compile(r"^[a-zA-Z0-9._-]+$")
 
 
 @register_fault
 class CreateReturns200(Fault):
     name = "voice-create-returns-200"
-    description = "Consent and personal-voice creates answer 200 instead of 201 Created."
+    description = "Consent, personal-voice, model and endpoint creates answer 200 instead of 201 Created."
     breaks = f"Creates answer 201 Created with Operation-Id and Operation-Location ({POST})."
     expected_check = "status_code_documented"
 
@@ -43,7 +49,7 @@ class CreateReturns200(Fault):
 class DeleteReturns200WithBody(Fault):
     name = "voice-delete-returns-200-with-body"
     description = "Deletes answer 200 with a JSON body instead of 204 No Content."
-    breaks = "Projects/Consents/PersonalVoices_Delete answer 204 (specs/customvoice.yaml Projects_Delete, Consents_Delete, PersonalVoices_Delete)."
+    breaks = "Every Custom Voice delete answers 204 (specs/customvoice.yaml Projects_Delete, Consents_Delete, PersonalVoices_Delete, TrainingSets_Delete, Models_Delete, Endpoints_Delete)."
     expected_check = "status_code_documented"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
@@ -55,12 +61,12 @@ class DeleteReturns200WithBody(Fault):
 @register_fault
 class DropOperationId(Fault):
     name = "voice-drop-operation-id"
-    description = "Creates omit the Operation-Id response header."
+    description = "Long-running requests (creates, data upload, endpoint suspend/resume) omit the Operation-Id response header."
     breaks = f"A create returns Operation-Id, equal to the id in Operation-Location ({POST}, sample response)."
     expected_check = "operation_id_header_present"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
-        if exchange.operation_id in _LRO_CREATES and 200 <= reply.status < 300:
+        if exchange.operation_id in _LRO_REQUESTS and 200 <= reply.status < 300:
             return replace(reply, headers=without_header(reply.headers, "operation-id"))
         return reply
 
@@ -68,12 +74,12 @@ class DropOperationId(Fault):
 @register_fault
 class DropOperationLocation(Fault):
     name = "voice-drop-operation-location"
-    description = "Creates omit the Operation-Location response header."
+    description = "Long-running requests (creates, data upload, endpoint suspend/resume) omit the Operation-Location response header."
     breaks = f"A create returns Operation-Location …/customvoice/operations/{{id}}?api-version=… ({POST})."
     expected_check = "lro_operation_location_present"
 
     def transform(self, exchange: Exchange, reply: Reply) -> Reply:
-        if exchange.operation_id in _LRO_CREATES and 200 <= reply.status < 300:
+        if exchange.operation_id in _LRO_REQUESTS and 200 <= reply.status < 300:
             return replace(reply, headers=without_header(reply.headers, "operation-location"))
         return reply
 

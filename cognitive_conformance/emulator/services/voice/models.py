@@ -1,4 +1,4 @@
-"""Custom Voice state: projects, consents, personal voices and operations of one subscription key.
+"""Custom Voice state: projects, consents, personal voices, training sets, models, endpoints and operations of one key.
 
 Status is never stored: each consent / personal voice holds a :class:`~emulator.training.TrainingRecord`
 (submitted, queue end, finish, outcome) and :func:`status_at` derives NotStarted -> Running ->
@@ -23,6 +23,10 @@ __all__ = [
     "Project",
     "Consent",
     "PersonalVoice",
+    "Upload",
+    "TrainingSet",
+    "VoiceModel",
+    "Endpoint",
     "Operation",
     "VoiceState",
     "status_at",
@@ -80,11 +84,66 @@ class PersonalVoice:
 
 
 @dataclass
-class Operation:
-    """A long-running create: its id, the resource it made, the request's fingerprint and the shared record."""
+class Upload:
+    """One ``TrainingSets_UploadData``: its record and the utterances/seconds it adds when it succeeds."""
+
+    record: TrainingRecord
+    utterances: int
+    seconds: float
+    contextual: bool
+
+
+@dataclass
+class TrainingSet:
+    id: str
+    project_id: str
+    locale: str
+    voice_kind: str | None
+    display_name: str | None
+    description: str | None
+    created_at: datetime
+    uploads: list[Upload] = field(default_factory=list)
+
+
+@dataclass
+class VoiceModel:
+    """A professional voice model; ``failure_reason`` is the version's ``ModelFailureReason`` when the record fails."""
 
     id: str
-    kind: Literal["consent", "personalvoice"]
+    project_id: str
+    consent_id: str
+    training_set_id: str
+    recipe: dict[str, Any]
+    locale: str
+    voice_name: str | None
+    description: str | None
+    record: TrainingRecord
+    failure_reason: str | None
+    operation_id: str
+
+
+@dataclass
+class Endpoint:
+    """A deployed model; ``action`` says what ``record`` tracks: the deployment, a suspension or a resumption."""
+
+    id: str
+    project_id: str
+    model_id: str
+    kind: str
+    display_name: str | None
+    description: str | None
+    created_at: datetime
+    record: TrainingRecord
+    operation_id: str
+    action: Literal["create", "suspend", "resume"] = "create"
+
+
+@dataclass
+class Operation:
+    """A long-running request: its id, the resource it acts on, the request's fingerprint and the shared record."""
+
+    id: str
+    kind: Literal["consent", "personalvoice", "upload", "model", "endpoint", "suspend", "resume"]
     resource_id: str
     fingerprint: str
     record: TrainingRecord
@@ -97,6 +156,9 @@ class VoiceState:
     projects: dict[str, Project] = field(default_factory=dict)
     consents: dict[str, Consent] = field(default_factory=dict)
     personal_voices: dict[str, PersonalVoice] = field(default_factory=dict)
+    training_sets: dict[str, TrainingSet] = field(default_factory=dict)
+    models: dict[str, VoiceModel] = field(default_factory=dict)
+    endpoints: dict[str, Endpoint] = field(default_factory=dict)
     operations: dict[str, Operation] = field(default_factory=dict)
 
 

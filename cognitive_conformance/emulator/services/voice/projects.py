@@ -2,8 +2,8 @@
 
 * create ``PUT`` -> 201 with the project (not a long-running operation, no Operation-Id); an existing
   id -> 400 ``BadRequest`` "A project with ID '<id>' already exists.";
-* delete -> 204; its consents go with it; a project that still holds personal voices needs
-  ``forceDelete=true`` (else 400 ``BadRequest``), which deletes them too;
+* delete -> 204; its consents and training sets go with it; a project that still holds personal voices,
+  models or endpoints needs ``forceDelete=true`` (else 400 ``BadRequest``), which deletes them too;
 * list -> ``{value, nextLink?}`` sorted by id, ``skip``/``maxpagesize``/``filter``.
 
 Source: https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json (Projects_* statuses, forceDelete); specs/customvoice.yaml Projects_Create,
@@ -49,14 +49,19 @@ async def projects_delete(ctx: HandlerContext) -> Reply:
     inputs = ctx.inputs
     with voice_state(ctx.store, ctx.key) as state:
         find_project(state, inputs.id)
-        voices = [v.id for v in state.personal_voices.values() if v.project_id == inputs.id]
-        if voices and not inputs.force:
-            raise errors.bad_request(
-                f"The project '{inputs.id}' still holds {len(voices)} personal voice(s); delete them or use forceDelete=true."
+        held = {
+            name: [rid for rid, item in table.items() if item.project_id == inputs.id]
+            for name, table in (
+                ("personal voice", state.personal_voices),
+                ("model", state.models),
+                ("endpoint", state.endpoints),
             )
-        for vid in voices:
-            del state.personal_voices[vid]
-        for cid in [c.id for c in state.consents.values() if c.project_id == inputs.id]:
-            del state.consents[cid]
+        }
+        if any(held.values()) and not inputs.force:
+            what = ", ".join(f"{len(ids)} {name}(s)" for name, ids in held.items() if ids)
+            raise errors.bad_request(f"The project '{inputs.id}' still holds {what}; delete them or use forceDelete=true.")
+        for table in (state.personal_voices, state.models, state.endpoints, state.training_sets, state.consents):
+            for rid in [rid for rid, item in table.items() if item.project_id == inputs.id]:
+                del table[rid]
         del state.projects[inputs.id]
     return Reply(204, json=NO_BODY)

@@ -34,6 +34,18 @@ __all__ = [
 ]
 
 SERVICE_NAME = "customvoice"
+#: The table of the resource each kind of operation acts on.
+_TABLES = {
+    "consent": "consents",
+    "personalvoice": "personal_voices",
+    "model": "models",
+    "endpoint": "endpoints",
+    "upload": "training_sets",
+    "suspend": "endpoints",
+    "resume": "endpoints",
+}
+#: Operations acting on an existing resource (its ``operation_id``, if any, is that of its latest action).
+_ACTIONS = frozenset({"upload", "suspend", "resume"})
 
 
 def voice_state(store: Any, key: str) -> ContextManager[VoiceState]:
@@ -108,9 +120,9 @@ def replayed(state: VoiceState, ctx: HandlerContext, kind: str, operation_id: st
     if not behaviour.reject_reused_operation_ids and operation.fingerprint != fingerprint:
         return None
     if operation.fingerprint == fingerprint and operation.kind == kind and behaviour.replay_identical_retries:
-        table = state.consents if kind == "consent" else state.personal_voices
-        resource = table.get(operation.resource_id)
-        if resource is not None and resource.operation_id == operation_id:
+        resource = getattr(state, _TABLES[kind]).get(operation.resource_id)
+        # A resource made by the operation still carries its id (not one deleted and made again since).
+        if resource is not None and (kind in _ACTIONS or resource.operation_id == operation_id):
             return resource
     raise errors.operation_id_reused(operation_id)
 

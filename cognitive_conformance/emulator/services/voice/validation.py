@@ -48,6 +48,7 @@ __all__ = [
     "DeleteProjectInput",
     "ConsentInput",
     "PersonalVoiceInput",
+    "blob_source",
     "validate_id",
     "validate_list",
     "validate_create_project",
@@ -221,6 +222,22 @@ def _form(raw: RawInput, text_names: tuple[str, ...], file_names: tuple[str, ...
     return fields, files
 
 
+def blob_source(value: Any, what: str) -> dict[str, Any]:
+    """An ``AzureBlobContentSource`` ``{containerUrl (a URI), prefix?, extensions (non-empty)}``, else 400 ``BadArgument``."""
+    if not isinstance(value, dict):
+        raise bad_argument(f"'{what}' is required: {{containerUrl, prefix, extensions}}.")
+    url = value.get("containerUrl")
+    if not isinstance(url, str) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", url):
+        raise bad_argument(f"'{what}.containerUrl' must be a URI.")
+    prefix = value.get("prefix")
+    if prefix is not None and not isinstance(prefix, str):
+        raise bad_argument(f"'{what}.prefix' must be a string.")
+    extensions = value.get("extensions")
+    if not isinstance(extensions, list) or not extensions or not all(isinstance(e, str) and e for e in extensions):
+        raise bad_argument(f"'{what}.extensions' must be a non-empty list of non-empty strings.")
+    return {"containerUrl": url, "prefix": prefix, "extensions": list(extensions)}
+
+
 def _file_digest(part: FormPart) -> list[Any]:
     return [part.name.lower(), part.filename, hashlib.sha256(part.data).hexdigest()]
 
@@ -361,19 +378,7 @@ async def validate_personal_voice_json(raw: RawInput, config: Any) -> PersonalVo
     op = _operation_id_header(raw)
     body = ensure_object(raw.json)
     _body_id(body, vid)
-    audios = body.get("audios")
-    if not isinstance(audios, dict):
-        raise bad_argument("'audios' is required: {containerUrl, prefix, extensions}.")
-    url = audios.get("containerUrl")
-    if not isinstance(url, str) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", url):
-        raise bad_argument("'audios.containerUrl' must be a URI.")
-    prefix = audios.get("prefix")
-    if prefix is not None and not isinstance(prefix, str):
-        raise bad_argument("'audios.prefix' must be a string.")
-    extensions = audios.get("extensions")
-    if not isinstance(extensions, list) or not extensions or not all(isinstance(e, str) and e for e in extensions):
-        raise bad_argument("'audios.extensions' must be a non-empty list of non-empty strings.")
-    source = {"containerUrl": url, "prefix": prefix, "extensions": list(extensions)}
+    source = blob_source(body.get("audios"), "audios")
     known = ("displayName", "description", "projectId", "consentId")
     return PersonalVoiceInput(
         id=vid,

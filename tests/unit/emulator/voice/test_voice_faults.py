@@ -1,5 +1,6 @@
 """Each Custom Voice fault changes exactly its replies: one scripted session (project, consent, personal
-voices, Operation-Id retry and reuse, list pages, long ids, delete) is replayed on the faithful emulator
+voices, Operation-Id retry and reuse, list pages, long ids, delete; then professional voice: upload, models
+with and without ready data in both versions, endpoint deploy and suspend, base models, delete) is replayed on the faithful emulator
 and with one fault; the replies that differ must be the expected ones. Random ids are normalised, so
 the speaker profile id is recorded as "same as at create" rather than as its value."""
 
@@ -46,6 +47,41 @@ def transcript(faults: tuple[str, ...] = ()) -> dict[str, Any]:
         out["page_2"] = _record(cv.client.get(page.json()["nextLink"], headers=H))
     out["long_id"] = _record(cv.call("GET", "/projects/" + "a" * 70))
     out["delete"] = _record(cv.call("DELETE", "/personalvoices/pv1"))
+    out.update(_professional(cv))
+    return out
+
+
+SAS = "https://contoso.blob.core.windows.net/c?sv=2023-01-03&sp=rl&sig=abc"
+ENDPOINT = "/endpoints/9f50c644-2121-40e9-9ea7-544e48bfe3cb"
+STABLE = {"api-version": "2026-01-01"}
+
+
+def _professional(cv: Voice) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    cv.project("prof", kind="ProfessionalVoice")
+    cv.consent("pcons", pid="prof")
+    for ts in ("ts1", "ts2"):
+        cv.call("PUT", f"/trainingsets/{ts}", json={"projectId": "prof", "locale": "en-US"})
+    cv.clock.advance(10)
+    dataset = {"kind": "AudioOnly", "audios": {"containerUrl": SAS, "extensions": [".wav"]}}
+    out["pro_upload"] = _record(cv.call("POST", "/trainingsets/ts1:upload", json=dataset))
+    cv.clock.advance(10)
+    out["pro_trainingset"] = _record(cv.call("GET", "/trainingsets/ts1"))
+    model = {"recipe": {"kind": "Default"}, "projectId": "prof", "consentId": "pcons", "trainingSetId": "ts1"}
+    out["pro_model"] = _record(cv.call("PUT", "/models/mod1", json=model))
+    out["pro_model_nodata"] = _record(cv.call("PUT", "/models/mod2", json={**model, "trainingSetId": "ts2"}))
+    out["pro_model_nodata_2026"] = _record(cv.call("PUT", "/models/mod3", json={**model, "trainingSetId": "ts2"}, params=STABLE))
+    cv.clock.advance(30)
+    out["pro_model_get"] = _record(cv.call("GET", "/models/mod1"))
+    out["pro_model_nodata_get"] = _record(cv.call("GET", "/models/mod2"))
+    out["pro_model_nodata_get_2026"] = _record(cv.call("GET", "/models/mod3", params=STABLE))
+    out["pro_endpoint"] = _record(cv.call("PUT", ENDPOINT, json={"projectId": "prof", "modelId": "mod1"}))
+    cv.clock.advance(10)
+    out["pro_suspend"] = _record(cv.call("POST", f"{ENDPOINT}:suspend"))
+    cv.clock.advance(5)
+    out["pro_endpoint_get"] = _record(cv.call("GET", ENDPOINT))
+    out["pro_basemodels"] = _record(cv.call("GET", "/basemodels"))
+    out["pro_delete"] = _record(cv.call("DELETE", ENDPOINT))
     return out
 
 
@@ -54,12 +90,19 @@ def _faithful() -> dict[str, Any]:
     return transcript()
 
 
-CREATES = {"consent", "consent_retry", "voice", "voice_other_speaker"}
+CREATES = {"consent", "consent_retry", "voice", "voice_other_speaker", "pro_model", "pro_model_nodata", "pro_model_nodata_2026", "pro_endpoint"}
+LRO_REQUESTS = CREATES | {"pro_upload", "pro_suspend"}
 EXPECTED = {
     "voice-create-returns-200": CREATES,
-    "voice-drop-operation-id": CREATES,
-    "voice-drop-operation-location": CREATES,
-    "voice-delete-returns-200-with-body": {"delete"},
+    "voice-drop-operation-id": LRO_REQUESTS,
+    "voice-drop-operation-location": LRO_REQUESTS,
+    "voice-delete-returns-200-with-body": {"delete", "pro_delete"},
+    "model-data-not-ready-reported-internal": {"pro_model_nodata_get_2026"},
+    "model-failure-reason-of-another-version": {"pro_model_nodata_get"},
+    "upload-counts-nothing": {"pro_trainingset"},
+    "model-training-fails": {"pro_model_get"},
+    "endpoint-suspend-not-disabled": {"pro_endpoint_get"},
+    "basemodels-shape-of-another-version": {"pro_basemodels"},
     "voice-long-ids-accepted": {"long_id"},
     "speaker-profile-id-changes": {"voice_get"},
     "operation-id-retry-rejected": {"consent_retry"},
@@ -80,6 +123,9 @@ def test_faithful_transcript_has_every_situation() -> None:
     ]
     assert t["voice_get"] == {"status": 200, "same_profile": True} and t["voice_other_get"] == {"status": "Failed"}
     assert '"nextLink"' in t["page_1"]["text"] and t["page_2"]["text"].count('"id"') == 1
+    assert [t[k]["status"] for k in ("pro_upload", "pro_model", "pro_endpoint", "pro_suspend", "pro_delete")] == [202, 201, 201, 202, 204]
+    assert '"Internal"' in t["pro_model_nodata_get"]["text"] and '"DataNotReady"' in t["pro_model_nodata_get_2026"]["text"]
+    assert '"Disabled"' in t["pro_endpoint_get"]["text"] and '"Succeeded"' in t["pro_model_get"]["text"]
 
 
 @pytest.mark.parametrize("fault", sorted(EXPECTED))
