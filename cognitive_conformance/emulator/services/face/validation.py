@@ -56,7 +56,7 @@ RECOGNITION_MODELS = ("recognition_01", "recognition_02", "recognition_03", "rec
 DETECTION_MODELS = ("detection_01", "detection_02", "detection_03")
 GROUP_ID_PATTERN = re.compile(r"^[a-z0-9\-_]{1,64}$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_INT = re.compile(r"^\s*[+-]?\d{1,10}\s*$")
+_INT = re.compile(r"^-?\d{1,10}$")  # the integer as written, no padding: " 3" is not an integer (schema type)
 _GROUP_PARAM = {"persongroups": "personGroupId", "largepersongroups": "largePersonGroupId"}
 GROUP_USER_DATA_MAX = 16384
 FACE_USER_DATA_MAX = 1024
@@ -208,7 +208,7 @@ def _optional(value: Any) -> Any:
 
 def _bool_query(raw: RawInput, name: str) -> bool:
     value = raw.query.get(name)
-    if value is None or value == "":
+    if value is None:
         return False
     lowered = value.lower()
     if lowered not in ("true", "false"):

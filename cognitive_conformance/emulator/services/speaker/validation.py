@@ -69,7 +69,7 @@ MAX_BODY_BYTES = 5 * 1024 * 1024
 """"Supports audio up to 5MB", read as 5 × 2^20 bytes (specs/speaker.yaml PayloadTooLarge)."""
 _LOCALE = re.compile(r"^([a-zA-Z]{2})-?([a-zA-Z]{2})$")
 _SUPPORTED = {loc.lower().replace("-", ""): loc for loc in errors.SUPPORTED_LOCALES}
-_PAGE_SIZE = re.compile(r"^\s*\+?\d{1,6}\s*$")
+_PAGE_SIZE = re.compile(r"^\d{1,6}$")  # as written, no padding or sign (schema type integer)
 
 
 @dataclass(frozen=True)

@@ -254,7 +254,7 @@ def _query_int(raw: RawInput, name: str, default: int, minimum: int) -> int:
     text = raw.query.get(name)
     if text is None:
         return default
-    if not _INT.fullmatch(text.strip()) or not minimum <= int(text) <= _INT32_MAX:
+    if not _INT.fullmatch(text) or not minimum <= int(text) <= _INT32_MAX:
         raise bad_argument(f"'{name}' must be an integer between {minimum} and {_INT32_MAX}.")
     return int(text)
 
