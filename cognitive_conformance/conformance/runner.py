@@ -67,7 +67,7 @@ from cognitive_conformance.conformance.events import (
 from cognitive_conformance.conformance.naming import resource_prefix
 from cognitive_conformance.conformance.progress import Progress
 from cognitive_conformance.conformance.scenarios import Scenario, scenarios_for
-from cognitive_conformance.conformance.scenarios.polling import Poller
+from cognitive_conformance.conformance.scenarios.polling import BoundedClock, Poller
 from cognitive_conformance.conformance.scenarios.session import ScenarioAborted, Session, run_with_data
 from cognitive_conformance.conformance.throttle import RateLimiter
 from cognitive_conformance.conformance.transport import TargetUnreachable, Transport, redact
@@ -451,7 +451,7 @@ def _job(
     # Only the rules that cover this service and version are offered its exchanges.
     checks = rules_for(service, version, selected=_select_checks(config.checks))
     spec = spec_module.Spec(service, version, config.profile)
-    poller = Poller(config.poll_policy())
+    poller = Poller(config.poll_policy(), BoundedClock(budget.remaining_s) if budget is not None else None)
     transport = Transport(
         target, key, timeout_s=config.request_timeout_s, connect_timeout_s=config.connect_timeout_s,
         limiter=limiter, budget=budget, **_access(config, key),
