@@ -83,6 +83,12 @@ class Budget:
             self.stop(MAX_TIME)
         return _REASONS[self._reason.value]
 
+    def remaining_s(self) -> float | None:
+        """Seconds until the deadline: 0 once the run is stopped, ``None`` while it has no deadline."""
+        if self.reason is not None:
+            return 0.0
+        return None if self._deadline is None else max(0.0, self._deadline - self._clock())
+
     def check(self) -> None:
         """Raise :class:`RunStopped` if the run is stopped (a point where no new work may start)."""
         reason = self.reason

@@ -178,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--max-examples", type=int, default=None, help="stateless phase: Hypothesis-generated requests per operation and mode, on top of the deterministic coverage cases (default 5)")
     run.add_argument("--poll-timeout", type=float, default=None, help="stateful phase: seconds to wait for each LRO to finish (default 60)")
+    run.add_argument("--poll-interval", type=float, default=None, metavar="SECONDS", help="stateful phase: wait after the first status read of an LRO when the target sends no Retry-After (a Retry-After is always waited exactly); default 1 for a --target, half the training time for the embedded emulator")
+    run.add_argument("--poll-backoff", type=float, default=None, metavar="FACTOR", help="stateful phase: each next wait between status reads is the previous one times FACTOR (>= 1, default 1.25)")
+    run.add_argument("--poll-max-interval", type=float, default=None, metavar="SECONDS", help="stateful phase: longest wait between status reads without Retry-After (default 10 for a --target, 1 for the embedded emulator)")
     run.add_argument("--phase", action="append", default=[], choices=list(runner.PHASES), help="phase to run (repeatable; default: both)")
     run.add_argument("--scenario", action="append", default=[], help="only this stateful scenario (repeatable)")
     run.add_argument("--check", action="append", default=[], help="only this rule (repeatable; default: all; see `conformance checks`)")
@@ -468,7 +471,9 @@ def _run_conflicts(args: argparse.Namespace, target: str | None, target_from: st
     if args.read_only and args.media_dir:
         return "--media-dir supplies media for uploads, and --read-only sends none"
     if "stateful" not in phases:
-        for flag, given in (("--scenario", bool(args.scenario)), ("--poll-timeout", args.poll_timeout is not None)):
+        for flag, given in (("--scenario", bool(args.scenario)), ("--poll-timeout", args.poll_timeout is not None),
+                            ("--poll-interval", args.poll_interval is not None), ("--poll-backoff", args.poll_backoff is not None),
+                            ("--poll-max-interval", args.poll_max_interval is not None)):
             if given:
                 return f"{flag} applies to the stateful phase, which --phase stateless leaves out"
     if "stateless" not in phases and args.max_examples is not None:
@@ -559,6 +564,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return _usage("--max-examples must be at least 1")
     if poll_timeout <= 0:
         return _usage("--poll-timeout must be positive")
+    if (args.poll_interval is not None and args.poll_interval < 0) or (args.poll_max_interval is not None and args.poll_max_interval < 0):
+        return _usage("--poll-interval and --poll-max-interval must not be negative")
+    if args.poll_backoff is not None and args.poll_backoff < 1:
+        return _usage("--poll-backoff must be at least 1")
     if args.workers is not None and args.workers < 1:
         return _usage("--workers must be at least 1")
     if args.max_requests is not None and args.max_requests < 1:
@@ -579,6 +588,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         seed=args.seed,
         max_examples=max_examples,
         poll_timeout_s=poll_timeout,
+        poll_interval_s=args.poll_interval,
+        poll_backoff=args.poll_backoff,
+        poll_max_interval_s=args.poll_max_interval,
         phases=tuple(args.phase) or runner.PHASES,
         scenarios=tuple(args.scenario),
         checks=tuple(args.check),

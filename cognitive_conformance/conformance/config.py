@@ -30,7 +30,10 @@ __all__ = [
     "EXIT_UNREACHABLE",
     "EXIT_USAGE",
     "DEFAULT_LIVE_RATE_LIMIT",
+    "LIVE_POLL_INTERVAL_S",
+    "LIVE_POLL_MAX_INTERVAL_S",
     "PHASES",
+    "POLL_BACKOFF",
     "ConfigError",
     "Job",
     "RunConfig",
@@ -62,6 +65,14 @@ def _is_loopback(url: str | None) -> bool:
         return False
 
 
+LIVE_POLL_INTERVAL_S = 1.0
+"""A target's default first wait between status reads when no Retry-After is given (``--poll-interval``)."""
+LIVE_POLL_MAX_INTERVAL_S = 10.0
+"""A target's default longest wait between status reads (``--poll-max-interval``)."""
+POLL_BACKOFF = 1.25
+"""The default growth of the wait from one status read to the next (``--poll-backoff``)."""
+
+
 class ConfigError(ValueError):
     """The run was asked for something that does not exist (exit code 2)."""
 
@@ -76,6 +87,10 @@ class RunConfig:
     seed: int = 0
     max_examples: int = 5
     poll_timeout_s: float = 60.0
+    # The poll schedule without Retry-After (scenarios/polling.py); None: the default for the target kind (poll_policy).
+    poll_interval_s: float | None = None  # the wait after the first status read
+    poll_backoff: float | None = None  # each later wait is the previous one times this
+    poll_max_interval_s: float | None = None  # no wait is longer
     phases: tuple[str, ...] = PHASES
     scenarios: tuple[str, ...] = ()  # empty: all
     operations: tuple[str, ...] = ()  # stateless phase: only these operationIds (empty: all)
@@ -100,6 +115,35 @@ class RunConfig:
     har_parts: str | None = None  # folder each job streams its HAR part into (REPORT_DIR/.parts; None: no HAR)
     read_only: bool = False  # send GET requests only (--read-only)
     use_existing: tuple[str, ...] = ()  # SERVICE:KIND=ID resources only read, never written (--use-existing)
+
+    def poll_policy(self):
+        """The poller's policy: the ``poll_*`` fields, else the default schedule for the target kind.
+
+        A target (live): the first wait :data:`LIVE_POLL_INTERVAL_S`, each next one
+        :data:`POLL_BACKOFF` times longer, at most :data:`LIVE_POLL_MAX_INTERVAL_S` (a quota of 20 calls a
+        minute leaves room for the rest of the run). The embedded emulator, whose training time the run
+        sets: the first wait is half that time (never under 0.05 s), at most 1 s.
+        """
+        from cognitive_conformance.conformance.scenarios.polling import PollPolicy
+
+        if self.target is None:
+            interval = max(0.05, self.emulator_training_seconds / 2)
+            default = PollPolicy(timeout_s=self.poll_timeout_s, initial_interval_s=interval,
+                                 max_interval_s=max(interval, 1.0), factor=POLL_BACKOFF)
+        else:
+            default = PollPolicy(timeout_s=self.poll_timeout_s, initial_interval_s=LIVE_POLL_INTERVAL_S,
+                                 max_interval_s=LIVE_POLL_MAX_INTERVAL_S, factor=POLL_BACKOFF)
+        ceiling = self.poll_max_interval_s
+        interval = self.poll_interval_s
+        if interval is None:
+            interval = default.initial_interval_s if ceiling is None else min(default.initial_interval_s, ceiling)
+        if ceiling is None:
+            ceiling = max(default.max_interval_s, interval)
+        factor = default.factor if self.poll_backoff is None else self.poll_backoff
+        try:
+            return PollPolicy(timeout_s=self.poll_timeout_s, initial_interval_s=interval, max_interval_s=ceiling, factor=factor)
+        except ValueError as exc:
+            raise ConfigError(f"poll schedule: {exc} (--poll-interval, --poll-max-interval, --poll-backoff)") from None
 
     def existing(self) -> dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]]:
         """service -> ((kind, id, read operationIds), ...) of ``use_existing``; raises ConfigError."""

@@ -8,6 +8,12 @@ reaches ``on_done``. A work item that raises is reported to ``on_done`` as an er
 its traceback), never lost. Where ``fork`` is unavailable, or one worker is asked for, items run
 in this process one after another.
 
+Events are few and large or many and small: a run's rule verdicts number tens per request. Items
+for which ``batch(item)`` is true may be held back in the worker and sent together (up to
+:data:`BATCH_SIZE` items, or once :data:`BATCH_SECONDS` have passed since the first was held, at
+the next emit); any other item, and an item's end, sends what is held first, so the parent sees
+every item in the order it was emitted and each item's events before its result.
+
 ``initializer`` runs in each worker right after the fork (the runner installs the workers'
 signal handlers there). When ``abort()`` turns true (e.g. a second Ctrl-C), or the parent's wait
 ends with an exception, the workers are killed at once and :class:`Aborted` is raised (with an
@@ -18,11 +24,17 @@ from __future__ import annotations
 
 import multiprocessing
 import queue as queue_module
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["Aborted", "WorkerDied", "stream"]
+__all__ = ["Aborted", "BATCH_SECONDS", "BATCH_SIZE", "WorkerDied", "stream"]
+
+BATCH_SIZE = 512
+"""At most this many batchable items are held back in a worker."""
+BATCH_SECONDS = 0.05
+"""A held-back item waits at most this long for the next emit to send it."""
 
 Item = TypeVar("Item")
 
@@ -36,13 +48,34 @@ class Aborted(RuntimeError):
 
 
 def _loop(
-    work: Callable[[Any, Callable[[Any], None]], Any], items: Any, results: Any, initializer: Callable[[], None] | None = None
+    work: Callable[[Any, Callable[[Any], None]], Any],
+    items: Any,
+    results: Any,
+    initializer: Callable[[], None] | None = None,
+    batch: Callable[[Any], bool] | None = None,
 ) -> None:  # in a forked process
     if initializer is not None:
         initializer()
+    held: list[Any] = []
+    first_held = 0.0
+
+    def flush() -> None:
+        if held:
+            results.put(("events", None, tuple(held)))
+            held.clear()
 
     def emit(event: Any) -> None:
-        results.put(("event", None, event))
+        nonlocal first_held
+        if batch is None or not batch(event):
+            flush()
+            results.put(("event", None, event))
+            return
+        now = time.monotonic()
+        if not held:
+            first_held = now
+        held.append(event)
+        if len(held) >= BATCH_SIZE or now - first_held >= BATCH_SECONDS:
+            flush()
 
     while True:
         entry = items.get()
@@ -52,8 +85,10 @@ def _loop(
         try:
             value = work(item, emit)
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
+            flush()
             results.put(("error", index, f"{exc!r}\n{traceback.format_exc()}"))
         else:
+            flush()
             results.put(("done", index, value))
 
 
@@ -66,6 +101,7 @@ def stream(
     on_done: Callable[[Item, Any, str | None], None],
     initializer: Callable[[], None] | None = None,
     abort: Callable[[], bool] | None = None,
+    batch: Callable[[Any], bool] | None = None,
 ) -> None:
     """Run ``work`` over ``items`` in up to ``workers`` processes.
 
@@ -90,7 +126,7 @@ def stream(
         queue_in.put((index, item))
     for _ in range(workers):
         queue_in.put(None)
-    procs = [ctx.Process(target=_loop, args=(work, queue_in, results, initializer), daemon=True) for _ in range(workers)]
+    procs = [ctx.Process(target=_loop, args=(work, queue_in, results, initializer, batch), daemon=True) for _ in range(workers)]
     for proc in procs:
         proc.start()
     pending = len(items)
@@ -107,6 +143,10 @@ def stream(
                 continue
             if kind == "event":
                 on_event(payload)
+                continue
+            if kind == "events":
+                for event in payload:
+                    on_event(event)
                 continue
             pending -= 1
             if kind == "done":

@@ -71,7 +71,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help=f"Hypothesis-generated requests per operation and mode (default {_DEFAULTS['max_examples']}, as `conformance run`)")
     group.addoption("--conformance-seed", type=int, default=_DEFAULTS["seed"])
     group.addoption("--conformance-poll-timeout", type=float, default=_DEFAULTS["poll_timeout_s"])
+    group.addoption("--conformance-poll-interval", type=float, default=None,
+                    help="wait after an LRO's first status read without Retry-After (as `conformance run --poll-interval`)")
+    group.addoption("--conformance-poll-backoff", type=float, default=None, help="growth of each next wait (as `--poll-backoff`)")
+    group.addoption("--conformance-poll-max-interval", type=float, default=None, help="longest wait (as `--poll-max-interval`)")
     group.addoption("--conformance-report-dir", help="also write conformance.json, junit.xml, summary.md, report.html, traffic.har and events.jsonl.gz here (one merged run; under pytest-xdist each worker's part goes to DIR/parts/)")
+
+
+def _poll_config(config: pytest.Config, *, embedded: bool) -> RunConfig:
+    """The poll options as a RunConfig whose ``poll_policy()`` is the items' schedule: the embedded
+    emulator (started here, reached as a target) is polled as ``conformance run`` polls its own."""
+    return RunConfig(
+        target=None if embedded else "target",
+        poll_timeout_s=config.getoption("--conformance-poll-timeout"),
+        poll_interval_s=config.getoption("--conformance-poll-interval"),
+        poll_backoff=config.getoption("--conformance-poll-backoff"),
+        poll_max_interval_s=config.getoption("--conformance-poll-max-interval"),
+    )
 
 
 def _enabled(config: pytest.Config) -> bool:
@@ -112,6 +128,10 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("--conformance-max-examples must be at least 1")
     if config.getoption("--conformance-poll-timeout") <= 0:
         raise pytest.UsageError("--conformance-poll-timeout must be positive")
+    try:
+        _poll_config(config, embedded=not config.getoption("--conformance-target")).poll_policy()
+    except ConfigError as exc:
+        raise pytest.UsageError(f"--conformance: {exc}") from None
     if config.getoption("--conformance-target") and not (
         config.getoption("--conformance-key") or os.environ.get("CONFORMANCE_KEY")
     ):
@@ -195,6 +215,7 @@ class ConformanceItem(pytest.Item):
 
         target, key = self._target()
         report_dir = self.config.getoption("--conformance-report-dir")
+        policy = _poll_config(self.config, embedded=self.config.stash[_STATE]["embedded"]).poll_policy()
         config = RunConfig(
             target=target,
             key=key,
@@ -204,6 +225,9 @@ class ConformanceItem(pytest.Item):
             seed=self.config.getoption("--conformance-seed"),
             max_examples=self.config.getoption("--conformance-max-examples"),
             poll_timeout_s=self.config.getoption("--conformance-poll-timeout"),
+            poll_interval_s=policy.initial_interval_s,
+            poll_backoff=policy.factor,
+            poll_max_interval_s=policy.max_interval_s,
             phases=(self.phase,),
             scenarios=(self.subject,) if self.phase == "stateful" else (),
             operations=(self.subject,) if self.phase == "stateless" else (),

@@ -58,6 +58,7 @@ from cognitive_conformance.conformance.events import (
     LroCompleted,
     PhaseFinished,
     PhaseStarted,
+    RuleEvaluated,
     RuleInfo,
     RulesDeclared,
     RunFinished,
@@ -68,7 +69,7 @@ from cognitive_conformance.conformance.events import (
 from cognitive_conformance.conformance.naming import resource_prefix
 from cognitive_conformance.conformance.progress import Progress
 from cognitive_conformance.conformance.scenarios import Scenario, scenarios_for
-from cognitive_conformance.conformance.scenarios.polling import Poller, PollPolicy
+from cognitive_conformance.conformance.scenarios.polling import BoundedClock, Poller
 from cognitive_conformance.conformance.scenarios.session import ScenarioAborted, Session, run_with_data
 from cognitive_conformance.conformance.throttle import RateLimiter
 from cognitive_conformance.conformance.transport import TargetUnreachable, Transport, redact
@@ -241,6 +242,7 @@ def _run(
 ) -> RunResult:
     try:
         plan = config.plan()
+        config.poll_policy()  # a schedule that cannot be honoured ends the run before it starts
         checks = _select_checks(config.checks)
         if config.scenarios:
             known = {s.name for svc in plan for s in scenarios_for(svc)}
@@ -371,6 +373,7 @@ def _run_against(
         pool.stream(
             work, tasks, workers=config.workers, on_event=route, on_done=done,
             initializer=_in_worker(budget), abort=(lambda: stop.aborted) if stop.handles_signals else None,
+            batch=_batchable,
         )
     except pool.WorkerDied as exc:
         checker_errors.append(f"a checker worker process died: {exc}")
@@ -409,6 +412,11 @@ def _run_against(
     return RunResult(exit_code, events, target, requests, duration)
 
 
+def _batchable(item: Event | Progress) -> bool:
+    """Rule verdicts (tens per request) travel from the workers in batches; every other event at once."""
+    return isinstance(item, RuleEvaluated)
+
+
 def _declared_rules(config: RunConfig, plan: dict[str, tuple[str, ...]]) -> tuple[RuleInfo, ...]:
     """Every rule this run offers an exchange or evidence to (selected, and covering a planned version)."""
     jobs = plan_jobs(plan)
@@ -445,7 +453,7 @@ def _job(
     # Only the rules that cover this service and version are offered its exchanges.
     checks = rules_for(service, version, selected=_select_checks(config.checks))
     spec = spec_module.Spec(service, version, config.profile)
-    poller = Poller(PollPolicy(timeout_s=config.poll_timeout_s))
+    poller = Poller(config.poll_policy(), BoundedClock(budget.remaining_s) if budget is not None else None)
     transport = Transport(
         target, key, timeout_s=config.request_timeout_s, connect_timeout_s=config.connect_timeout_s,
         limiter=limiter, budget=budget, **_access(config, key),

@@ -36,7 +36,8 @@ def _leftovers(url: str, prefix: str) -> list[str]:
 def test_run_leaves_nothing_behind(fault: str | None) -> None:
     faults = (fault,) if fault else ()
     with running(EmulatorConfig(keys=(KEY,), training_seconds=0.2, faults=faults)) as url:
-        result = run(RunConfig(target=url, key=KEY, max_examples=2, api_versions=("v1.2", "2021-09-05", "2024-02-01-preview"), workers=2))
+        result = run(RunConfig(target=url, key=KEY, max_examples=2, api_versions=("v1.2", "2021-09-05", "2024-02-01-preview"), workers=2,
+                               poll_interval_s=0.1))  # the emulator trains in 0.2 s: re-read after 0.1 s, not a live target's 1 s
         start = next(e for e in result.events if isinstance(e, RunStarted))
         assert result.exit_code == (1 if fault else 0)
         assert result.requests > 100

@@ -40,7 +40,7 @@ def _assert_reports(report_dir: Path, *, secret: str) -> dict:
 def test_run_against_faithful_emulator_exits_0_with_clean_reports(tmp_path: Path) -> None:
     with running(EmulatorConfig(keys=(KEY,), training_seconds=0.2)) as url:
         proc = _cli("run", "--target", url, "--key", KEY, "--service", "face", "--api-version", "v1.2",
-                    "--max-examples", "2", "--report-dir", str(tmp_path), "--quiet")
+                    "--max-examples", "2", "--poll-interval", "0.1", "--report-dir", str(tmp_path), "--quiet")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.startswith("conformant: 0 findings (0 errors, 0 warnings), 0 occurrences;")
     data = _assert_reports(tmp_path, secret=KEY)
@@ -59,7 +59,7 @@ def test_run_against_faithful_emulator_exits_0_with_clean_reports(tmp_path: Path
 def test_run_against_faulty_target_exits_1_naming_the_rule(tmp_path: Path) -> None:
     with running(EmulatorConfig(keys=(KEY,), training_seconds=0.2, faults=("drop-operation-location",))) as url:
         proc = _cli("run", "--target", url, "--key", KEY, "--service", "face", "--api-version", "v1.2",
-                    "--phase", "stateful", "--report-dir", str(tmp_path))
+                    "--phase", "stateful", "--poll-interval", "0.1", "--report-dir", str(tmp_path))
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "NONCONFORMANT" in proc.stdout
     assert "lro_operation_location_present" in proc.stderr  # progress names the check

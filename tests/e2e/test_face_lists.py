@@ -38,6 +38,7 @@ def _run(faults: tuple[str, ...], versions: tuple[str, ...]):
                 phases=("stateful",),
                 scenarios=SCENARIOS,
                 poll_timeout_s=5.0,
+                poll_interval_s=0.1,  # the emulator trains in 0.2 s: the first status re-read after 0.1 s, not a live target's 1 s
                 workers=2,
             )
         )

@@ -41,7 +41,7 @@ EXPECTED = {
 def _run(target: str, report_dir: Path) -> tuple[subprocess.CompletedProcess[str], float]:
     exe = Path(sys.executable).parent / "conformance"
     cmd = [exe, "run", "--target", target, "--key", KEY, "--service", "face", "--api-version", "v1.2",
-           "--max-time", "60", "--poll-timeout", "5", "--rate-limit", "none", "--report-dir", str(report_dir), "-q"]
+           "--max-time", "60", "--poll-timeout", "5", "--poll-interval", "0.1", "--rate-limit", "none", "--report-dir", str(report_dir), "-q"]
     t0 = time.monotonic()
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=150)  # 60 s + cleanup + a request's timeout
     return proc, time.monotonic() - t0

@@ -104,7 +104,8 @@ def test_a_full_run_writes_only_to_what_it_owns_and_leaves_nothing(tmp_path: Pat
         seeded = _seed(url)
         before = len(_log(log))
         proc = _cli("run", "--target", url, "--api-version", "v1.2", "--api-version", "2021-09-05",
-                    "--api-version", "2024-02-01-preview", "--max-examples", "2", "--report-dir", str(tmp_path / "r"), "-q")
+                    "--api-version", "2024-02-01-preview", "--max-examples", "2", "--poll-interval", "0.1",
+                    "--report-dir", str(tmp_path / "r"), "-q")
         assert proc.returncode == 0, proc.stdout + proc.stderr
         run_id = json.loads((tmp_path / "r" / "conformance.json").read_text())["runId"]
         prefix = f"cc-{run_id}-"

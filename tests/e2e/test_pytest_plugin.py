@@ -172,6 +172,7 @@ def test_plugin_items_fail_with_the_finding_against_a_faulty_target(tmp_path: Pa
         proc = _pytest(
             tmp_path, "--conformance-target", url, "--conformance-key", KEY, "--conformance-service", "face",
             "--conformance-api-version", "v1.2", "-k", "stateful and persongroup-train-poll and not large",
+            "--conformance-poll-interval", "0.1",  # the emulator trains in 0.2 s, not a live target's seconds
             "--conformance-report-dir", str(reports),
         )
     assert proc.returncode == 1, proc.stdout + proc.stderr
@@ -261,7 +262,8 @@ def test_pytest_n_2_writes_the_findings_pytest_n_0_writes(tmp_path: Path) -> Non
             reports = tmp_path / f"n{workers}"
             proc = _pytest(tmp_path, "-p", "xdist", "-n", workers, "--conformance-target", url, "--conformance-key", KEY,
                            "--conformance-service", "face", "--conformance-api-version", "v1.2",
-                           "--conformance-max-examples", "1", "--conformance-report-dir", str(reports), *items)
+                           "--conformance-max-examples", "1", "--conformance-poll-interval", "0.1",
+                           "--conformance-report-dir", str(reports), *items)
             assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-2000:]
             data = json.loads((reports / "conformance.json").read_text())
             found[workers] = sorted((f["check"], f["operationId"], f["scenario"], f["apiVersion"], f["severity"], f["occurrences"])

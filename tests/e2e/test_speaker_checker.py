@@ -29,7 +29,8 @@ _CASES = {
 
 def _run(url: str, scenarios: tuple[str, ...] = ()):
     return run(
-        RunConfig(target=url, key=DEFAULT_KEY, services=("speaker",), phases=("stateful",), scenarios=scenarios, poll_timeout_s=20.0)
+        RunConfig(target=url, key=DEFAULT_KEY, services=("speaker",), phases=("stateful",), scenarios=scenarios, poll_timeout_s=20.0,
+                  poll_interval_s=0.1)  # the emulator trains in 0.2 s: the first status re-read after 0.1 s, not a live target's 1 s
     )
 
 

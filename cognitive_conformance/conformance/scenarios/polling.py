@@ -23,7 +23,7 @@ from typing import Protocol
 from cognitive_conformance.conformance.flows.evidence import retry_after_of, retry_after_seconds
 from cognitive_conformance.conformance.transport import ResponseRecord
 
-__all__ = ["Clock", "SystemClock", "FakeClock", "PollPolicy", "PollOutcome", "Poller", "retry_after_seconds"]
+__all__ = ["Clock", "SystemClock", "BoundedClock", "FakeClock", "PollPolicy", "PollOutcome", "Poller", "retry_after_seconds"]
 
 
 class Clock(Protocol):
@@ -39,6 +39,26 @@ class SystemClock:
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
             time.sleep(seconds)
+
+
+class BoundedClock(SystemClock):
+    """The system clock whose waits end when ``remaining()`` says time is up (a run's ``--max-time``
+    or a signal), so a long wait between polls never outlasts the run's budget; ``remaining()``
+    returns the seconds left or ``None`` for no bound."""
+
+    def __init__(self, remaining: Callable[[], float | None]) -> None:
+        self.remaining = remaining
+
+    def sleep(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while True:
+            left = end - time.monotonic()
+            bound = self.remaining()
+            if bound is not None:
+                left = min(left, bound)
+            if left <= 0:
+                return
+            time.sleep(min(left, 0.25))  # a signal's stop is seen within a quarter second
 
 
 @dataclass

@@ -86,3 +86,19 @@ def test_the_embedded_emulator_has_no_rate_limit_and_a_bad_limit_is_refused() ->
     assert RunConfig().rate(embedded=True) is None
     with pytest.raises(ConfigError, match="e.g. 20/m"):
         RunConfig(rate_limit="fast").plan()
+
+
+def test_the_poll_schedule_defaults_to_the_target_kind_and_takes_each_flag() -> None:
+    from cognitive_conformance.conformance.config import LIVE_POLL_INTERVAL_S, LIVE_POLL_MAX_INTERVAL_S, POLL_BACKOFF
+
+    live = RunConfig(target="https://example.invalid", poll_timeout_s=30).poll_policy()
+    assert (live.initial_interval_s, live.factor, live.max_interval_s, live.timeout_s) == (
+        LIVE_POLL_INTERVAL_S, POLL_BACKOFF, LIVE_POLL_MAX_INTERVAL_S, 30)
+    embedded = RunConfig(emulator_training_seconds=0.3).poll_policy()
+    assert (embedded.initial_interval_s, embedded.max_interval_s) == (0.15, 1.0)
+    assert RunConfig(emulator_training_seconds=0).poll_policy().initial_interval_s == 0.05  # never a busy loop
+    given = RunConfig(target="https://example.invalid", poll_interval_s=2, poll_backoff=1, poll_max_interval_s=4).poll_policy()
+    assert (given.initial_interval_s, given.factor, given.max_interval_s) == (2, 1, 4)
+    assert RunConfig(target="https://example.invalid", poll_max_interval_s=0.5).poll_policy().initial_interval_s == 0.5
+    with pytest.raises(ConfigError, match="poll schedule"):
+        RunConfig(poll_interval_s=3, poll_max_interval_s=1).poll_policy()

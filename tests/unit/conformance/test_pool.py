@@ -79,3 +79,21 @@ def test_the_initializer_runs_in_each_worker() -> None:
     pool.stream(_reports_initialised, [1, 2, 3], workers=2, on_event=lambda e: None,
                 on_done=lambda item, value, error: done.append(value), initializer=init)
     assert done == ["yes"] * 3 and "CC_POOL_INIT" not in os.environ
+
+
+def _bulk(item: int, emit) -> int:
+    for i in range(1500):
+        emit(("bulk", item, i))
+    emit(("milestone", item, None))
+    emit(("bulk", item, -1))
+    return item
+
+
+def test_batched_items_arrive_whole_in_order_and_before_their_items_end() -> None:
+    seen: list = []
+    pool.stream(_bulk, [1, 2], workers=2, on_event=seen.append,
+                on_done=lambda item, value, error: seen.append(("done", item, value)),
+                batch=lambda e: e[0] == "bulk")
+    for item in (1, 2):
+        mine = [e for e in seen if e[1] == item]
+        assert mine == [*(("bulk", item, i) for i in range(1500)), ("milestone", item, None), ("bulk", item, -1), ("done", item, item)]

@@ -127,3 +127,20 @@ def test_retry_after_parses_http_date_and_rejects_garbage() -> None:
 def test_poll_policy_validates(kw) -> None:
     with pytest.raises(ValueError):
         PollPolicy(**kw)
+
+
+def test_a_bounded_clock_ends_a_wait_when_the_run_budget_is_spent() -> None:
+    import time
+
+    from cognitive_conformance.conformance.budget import Budget
+    from cognitive_conformance.conformance.scenarios.polling import BoundedClock
+
+    budget = Budget(max_time_s=0.3)
+    started = time.monotonic()
+    BoundedClock(budget.remaining_s).sleep(10)  # a poll wait of 10 s in a run with 0.3 s left
+    assert time.monotonic() - started < 1.5
+    assert budget.reason == "max-time" and budget.remaining_s() == 0.0
+    unbounded = BoundedClock(lambda: None)
+    started = time.monotonic()
+    unbounded.sleep(0.05)
+    assert time.monotonic() - started >= 0.05
