@@ -29,6 +29,7 @@ from cognitive_conformance.emulator.routing import RawInput
 from cognitive_conformance.emulator.services.face.fetch import fetch_image
 from cognitive_conformance.emulator.services.face.images import CheckedImage, check_image
 from cognitive_conformance.emulator.services.face.models import GroupKind
+from cognitive_conformance.emulator.services.face.recognition import face_feature
 
 __all__ = [
     "RECOGNITION_MODELS",
@@ -133,6 +134,7 @@ class AddFaceInput(PersonRef):
     user_data: str | None
     target_face: tuple[int, int, int, int] | None
     detection_model: str
+    feature: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -327,7 +329,7 @@ def validators(kind: GroupKind) -> dict[str, Validator]:
             data = raw.body
         image = check_image(data, min_bytes=limits.min_image_bytes, max_bytes=limits.max_image_bytes)
         _check_target_inside(target, image)
-        return AddFaceInput(kind, group_id, person_id, image, user_data, target, detection_model)
+        return AddFaceInput(kind, group_id, person_id, image, user_data, target, detection_model, face_feature(data))
 
     async def face_ref(raw: RawInput, config: Any) -> FaceRef:
         return FaceRef(kind, _group_id(raw, kind), _person_id(raw), _face_id(raw))
