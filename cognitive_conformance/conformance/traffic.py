@@ -231,7 +231,7 @@ class TrafficJudge:
         self, spec: Spec, operation: Operation, record: ResponseRecord, where: str, scenario: str | None
     ) -> None:
         lro = operation.definition.get("x-long-running")
-        if not isinstance(lro, dict):
+        if not isinstance(lro, dict) or (lro.get("statuses") and record.status_code not in lro["statuses"]):
             return
         status_op = lro.get("resource-operation") if lro.get("poll") == "operation-location" else None
         status_op = status_op or lro.get("status-operation")
