@@ -1,4 +1,4 @@
-"""The Face pack: PersonGroup / LargePersonGroup and FaceList / LargeFaceList training, v1.0 … v1.2 (``specs/face.yaml``)."""
+"""The Face pack: PersonGroup / LargePersonGroup and FaceList / LargeFaceList training, Identify, PersonDirectory, v1.0 … v1.2 (``specs/face.yaml``)."""
 
 from cognitive_conformance.conformance.packs import Environment, Listing, Pack
 
@@ -6,8 +6,8 @@ _TOP = (("top", "1000"),)
 
 PACK = Pack(
     service="face",
-    title="Face PersonGroup / LargePersonGroup and FaceList / LargeFaceList training",
-    rule_modules=("cognitive_conformance.conformance.packs.face.rules",),
+    title="Face PersonGroup / LargePersonGroup and FaceList / LargeFaceList training, Identify, PersonDirectory",
+    rule_modules=("cognitive_conformance.conformance.packs.face.rules", "cognitive_conformance.conformance.packs.face.recognition_rules"),
     probe_operation="PersonGroupOperations_GetPersonGroups",
     probe_query=(("top", "1"),),
     scenario_module="cognitive_conformance.conformance.packs.face.scenarios",

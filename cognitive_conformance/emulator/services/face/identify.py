@@ -155,14 +155,14 @@ async def validate_identify(raw: RawInput, config: Any) -> IdentifyInput:
     body = ensure_object(raw.json)
     face_ids = _uuid_list(body.get("faceIds"), name="faceIds", most=MAX_FACE_IDS)
     allowed = ("personGroupId", "largePersonGroupId") if raw.version == "v1.0" else tuple(_TARGETS)
-    present = [k for k in allowed if body.get(k) is not None]
+    present = [k for k in allowed if k in body]
     if len(present) != 1:
         raise errors.bad_argument("Request body is invalid.")
     key = present[0]
     target, target_id, person_ids = _TARGETS[key], "", ()
     if key == "personIds":
         value = body[key]
-        if value == ["*"]:
+        if isinstance(value, list) and 1 <= len(value) <= 30 and "*" in value:  # every person of the directory
             person_ids = ("*",)
         else:
             person_ids = _uuid_list(value, name="personIds", most=30)

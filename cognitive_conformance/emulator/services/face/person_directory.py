@@ -9,8 +9,8 @@ As recorded (tests/reference/recordings/face/v1.2-preview.1/test-proxy-js/record
   Create / Update Dynamic Person Group -> 202 with ``operation-location`` when it adds (or removes) persons, else 200
   with an empty body.
 * Every operation is read at ``GET /operations/{operationId}``: ``notStarted`` for its first 20 %, then ``running``,
-  then ``succeeded`` after ``0.25 × training_seconds`` (the recorded operations finished in 0.3 to 0.9 s, a training
-  of a small group in 0.1 to 0.3 s). A dynamic group operation's result carries ``resourceLocation`` (the group's
+  then ``succeeded`` after ``0.5 × training_seconds`` (1 s at the default 2 s; the recorded operations finished in
+  0.3 to 0.9 s). A dynamic group operation's result carries ``resourceLocation`` (the group's
   absolute URL, [JPD] entry 4); the others carry none.
 * A person, and a face, exist for reads (get, list, Identify) only once their operation succeeded; before that a
   read is 404 ``PersonNotFound`` / ``PersistedFaceNotFound`` (emulator decision: the Create Person reference says the
@@ -63,7 +63,7 @@ from cognitive_conformance.emulator.training import start_training
 __all__ = ["DIRECTORY_VERSIONS", "OPERATION_SHARE", "routes_table"]
 
 DIRECTORY_VERSIONS = ("v1.1-preview.1", "v1.2-preview.1", "v1.2")
-OPERATION_SHARE = 0.25
+OPERATION_SHARE = 0.5
 """A PersonDirectory operation lasts ``OPERATION_SHARE × training_seconds`` (module docstring)."""
 LOCATION_HEADER = "operation-location"
 """The recorded spelling ([JPD] entries 0, 1, 6, 8)."""
@@ -124,9 +124,9 @@ def _group_id(raw: RawInput, *, creating: bool = False) -> str:
 
 
 def _ids(body: dict[str, Any], key: str) -> tuple[str, ...]:
-    value = body.get(key)
-    if value is None:
+    if key not in body:
         return ()
+    value = body[key]
     if not isinstance(value, list) or not all(isinstance(v, str) and _UUID.fullmatch(v) for v in value):
         raise errors.bad_argument(f"'{key}' is invalid.")
     return tuple(dict.fromkeys(v.lower() for v in value))
