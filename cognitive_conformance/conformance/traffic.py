@@ -240,12 +240,15 @@ class TrafficJudge:
         except (KeyError, TypeError):
             return
         resource_path = _fill(resource_op.path, operation.path, urlsplit(record.request.url).path)
+        location = record.header("operation-location")
+        if resource_path is None and location and lro.get("poll") == "operation-location":
+            # No status resource of its own (Face PersonDirectory): the operation it links is the one to poll.
+            resource_path = urlsplit(urljoin(record.request.url, location)).path.rstrip("/")
         if resource_path is None:
             return
         model = get_pack(spec.service).status_model_for(spec.version)
         if model is None:
             return
-        location = record.header("operation-location")
         operation_path = None
         if location:
             target = urljoin(record.request.url, location)

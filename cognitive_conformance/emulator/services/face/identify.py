@@ -171,6 +171,8 @@ async def validate_identify(raw: RawInput, config: Any) -> IdentifyInput:
         if not isinstance(target_id, str) or not GROUP_ID_PATTERN.fullmatch(target_id):
             raise errors.bad_argument(f"'{key}' is invalid.")
     top = body.get("maxNumOfCandidatesReturned", DEFAULT_CANDIDATES)
+    if isinstance(top, float) and top.is_integer():
+        top = int(top)  # 8.0 is the integer 8 in JSON
     if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_CANDIDATES:
         raise errors.bad_argument("'maxNumOfCandidatesReturned' is invalid.")
     threshold = body.get("confidenceThreshold", DEFAULT_THRESHOLD)
