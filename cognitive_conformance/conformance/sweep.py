@@ -58,7 +58,10 @@ def find_prefixed(transport: Any, prefix: str) -> list[dict[str, Any]]:
         spec = Spec(pack.service, version, "observed")
         in_query = spec.document.get("info", {}).get("x-api-version-in") == "query"
         for listing in pack.listings:
-            operation = spec.operation(listing.operation)
+            try:
+                operation = spec.operation(listing.operation)
+            except KeyError:
+                continue  # the listing's operation does not exist in this version
             params = dict(listing.query)
             if in_query:
                 params["api-version"] = version

@@ -23,6 +23,7 @@ PACK = Pack(
         Listing("PersonGroupOperations_GetLargePersonGroups", "largePersonGroupId", _TOP, start="start"),
         Listing("FaceListOperations_GetFaceLists", "faceListId"),
         Listing("FaceListOperations_GetLargeFaceLists", "largeFaceListId", _TOP, start="start"),
+        Listing("PersonDirectoryOperations_GetDynamicPersonGroups", "dynamicPersonGroupId", _TOP, start="start"),  # v1.1+
     ),
     # The names the azure-ai-vision-face samples read.
     environment=Environment(
