@@ -33,12 +33,11 @@ from typing import Any
 from cognitive_conformance.emulator.pipeline.validation import ensure_object
 from cognitive_conformance.emulator.routing import HandlerContext, RawInput, Reply
 from cognitive_conformance.emulator.services.face import errors
-from cognitive_conformance.emulator.services.face.fetch import fetch_image
 from cognitive_conformance.emulator.services.face.images import CheckedImage, check_image
 from cognitive_conformance.emulator.services.face.models import DetectedFace, FaceState
 from cognitive_conformance.emulator.services.face.recognition import confidence, face_feature, face_id_for
 from cognitive_conformance.emulator.services.face.state import face_state
-from cognitive_conformance.emulator.services.face.validation import DETECTION_MODELS, GROUP_ID_PATTERN, RECOGNITION_MODELS
+from cognitive_conformance.emulator.services.face.validation import DETECTION_MODELS, GROUP_ID_PATTERN, RECOGNITION_MODELS, UUID_PATTERN, image_bytes
 from cognitive_conformance.emulator.training import TrainingState, derive
 
 __all__ = ["DetectInput", "IdentifyInput", "validate_detect", "validate_identify", "detect", "identify"]
@@ -47,7 +46,7 @@ TTL_DEFAULT, TTL_MIN, TTL_MAX = 86400, 60, 86400
 MAX_FACE_IDS = 10
 DEFAULT_CANDIDATES, MAX_CANDIDATES = 10, 100
 DEFAULT_THRESHOLD = 0.5
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID = UUID_PATTERN
 _INT = re.compile(r"^\s*[+-]?\d{1,10}\s*$")
 _TARGETS = {"personGroupId": "persongroups", "largePersonGroupId": "largepersongroups", "personIds": "persons", "dynamicPersonGroupId": "dynamic"}
 
@@ -101,13 +100,7 @@ async def validate_detect(raw: RawInput, config: Any) -> DetectInput:
     return_model = _bool(raw, "returnRecognitionModel", False)
     _bool(raw, "returnFaceLandmarks", False)
     limits = config.limits
-    if raw.json is not None or (raw.media_type or "").endswith("json"):
-        url = ensure_object(raw.json).get("url")
-        if not isinstance(url, str) or not url:
-            raise errors.invalid_url()
-        data = await fetch_image(url, max_bytes=limits.max_image_bytes, timeout=limits.image_fetch_timeout, transport=config.image_fetch_transport)
-    else:
-        data = raw.body
+    data = await image_bytes(raw, config)
     try:
         image: CheckedImage | None = check_image(data, min_bytes=limits.min_image_bytes, max_bytes=limits.max_image_bytes)
     except errors.ApiError as error:

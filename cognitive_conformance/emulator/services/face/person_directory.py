@@ -42,7 +42,6 @@ from typing import Any
 from cognitive_conformance.emulator.pipeline.validation import ensure_object
 from cognitive_conformance.emulator.routing import NO_BODY, HandlerContext, RawInput, Reply
 from cognitive_conformance.emulator.services.face import errors
-from cognitive_conformance.emulator.services.face.fetch import fetch_image
 from cognitive_conformance.emulator.services.face.images import check_image
 from cognitive_conformance.emulator.services.face.models import DirectoryFace, DirectoryOperation, DirectoryPerson, DynamicGroup, FaceState
 from cognitive_conformance.emulator.services.face.recognition import face_feature
@@ -53,10 +52,13 @@ from cognitive_conformance.emulator.services.face.validation import (
     GROUP_USER_DATA_MAX,
     RECOGNITION_MODELS,
     UNSET,
+    UUID_PATTERN,
     _name,
     _optional,
     _paging,
     _user_data,
+    image_bytes,
+    parse_person_id,
 )
 from cognitive_conformance.emulator.training import start_training
 
@@ -67,7 +69,7 @@ OPERATION_SHARE = 0.5
 """A PersonDirectory operation lasts ``OPERATION_SHARE × training_seconds`` (module docstring)."""
 LOCATION_HEADER = "operation-location"
 """The recorded spelling ([JPD] entries 0, 1, 6, 8)."""
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID = UUID_PATTERN
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -102,13 +104,6 @@ class DynamicInput:
     top: int = 1000
 
 
-def _person_id(raw: RawInput) -> str:
-    value = raw.path_params.get("personId", "")
-    if not _UUID.fullmatch(value):
-        raise errors.person_id_invalid()
-    return value.lower()
-
-
 def _model(raw: RawInput) -> str:
     value = raw.path_params.get("recognitionModel", "")
     if value not in RECOGNITION_MODELS:
@@ -138,7 +133,7 @@ async def _create_person(raw: RawInput, config: Any) -> PersonInput:
 
 
 async def _person_ref(raw: RawInput, config: Any) -> PersonInput:
-    return PersonInput(person_id=_person_id(raw))
+    return PersonInput(person_id=parse_person_id(raw))
 
 
 async def _list(raw: RawInput, config: Any) -> PersonInput:
@@ -147,27 +142,21 @@ async def _list(raw: RawInput, config: Any) -> PersonInput:
 
 
 async def _faces_ref(raw: RawInput, config: Any) -> FaceInput:
-    return FaceInput(_person_id(raw), _model(raw))
+    return FaceInput(parse_person_id(raw), _model(raw))
 
 
 async def _face_ref(raw: RawInput, config: Any) -> FaceInput:
     value = raw.path_params.get("persistedFaceId", "")
     if not _UUID.fullmatch(value):
         raise errors.persisted_face_id_invalid()
-    return FaceInput(_person_id(raw), _model(raw), value.lower())
+    return FaceInput(parse_person_id(raw), _model(raw), value.lower())
 
 
 async def _add_face(raw: RawInput, config: Any) -> FaceInput:
-    person_id, model = _person_id(raw), _model(raw)
+    person_id, model = parse_person_id(raw), _model(raw)
     user_data = _optional(_user_data(raw.query, FACE_USER_DATA_MAX))
     limits = config.limits
-    if raw.json is not None or (raw.media_type or "").endswith("json"):
-        url = ensure_object(raw.json).get("url")
-        if not isinstance(url, str) or not url:
-            raise errors.invalid_url()
-        data = await fetch_image(url, max_bytes=limits.max_image_bytes, timeout=limits.image_fetch_timeout, transport=config.image_fetch_transport)
-    else:
-        data = raw.body
+    data = await image_bytes(raw, config)
     check_image(data, min_bytes=limits.min_image_bytes, max_bytes=limits.max_image_bytes)
     return FaceInput(person_id, model, feature=face_feature(data), user_data=user_data)
 
@@ -346,9 +335,7 @@ async def update_dynamic_group(ctx: HandlerContext) -> Reply:
     """PersonDirectoryOperations_UpdateDynamicPersonGroup[WithPersonChanges]: 200, or 202 when persons change."""
     inputs: DynamicInput = ctx.inputs
     with face_state(ctx.store, ctx.key) as state:
-        group = state.dynamic_groups.get(inputs.group_id)
-        if group is None:
-            raise errors.dynamic_group_not_found()
+        group = _find_dynamic(state, inputs.group_id)
         _known_persons(state, inputs.add, ctx.now)
         if inputs.name is not UNSET:
             group.name = inputs.name
@@ -362,13 +349,17 @@ async def update_dynamic_group(ctx: HandlerContext) -> Reply:
     return _accepted(ctx, operation_id)
 
 
+def _find_dynamic(state: FaceState, group_id: str) -> DynamicGroup:
+    group = state.dynamic_groups.get(group_id)
+    if group is None:
+        raise errors.dynamic_group_not_found()
+    return group
+
+
 async def get_dynamic_group(ctx: HandlerContext) -> Reply:
     """PersonDirectoryOperations_GetDynamicPersonGroup."""
     with face_state(ctx.store, ctx.key) as state:
-        group = state.dynamic_groups.get(ctx.inputs.group_id)
-        if group is None:
-            raise errors.dynamic_group_not_found()
-        return Reply(200, json=_group_body(group))
+        return Reply(200, json=_group_body(_find_dynamic(state, ctx.inputs.group_id)))
 
 
 async def get_dynamic_groups(ctx: HandlerContext) -> Reply:
@@ -383,9 +374,7 @@ async def get_dynamic_group_persons(ctx: HandlerContext) -> Reply:
     """PersonDirectoryOperations_GetDynamicPersonGroupPersons: ``{personIds}`` sorted, ``start``/``top`` paging."""
     inputs: DynamicInput = ctx.inputs
     with face_state(ctx.store, ctx.key) as state:
-        group = state.dynamic_groups.get(inputs.group_id)
-        if group is None:
-            raise errors.dynamic_group_not_found()
+        group = _find_dynamic(state, inputs.group_id)
         return Reply(200, json={"personIds": _page(list(group.person_ids), lambda p: p, inputs.start, inputs.top)})
 
 
