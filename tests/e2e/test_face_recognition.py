@@ -7,17 +7,13 @@ from __future__ import annotations
 import pytest
 
 from cognitive_conformance.conformance.events import LroCompleted
-from cognitive_conformance.conformance.runner import EXIT_FINDINGS, EXIT_OK, RunConfig, run
-from cognitive_conformance.emulator import DEFAULT_KEY, EmulatorConfig, running
+from cognitive_conformance.conformance.runner import EXIT_FINDINGS, EXIT_OK
 from cognitive_conformance.emulator.faults import FAULTS
-from cognitive_conformance.emulator.services import registered_services
-
-registered_services()  # the Face package registers its faults when imported
+from tests.e2e.face_runs import VERSIONS, fault_versions, stateful_run
 
 pytestmark = pytest.mark.e2e
 
 SCENARIOS = ("face-persongroup-identify", "face-largepersongroup-identify", "face-persondirectory")
-VERSIONS = ("v1.0", "v1.1-preview.1", "v1.2-preview.1", "v1.2")
 RECOGNITION_FAULTS = [
     "identify-untrained-answers-200",
     "identify-candidate-from-other-group",
@@ -28,19 +24,7 @@ RECOGNITION_FAULTS = [
 
 
 def _run(faults: tuple[str, ...], versions: tuple[str, ...]):
-    with running(EmulatorConfig(training_seconds=0.2, faults=faults)) as url:
-        return run(
-            RunConfig(
-                target=url,
-                key=DEFAULT_KEY,
-                services=("face",),
-                api_versions=versions,
-                phases=("stateful",),
-                scenarios=SCENARIOS,
-                poll_timeout_s=5.0,
-                workers=2,
-            )
-        )
+    return stateful_run(SCENARIOS, faults, versions)
 
 
 def test_faithful_emulator_passes_identify_and_person_directory_on_every_version() -> None:
@@ -55,16 +39,7 @@ def test_faithful_emulator_passes_identify_and_person_directory_on_every_version
     assert len(trained) == 2 * 4 and {lro.terminal_status for lro in trained} == {"succeeded"}
 
 
-def _fault_versions() -> list[tuple[str, str]]:
-    """Each fault on the oldest and the newest version where it shows (its ``api_versions``, else every one)."""
-    cases = []
-    for fault in RECOGNITION_FAULTS:
-        versions = getattr(FAULTS[fault], "api_versions", ()) or VERSIONS
-        cases += [(fault, v) for v in dict.fromkeys((versions[0], versions[-1]))]
-    return cases
-
-
-@pytest.mark.parametrize("fault,version", _fault_versions())
+@pytest.mark.parametrize("fault,version", fault_versions(RECOGNITION_FAULTS))
 def test_each_recognition_fault_is_caught_by_its_check(fault: str, version: str) -> None:
     result = _run((fault,), (version,))
     assert result.exit_code == EXIT_FINDINGS
