@@ -7,7 +7,7 @@ Two ways to find it:
   sweep skips it;
 * ``--prefix cc-…``: every resource whose id starts with the prefix, found through the list
   operations each pack declares (``Pack.listings``: Face person groups, large person groups,
-  face lists, large face lists; Speaker profiles; Custom Voice personal voices, consents,
+  face lists, large face lists, dynamic person groups; Speaker profiles; Custom Voice personal voices, consents,
   projects). The prefix must start with ``cc-``: a sweep can only reach names a run chose.
 
 ``dry_run`` prints what would be deleted and sends no DELETE. Exit codes: 0 everything listed
