@@ -71,3 +71,21 @@ def test_folders_named_like_our_subpackages_in_the_working_directory_change_noth
     proc = subprocess.run([str(script), *command], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "the user's own" not in proc.stderr
+
+def test_installing_the_wheel_into_a_clean_venv_adds_only_the_namespace(wheel: zipfile.ZipFile, tmp_path: Path) -> None:
+    """``pip install`` of the wheel (dependencies left out: they are other projects' names) into a new venv."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    py = venv / "bin" / "python"
+    site = Path(subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               capture_output=True, text=True, check=True).stdout.strip())
+    before = set(p.name for p in site.iterdir())
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "--no-index", "-q", wheel.filename],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    added = set(p.name for p in site.iterdir()) - before
+    assert {n for n in added if not n.endswith(".dist-info")} == {"cognitive_conformance"}, added
+    assert len([n for n in added if n.endswith(".dist-info")]) == 1
+    assert (venv / "bin" / "conformance").exists()

@@ -24,6 +24,13 @@ Decoding (:func:`decode`)
   first).
 Every rejection is an :class:`AudioFormatError` whose message is the documented one.
 
+:func:`read_audio_file` is the other entry point, for services that take audio *files* of several
+kinds (Custom Voice consents and prompts): a RIFF/WAVE (integer PCM of any width, IEEE float) or an
+MPEG audio (MP3) file, read with ``soundfile`` (libsndfile), described by an :class:`AudioFile`
+(container, sample rate, bit depth, channels, the first MP3 frame's bit rate) and brought to the
+16 kHz mono int16 samples that :func:`analyse` takes (channels averaged, FFT resampling). Which
+kinds a service accepts is that service's rule, not this module's.
+
 Analysis (:func:`analyse`)
 --------------------------
 Samples are scaled to [-1, 1). The signal is cut into **cells** of 10 ms (160 samples); each
@@ -105,8 +112,12 @@ __all__ = [
     "VOICEPRINT_DIM",
     "VOICING_THRESHOLD",
     "WINDOW_SAMPLES",
+    "AudioFile",
+    "AudioTooLongError",
+    "MAX_FILE_SECONDS",
     "analyse",
     "decode",
+    "read_audio_file",
     "similarity",
 ]
 
@@ -227,6 +238,146 @@ def _decode_wav(body: bytes) -> np.ndarray:
     if len(frames) != declared * 2:
         raise AudioFormatError(f"data chunk declares {declared * 2} bytes, holds {len(frames)}")
     return np.frombuffer(frames, dtype="<i2").astype(np.int16)
+
+
+MAX_FILE_SECONDS = 600
+"""The longest audio file :func:`read_audio_file` decodes (a 10 MB file part holds at most about 11 minutes of 128 kbps MP3)."""
+
+
+class AudioTooLongError(AudioFormatError):
+    """The file is longer than :data:`MAX_FILE_SECONDS`."""
+
+
+@dataclass(frozen=True)
+class AudioFile:
+    """An audio file's kind and its samples at 16 kHz mono (what :func:`analyse` takes).
+
+    ``container`` is ``"wav"`` or ``"mp3"``; ``bit_depth`` is the WAV sample width in bits (``None`` for MP3);
+    ``sample_format`` is ``"pcm"`` (integer) or ``"float"`` for WAV, ``"mpeg"`` for MP3; ``bitrate_kbps`` is
+    the first MPEG frame's bit rate (``None`` for WAV or a free-format frame).
+    """
+
+    container: str
+    sample_rate: int
+    channels: int
+    bit_depth: int | None
+    sample_format: str
+    bitrate_kbps: int | None
+    samples: np.ndarray
+
+
+_WAV_SUBTYPES = {"PCM_U8": (8, "pcm"), "PCM_16": (16, "pcm"), "PCM_24": (24, "pcm"), "PCM_32": (32, "pcm"),
+                 "FLOAT": (32, "float"), "DOUBLE": (64, "float")}
+# MPEG-1 and MPEG-2/2.5 Layer III bit rates (kbps) by the header's 4-bit index (ISO/IEC 11172-3, 13818-3).
+_MP3_KBPS = {1: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+             2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)}
+
+
+def _looks_like_mp3(body: bytes) -> bool:
+    return body.startswith(b"ID3") or (len(body) > 1 and body[0] == 0xFF and body[1] & 0xE0 == 0xE0)
+
+
+def _mp3_bitrate(body: bytes) -> int | None:
+    """The bit rate of the first Layer III frame header after an optional ID3v2 tag."""
+    start = 0
+    if body.startswith(b"ID3") and len(body) >= 10:
+        size = (body[6] & 0x7F) << 21 | (body[7] & 0x7F) << 14 | (body[8] & 0x7F) << 7 | (body[9] & 0x7F)
+        start = 10 + size
+    for i in range(start, min(len(body) - 3, start + 4096)):
+        if body[i] == 0xFF and body[i + 1] & 0xE0 == 0xE0:
+            version = (body[i + 1] >> 3) & 0x3  # 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5
+            layer = (body[i + 1] >> 1) & 0x3  # 1: Layer III
+            index = body[i + 2] >> 4
+            if version == 1 or layer != 1 or index == 15:
+                continue
+            return _MP3_KBPS[1 if version == 3 else 2][index] or None
+    return None
+
+
+def _wav_data_complete(body: bytes) -> bool:
+    """Whether the RIFF ``data`` chunk holds every byte its size field declares (walking the chunks from byte 12)."""
+    at = 12
+    while at + 8 <= len(body):
+        size = int.from_bytes(body[at + 4 : at + 8], "little")
+        if body[at : at + 4] == b"data":
+            return at + 8 + size <= len(body)
+        at += 8 + size + (size & 1)
+    return False
+
+
+def _resample(x: np.ndarray, rate: int) -> np.ndarray:
+    """Band-limited resampling of a float signal to :data:`SAMPLE_RATE`, 10 s at a time (memory stays bounded).
+
+    Each piece's spectrum is truncated or zero-padded (FFT resampling).
+    """
+    if rate == SAMPLE_RATE or x.size == 0:
+        return x
+    pieces = []
+    step = 10 * rate
+    for start in range(0, x.size, step):
+        piece = x[start : start + step]
+        n_out = int(round(piece.size * SAMPLE_RATE / rate))
+        if n_out == 0:
+            continue
+        spectrum = np.fft.rfft(piece)
+        out = np.zeros(n_out // 2 + 1, dtype=spectrum.dtype)
+        m = min(out.size, spectrum.size)
+        out[:m] = spectrum[:m]
+        pieces.append(np.fft.irfft(out, n_out) * (n_out / piece.size))
+    return np.concatenate(pieces) if pieces else np.zeros(0)
+
+
+def read_audio_file(body: bytes) -> AudioFile:
+    """Read a WAV or MP3 file: its kind and its samples at 16 kHz mono int16; :class:`AudioFormatError` otherwise.
+
+    A body that is neither a RIFF/WAVE file nor MPEG audio, that libsndfile cannot read, or a WAV whose data
+    chunk is missing or holds fewer bytes or frames than its header declares (as :func:`decode` refuses) is an :class:`AudioFormatError` (its ``detail`` says
+    why); a file longer than :data:`MAX_FILE_SECONDS` is an :class:`AudioTooLongError`. The file is read in
+    blocks, so neither a lying header nor a long file makes memory grow past that bound.
+    """
+    import soundfile  # the emulator extra's reader (libsndfile): WAV of every width and float, MP3
+
+    body = bytes(body)
+    is_wav = body[:4] == b"RIFF" and body[8:12] == b"WAVE"
+    if not is_wav and not _looks_like_mp3(body):
+        raise AudioFormatError("neither a RIFF/WAVE file nor MPEG audio")
+    if is_wav and not _wav_data_complete(body):
+        raise AudioFormatError("the data chunk is missing or holds fewer bytes than its header declares")
+    try:
+        with soundfile.SoundFile(io.BytesIO(body)) as reader:
+            kind, subtype, rate, channels = reader.format, reader.subtype, reader.samplerate, reader.channels
+            declared, limit = reader.frames, MAX_FILE_SECONDS * rate
+            if is_wav and declared > len(body):  # a frame is at least a byte: the header lies
+                raise AudioFormatError(f"the header declares {declared} frames in {len(body)} bytes")
+            if declared > limit and (is_wav or declared < 2**62):  # libsndfile's "unknown" is huge
+                raise AudioTooLongError(f"{declared / rate:.0f} s")
+            mono: list[np.ndarray] = []
+            read = 0
+            for block in reader.blocks(blocksize=65536, dtype="float32", always_2d=True):
+                read += len(block)
+                if read > limit:
+                    raise AudioTooLongError(f"more than {MAX_FILE_SECONDS} s")
+                with np.errstate(invalid="ignore", over="ignore"):  # NaN/inf in a damaged float WAV: refused below
+                    mono.append(block.mean(axis=1, dtype=np.float64))
+    except (soundfile.LibsndfileError, RuntimeError, ValueError, TypeError, MemoryError) as exc:
+        raise AudioFormatError(f"unreadable audio file: {exc}") from None
+    if is_wav and read != declared:
+        raise AudioFormatError(f"the data chunk holds {read} of the {declared} frames its header declares")
+    if is_wav != (kind == "WAV") or (not is_wav and kind != "MP3"):
+        raise AudioFormatError(f"container {kind!r} does not match the file's signature")
+    if is_wav:
+        if subtype not in _WAV_SUBTYPES:
+            raise AudioFormatError(f"WAV sample format {subtype}")
+        bit_depth, sample_format = _WAV_SUBTYPES[subtype]
+        bitrate = None
+    else:
+        bit_depth, sample_format, bitrate = None, "mpeg", _mp3_bitrate(body)
+    joined = np.concatenate(mono) if mono else np.zeros(0)
+    if not np.isfinite(joined).all():  # a float WAV carrying NaN or infinity
+        raise AudioFormatError("samples that are not finite numbers")
+    signal = _resample(joined, rate)
+    samples = np.clip(np.round(signal * 32768.0), -32768, 32767).astype(np.int16)
+    return AudioFile("wav" if is_wav else "mp3", int(rate), int(channels), bit_depth, sample_format, bitrate, samples)
 
 
 def analyse(samples: np.ndarray) -> AudioAnalysis:

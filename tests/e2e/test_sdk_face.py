@@ -2,9 +2,13 @@
 
 * ``azure-ai-vision-face==1.0.0b2``: LargePersonGroup on v1.2-preview.1; ``begin_train``'s poller follows
   ``Operation-Location`` to the group's ``/training`` (default, observed profile, as the SDK's own recordings
-  show) or to ``/operations/{id}`` (``docs`` profile).
+  show) or to ``/operations/{id}`` (``docs`` profile). PersonGroup: 1.0.0b2, the newest release on PyPI, has no
+  PersonGroup operations (its recorded ``test_identify_from_person_group`` came from later, unreleased source), so
+  the PersonGroup flow goes through the same SDK client's pipeline (``send_request``: its endpoint template, key
+  credential, headers, retry policy) and is polled by the very poller ``begin_train`` builds: azure-core's
+  ``LROPoller`` with ``LROBasePolling`` on the train's 202, with the client's path format arguments.
 * ``azure-ai-vision-face==1.0.0b2``: detect → train → identify for a LargePersonGroup (its methods) and a PersonGroup
-  (its pipeline, ``send_request``: that version has no PersonGroup methods), as the SDK's recorded test_identify does.
+  (the same pipeline, ``send_request``), as the SDK's recorded test_identify does.
 * ``azure-cognitiveservices-vision-face==0.6.1``: PersonGroup on v1.0; poll ``get_training_status``.
 Both expect exactly 200 on every call but train (202).
 """
@@ -69,6 +73,56 @@ def test_azure_ai_vision_face_large_person_group_flow(profile: str, emulator_url
     with pytest.raises(ResourceNotFoundError) as info:
         groups.get(gid)
     assert info.value.error.code == "LargePersonGroupNotFound"
+
+
+def _person_group_begin_train(client, gid: str, interval: float, **kwargs):
+    """``begin_train`` for a PersonGroup, built as 1.0.0b2 builds it for a LargePersonGroup."""
+    from azure.core.polling import LROPoller
+    from azure.core.polling.base_polling import LROBasePolling
+    from azure.core.rest import HttpRequest
+
+    arguments = {"endpoint": client._config.endpoint, "apiVersion": client._config.api_version}
+    request = HttpRequest("POST", client._client.format_url(f"/persongroups/{gid}/train", **arguments), headers={"Accept": "application/json"})
+    initial = client._client._pipeline.run(request, stream=True)
+    assert initial.http_response.status_code == 202
+    initial.http_response.read()
+    return LROPoller(client._client, initial, lambda response: None, LROBasePolling(interval, path_format_arguments=arguments, **kwargs))
+
+
+@pytest.mark.parametrize("profile", ["observed", "docs"])
+def test_azure_ai_vision_face_person_group_train_poll(profile: str, emulator_url: str, request: pytest.FixtureRequest) -> None:
+    if profile == "docs":
+        emulator_url = request.getfixturevalue("docs_emulator_url")
+    from azure.ai.vision.face import FaceAdministrationClient
+    from azure.core.credentials import AzureKeyCredential
+    from azure.core.rest import HttpRequest
+
+    client = FaceAdministrationClient(endpoint=emulator_url, credential=AzureKeyCredential(DEFAULT_KEY))
+    gid = f"sdk-person-group-{profile}"
+
+    def call(method: str, path: str, **kw):
+        return client.send_request(HttpRequest(method, path, **kw))
+
+    assert call("PUT", f"/persongroups/{gid}", json={"name": "SDK group", "recognitionModel": "recognition_04"}).status_code == 200
+    person = call("POST", f"/persongroups/{gid}/persons", json={"name": "Bill"})
+    assert person.status_code == 200
+    pid = person.json()["personId"]
+    face = call("POST", f"/persongroups/{gid}/persons/{pid}/persistedfaces", content=face_image_bytes(),
+                headers={"Content-Type": "application/octet-stream"}, params={"detectionModel": "detection_03"})
+    assert face.status_code == 200 and face.json()["persistedFaceId"]
+    assert call("GET", f"/persongroups/{gid}/training").json()["error"]["code"] == "PersonGroupNotTrained"
+    urls: list[str] = []
+    poller = _person_group_begin_train(client, gid, 0.05, raw_response_hook=lambda r: urls.append(r.http_request.url))
+    assert poller.result(timeout=15) is None
+    assert poller.status().lower() == "succeeded"
+    if profile == "docs":
+        assert urls and all(u.startswith(f"{emulator_url}/face/v1.2-preview.1/operations/") for u in urls)
+    else:
+        assert urls and all(u == f"{emulator_url}/face/v1.2-preview.1/persongroups/{gid}/training" for u in urls)
+    status = call("GET", f"/persongroups/{gid}/training").json()
+    assert status["status"] == "succeeded" and status["lastActionDateTime"] >= status["createdDateTime"]
+    assert call("DELETE", f"/persongroups/{gid}").status_code == 200
+    assert call("GET", f"/persongroups/{gid}").json()["error"]["code"] == "PersonGroupNotFound"
 
 
 def test_azure_ai_vision_face_surfaces_failed_training(emulator_url: str) -> None:

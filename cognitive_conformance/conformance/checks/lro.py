@@ -333,8 +333,13 @@ def lro_not_instant(spec: Spec, trace: LroTrace) -> None:
     Source: Train Person Group (202 Accepted; training is asynchronous),
     https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group.
     A warning only: the real service trains small groups in a few hundred milliseconds and often answers succeeded on
-    the first read.
+    the first read. Not applicable when the submission's own answer already carried a terminal status (a synchronous
+    completion, such as the Speaker enrollment that builds the voice print and answers Enrolled): there was no
+    asynchronous work to observe.
     """
+    submitted = status_of(trace.submit)
+    if submitted is not None and trace.model.is_terminal(submitted):
+        raise NotApplicable(f"the submission itself answered the terminal status {submitted!r} (it completed synchronously)")
     first = next((r for r in trace.reads if r.status is not None), None)
     if first is None:
         raise NotApplicable("no status was read")

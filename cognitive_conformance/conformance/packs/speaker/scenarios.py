@@ -6,8 +6,9 @@ Scenarios (each cleans up the profiles it creates):
 * ``speaker-enroll-poll``: the train-then-poll of this service. A profile is created (the Speech
   SDK's trailing-slash URL), synthetic speech of one voice is enrolled until no speech remains,
   each 201 checked by the ``enrollment`` family (count, sums, lengths, remaining, status); then
-  ``GET`` profile is polled through Training to Enrolled with the generic LRO checks (order
-  Enrolling, Training, Enrolled; terminal {Enrolled}); the terminal read is repeated. Reset
+  ``GET`` profile is polled to Enrolled with the generic LRO checks (order Enrolling, Training,
+  Enrolled; terminal {Enrolled}; the completing enrollment may already answer Enrolled, as the
+  documents show); the terminal read is repeated. Reset
   empties the profile; delete makes later reads 404.
 * ``speaker-identify``: two voices are enrolled on two profiles (one as headerless PCM, the SDK
   way); audio of each voice identifies its own profile (with the SDK's trailing comma in
@@ -292,7 +293,7 @@ SCENARIOS = [
     Scenario(
         "speaker-enroll-poll",
         "speaker",
-        "Enroll until no speech remains (accounting checked on every 201), poll Training → Enrolled, reset, delete → 404",
+        "Enroll until no speech remains (accounting checked on every 201), poll to Enrolled, reset, delete → 404",
         enroll_poll,
     ),
     Scenario("speaker-identify", "speaker", "Two enrolled voices are each identified; an Enrolling candidate is 400", identify),

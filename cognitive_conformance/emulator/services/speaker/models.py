@@ -7,10 +7,11 @@ Enrollment accounting (https://learn.microsoft.com/en-us/rest/api/speakerrecogni
 * ``remainingEnrollmentsSpeechLengthInSec`` = ``max(0, 20 − speech)``, and 0 once any enrollment
   was sent with ``ignoreMinLength=true`` (the requirement is waived for the profile until reset,
   so the remaining speech never grows);
-* once nothing remains, the voice print is built: a :class:`~emulator.training.TrainingRecord`
-  starts at that enrollment; ``enrollmentStatus`` is derived on read: ``Enrolling`` before,
-  ``Training`` while it runs, ``Enrolled`` after (later enrollments refine the print and keep
-  the status, so it never goes back).
+* once nothing remains, the voice print is built within that enrollment's request (a
+  :class:`~emulator.training.TrainingRecord` of no duration, finished at that enrollment:
+  ``enrollments.py`` says why); ``enrollmentStatus`` is derived on read: ``Enrolling`` before,
+  ``Enrolled`` from then on (later enrollments refine the print and keep the status, so it
+  never goes back).
 
 Source: https://learn.microsoft.com/en-us/rest/api/speakerrecognition/identification/textindependent/createenrollment (20 s of pure speech, ``ignoreMinLength``, Enrolling/Training/Enrolled);
 https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json (TiProfileInfo fields), https://github.com/Azure/azure-rest-api-specs/blob/150401057e16877c34de5f75bdf17be28c06a3b6/specification/cognitiveservices/data-plane/SpeakerRecognition/Identification/stable/2021-09-05/Identification.json (limits).
@@ -85,7 +86,7 @@ class Profile:
         return max(0.0, MIN_SPEECH_S - self.speech_s)
 
     def status(self, now: datetime) -> str:
-        """``Enrolling`` until the voice print is started, ``Training`` while it builds, then ``Enrolled``."""
+        """``Enrolling`` until the voice print is built, then ``Enrolled`` (``Training`` only for a record still running)."""
         if self.training is None:
             return "Enrolling"
         state = derive(self.training, now).state

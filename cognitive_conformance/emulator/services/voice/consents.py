@@ -6,7 +6,7 @@
 * outcome, decided at submission and reached after ``training_seconds``: ``Succeeded`` when the
   consent audio holds at least :data:`MIN_CONSENT_SPEECH_S` of speech; ``Failed`` with
   ``AudioAndScriptNotMatch`` when it holds less (no statement can be in it); ``Failed`` with
-  ``Internal`` when ``audioUrl`` cannot be downloaded or is not 16 kHz 16-bit mono PCM WAV (emulator
+  ``Internal`` when ``audioUrl`` cannot be downloaded or is not a supported WAV or MP3 file (``audio_files.py``; emulator
   decisions: the service does not document them). The consent's voiceprint is kept for speaker
   verification of personal voices.
 
@@ -22,7 +22,8 @@ import uuid
 import httpx
 import numpy as np
 
-from cognitive_conformance.emulator.audio import AudioFormatError, analyse, decode
+from cognitive_conformance.emulator.audio import analyse
+from cognitive_conformance.emulator.services.voice.audio_files import samples_of
 from cognitive_conformance.emulator.routing import NO_BODY, HandlerContext, Reply
 from cognitive_conformance.emulator.services.voice import errors, views
 from cognitive_conformance.emulator.services.voice.models import Consent, Operation
@@ -51,8 +52,8 @@ async def _download(ctx: HandlerContext, url: str) -> np.ndarray | None:
             response = await client.get(url)
             if not 200 <= response.status_code < 300 or len(response.content) > limits.max_form_file_bytes:
                 return None
-            return decode(response.content)
-    except (httpx.HTTPError, AudioFormatError, ValueError):
+            return samples_of(response.content)[0]
+    except (httpx.HTTPError, ValueError):
         return None
 
 

@@ -6,8 +6,8 @@
   ``BadRequest``); the id is new; Operation-Id retry/reuse as in :func:`~emulator.services.voice.state.replayed`.
 * outcome, decided at submission and reached after ``training_seconds × (1 + 0.1 × (files - 1))``:
   ``Failed`` + ``InaccessibleCustomerStorage`` when the blob source cannot be listed or read
-  (:mod:`emulator.services.voice.blob`); ``Failed`` + ``Internal`` when a blob is not 16 kHz 16-bit mono
-  PCM WAV; ``Failed`` + ``SpeakerVerificationFailed`` when the voiceprint of the training audio
+  (:mod:`emulator.services.voice.blob`); ``Failed`` + ``Internal`` when a blob is not a WAV or MP3 file of a
+  documented kind (``audio_files.py``); ``Failed`` + ``SpeakerVerificationFailed`` when the voiceprint of the training audio
   (:func:`emulator.audio.analyse` over all files) has a similarity below :data:`SPEAKER_MATCH_THRESHOLD`
   with the consent's; else ``Succeeded``.
 
@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from cognitive_conformance.emulator.audio import AudioFormatError, analyse, decode, similarity
+from cognitive_conformance.emulator.audio import analyse, similarity
+from cognitive_conformance.emulator.services.voice.audio_files import samples_of
 from cognitive_conformance.emulator.routing import NO_BODY, HandlerContext, Reply
 from cognitive_conformance.emulator.services.voice import errors, views
 from cognitive_conformance.emulator.services.voice.blob import BlobSourceError, read_blob_audio
@@ -75,10 +76,10 @@ async def _blob_samples(ctx: HandlerContext, source: dict[str, Any]) -> tuple[tu
         )
     except BlobSourceError:
         return None, "InaccessibleCustomerStorage"
-    try:
-        return tuple(decode(b) for b in blobs), None
-    except AudioFormatError:
+    decoded = [samples_of(b)[0] for b in blobs]
+    if any(samples is None for samples in decoded):
         return None, "Internal"
+    return tuple(decoded), None
 
 
 def _public_source(source: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -14,7 +14,7 @@ Rules (specs/customvoice.yaml ``info.description`` decisions unless cited otherw
   equals the path id; unknown members are ignored;
 * multipart forms (``Consents_Post``, ``PersonalVoices_Post``): required text parts present exactly once
   and sent without a filename; ``audiodata`` (personal voices also ``audioData``) parts are files
-  (with a filename) holding a RIFF/WAVE 16 kHz 16-bit mono PCM file (:func:`emulator.audio.decode`);
+  (with a filename) holding a WAV or MP3 file of a documented kind (``audio_files.py``);
   a consent has exactly one; unknown parts are ignored (https://github.com/Azure/azure-rest-api-specs/blob/29f29f336438a43b5353bb1d80045f57a175a379/specification/cognitiveservices/data-plane/Speech/TextToSpeech/preview/2024-02-01-preview/texttospeech.json; tests/reference/azure-examples/custom-voice/2026-01-01/create_personalvoice_with_multipart_form.json; https://learn.microsoft.com/en-us/rest/api/aiservices/speechapi/personal-voices/post?view=rest-aiservices-speechapi-2024-02-01-preview);
 * ``forceDelete`` is ``true`` or ``false``.
 
@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from cognitive_conformance.emulator.audio import AudioFormatError, decode
+from cognitive_conformance.emulator.services.voice.audio_files import SUPPORTED, samples_of
 from cognitive_conformance.emulator.pipeline.validation import ensure_object
 from cognitive_conformance.emulator.routing import FormPart, RawInput
 from cognitive_conformance.emulator.services.voice.errors import bad_argument
@@ -194,13 +194,10 @@ def _body_id(body: dict[str, Any], path_id: str) -> None:
 
 
 def _audio(part: FormPart) -> np.ndarray:
-    data = part.data
-    if not (data[:4] == b"RIFF" and data[8:12] == b"WAVE"):
-        raise bad_argument(f"The audio file '{part.filename}' is not a RIFF/WAVE file (16 kHz 16-bit mono PCM).")
-    try:
-        return decode(data)
-    except AudioFormatError:
-        raise bad_argument(f"The audio file '{part.filename}' is not 16 kHz 16-bit mono PCM WAV.") from None
+    samples, why = samples_of(part.data)
+    if samples is None:
+        raise bad_argument(f"The audio file '{part.filename}' {why}: {SUPPORTED}.")
+    return samples
 
 
 def _form(raw: RawInput, text_names: tuple[str, ...], file_names: tuple[str, ...]) -> tuple[dict[str, str], list[FormPart]]:

@@ -30,7 +30,9 @@ from cognitive_conformance.conformance.failures import (
     TrainingResultUnexpected,
 )
 
-from ._helpers import CV_ORDER, CV_TERMINAL, OP_URL, expect_failure, read, spec, submit, trace
+from ._helpers import CV_ORDER, CV_TERMINAL, OP_URL, expect_failure, read, response, spec, submit, trace
+
+SR_URL = "http://127.0.0.1:5000/speaker-recognition/identification/text-independent/profiles/6b1a0c5e-5f7e-4d1b-9d33-7c9c1b1a2b3c"
 
 SPEC = spec("face", "v1.2")
 R, O = "resource", "operation"
@@ -250,6 +252,19 @@ def test_a_terminal_first_read_inside_the_window_is_a_warning_failure() -> None:
 def test_a_terminal_first_read_outside_the_window_is_not_applicable() -> None:
     # the real service trains a small group in 0.09-0.3 s: a later first read cannot judge it
     assert verdict("lro_not_instant", trace(read(R, "succeeded", 0.3))) == NA
+
+
+def test_a_submission_that_answered_a_terminal_status_is_not_applicable() -> None:
+    # a synchronous completion (the Speaker enrollment that builds the voice print answers Enrolled): nothing ran async
+    done = response(201, {"enrollmentStatus": "Enrolled"}, method="POST", url=f"{SR_URL}/enrollments", sent_at=0.0,
+                    operation_id="TextIndependent_CreateEnrollment")
+    t = trace(read(R, "Enrolled", 0.01), first=done, service="speaker", version="2021-09-05",
+              order=("Enrolling", "Training", "Enrolled"), terminal=frozenset({"Enrolled"}))
+    assert verdict("lro_not_instant", t) == NA
+    still = response(201, {"enrollmentStatus": "Training"}, method="POST", url=f"{SR_URL}/enrollments", sent_at=0.0)
+    t = trace(read(R, "Enrolled", 0.01), first=still, service="speaker", version="2021-09-05",
+              order=("Enrolling", "Training", "Enrolled"), terminal=frozenset({"Enrolled"}))
+    assert verdict("lro_not_instant", t) == FAIL
 
 
 def test_a_running_first_read_inside_the_window_passes() -> None:
