@@ -74,6 +74,9 @@ def test_directory_change_visible_after_operation() -> None:
     expect_failure(DirectoryChangeNotVisible, directory_change_visible_after_operation, SPEC, DirectoryRead("person", missing, P1, "ada"))
     faces = _record("GET", f"/persons/{P1}/recognitionModels/recognition_04/persistedfaces", 200, {"personId": P1, "persistedFaceIds": []}, "PersonDirectoryOperations_GetPersonFaces")
     expect_failure(DirectoryChangeNotVisible, directory_change_visible_after_operation, SPEC, DirectoryRead("faces", faces, F1))
+    face = _record("GET", f"/persons/{P1}/recognitionModels/recognition_04/persistedfaces/{F1}", 200, {"persistedFaceId": F1}, "PersonDirectoryOperations_GetPersonFace")
+    assert directory_change_visible_after_operation(SPEC, DirectoryRead("face", face, F1)) is None
+    expect_failure(DirectoryChangeNotVisible, directory_change_visible_after_operation, SPEC, DirectoryRead("face", face, F2))
     members = _record("GET", "/dynamicpersongroups/d/persons", 200, {"personIds": [P1]}, "PersonDirectoryOperations_GetDynamicPersonGroupPersons")
     assert directory_change_visible_after_operation(SPEC, DirectoryRead("group-persons", members, P1)) is None
     # PersonDirectory does not exist in v1.0: the rule does not cover it

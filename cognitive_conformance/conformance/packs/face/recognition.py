@@ -13,8 +13,10 @@
 
 1. create a person (202, ``operation-Location``), poll its operation at ``/operations/{id}`` to ``succeeded``, then
    read the person: it shows with the name given;
-2. add a face in recognition_04 (202), poll, and find it among the person's faces in that model;
-3. create a dynamic person group with the person (202), poll, and find the person among the group's persons;
+2. add a face in recognition_04 (202), poll, and find it among the person's faces in that model (and read each
+   create's ``Location``: the new person, the new face);
+3. create a dynamic person group with the person (202), poll; rename it (200), take the person out and in again
+   (each 202, polled), and find the person among the group's persons;
 4. detect the same image in recognition_04 and Identify it against the dynamic group: the person, first;
 5. delete the person and the group (each 202, polled), then their reads are 404.
 
@@ -145,6 +147,14 @@ def _poll_operation(session: Session, submit: ResponseRecord, what: str) -> None
     )
 
 
+def _read_location(session: Session, submit: ResponseRecord, what: str) -> ResponseRecord:
+    """Read the ``Location`` of a PersonDirectory create (the new person or face); a 202 without one breaks the flow."""
+    location = submit.header("location")
+    if not location:
+        session.broken(f"{what} answered without a Location header", submit, documented="202 with Location (the new resource)", source=CREATE_PERSON)
+    return session.call("GET", urlsplit(location).path or location)
+
+
 def person_directory(session: Session) -> None:
     base = _base(session)
     name = "conformance directory person"
@@ -154,6 +164,7 @@ def person_directory(session: Session) -> None:
     session.delete_later(person_path)
     _poll_operation(session, r, "create person")
     session.assess(DirectoryRead("person", session.call("GET", person_path), person_id, name))
+    session.assess(DirectoryRead("person", _read_location(session, r, "create person"), person_id, name))
 
     (image,) = _distinct_images(session, 1)
     faces_path = f"{person_path}/recognitionModels/recognition_04/persistedfaces"
@@ -161,12 +172,19 @@ def person_directory(session: Session) -> None:
     face_id = _created_id(session, r, "persistedFaceId", "add a face to the person", F12 + " (PersonDirectoryOperations_AddPersonFace)", status=202)
     _poll_operation(session, r, "add person face")
     session.assess(DirectoryRead("faces", session.call("GET", faces_path), face_id))
+    session.assess(DirectoryRead("face", _read_location(session, r, "add person face"), face_id))
 
     gid = session.name("dpg")
     group_path = f"{base}/dynamicpersongroups/{gid}"
     session.delete_later(group_path)
     r = session.call("PUT", group_path, json_body={"name": "conformance dynamic group", "addPersonIds": [person_id]})
     _poll_operation(session, r, "create dynamic person group")
+    # Update: a rename alone (200), then the person out and in again (each 202, polled); it is a member once more.
+    r = session.call("PATCH", group_path, json_body={"name": "conformance dynamic group, renamed"})
+    if r.status_code != 200:
+        session.broken("renaming the dynamic group was not answered 200", r, documented="200 (UpdateDynamicPersonGroup)", source=F12)
+    _poll_operation(session, session.call("PATCH", group_path, json_body={"removePersonIds": [person_id]}), "update dynamic person group")
+    _poll_operation(session, session.call("PATCH", group_path, json_body={"addPersonIds": [person_id]}), "update dynamic person group")
     session.assess(DirectoryRead("group-persons", session.call("GET", f"{group_path}/persons"), person_id))
     session.call("GET", group_path)
     session.call("GET", f"{base}/dynamicpersongroups")

@@ -81,8 +81,9 @@ class Identification:
 class DirectoryRead:
     """A read made after a PersonDirectory operation succeeded, and the id it must show.
 
-    ``what`` is ``person`` (Get Person: ``personId`` and ``name``), ``faces`` (Get Person Faces:
-    ``persistedFaceIds``) or ``group-persons`` (Get Dynamic Person Group Persons: ``personIds``).
+    ``what`` is ``person`` (Get Person: ``personId`` and ``name``), ``face`` (Get Person Face: ``persistedFaceId``),
+    ``faces`` (Get Person Faces: ``persistedFaceIds``) or ``group-persons`` (Get Dynamic Person Group Persons:
+    ``personIds``).
     """
 
     what: str
@@ -173,7 +174,8 @@ def identify_finds_enrolled_face(spec: Spec, identification: Identification) -> 
             )
 
 
-_FIELDS = {"person": "personId", "faces": "persistedFaceIds", "group-persons": "personIds"}
+_FIELDS = {"person": "personId", "face": "persistedFaceId", "faces": "persistedFaceIds", "group-persons": "personIds"}
+_SINGLE = ("person", "face")
 
 
 @flow_rule(evidence=DirectoryRead, services=("face",), versions=DIRECTORY_VERSIONS)
@@ -193,12 +195,12 @@ def directory_change_visible_after_operation(spec: Spec, read: DirectoryRead) ->
         raise NotApplicable(f"unknown PersonDirectory read {read.what!r}")
     body = response.json_or_none()
     shown = body.get(name) if response.status_code == 200 and isinstance(body, dict) else None
-    ok = shown == read.expected_id if read.what == "person" else isinstance(shown, list) and read.expected_id in shown
+    ok = shown == read.expected_id if read.what in _SINGLE else isinstance(shown, list) and read.expected_id in shown
     if ok and read.expected_name is not None:
         ok = body.get("name") == read.expected_name
     if not ok:
         raise DirectoryChangeNotVisible(
             f"after its operation succeeded, {response.request.method} {response.request.url} does not show {read.expected_id}",
             received=f"{response.status_code} {response.body[:200].decode('utf-8', 'replace')}",
-            documented=f"200 with {name} {'=' if read.what == 'person' else 'containing'} {read.expected_id}",
+            documented=f"200 with {name} {'=' if read.what in _SINGLE else 'containing'} {read.expected_id}",
         )
