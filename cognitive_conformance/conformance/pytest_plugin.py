@@ -179,7 +179,7 @@ class ConformanceCollector(pytest.Collector):
                         self, name=f"{service}[{version}]::stateless::{op.operation_id}",
                         service=service, version=version, phase="stateless", subject=op.operation_id,
                     ))
-                for scenario in scenarios_for(service):
+                for scenario in (s for s in scenarios_for(service) if s.runs_in(version)):
                     items.append(ConformanceItem.from_parent(
                         self, name=f"{service}[{version}]::stateful::{scenario.name}",
                         service=service, version=version, phase="stateful", subject=scenario.name,

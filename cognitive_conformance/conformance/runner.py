@@ -631,7 +631,7 @@ def _stateful(transport, spec, emit, run_id, config, checks, poller, on_progress
     t0, counters = time.monotonic(), _counters(transport)
     emit(PhaseStarted(spec.service, spec.version, "stateful"))
     stopped = None
-    scenarios = _job_scenarios(spec.service, config)
+    scenarios = [s for s in _job_scenarios(spec.service, config) if s.runs_in(spec.version)]
     done = 0
     for scenario in scenarios:
         if transport.budget is not None and transport.budget.reason is not None:

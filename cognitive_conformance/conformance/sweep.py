@@ -7,7 +7,8 @@ Two ways to find it:
   sweep skips it;
 * ``--prefix cc-…``: every resource whose id (or the name a listing matches instead) starts with the
   prefix, found through the list operations each pack declares (``Pack.listings``: Face person groups,
-  large person groups, face lists, large face lists; Speaker profiles; Custom Voice endpoints (by
+  large person groups, face lists, large face lists,
+  dynamic person groups; Speaker profiles; Custom Voice endpoints (by
   displayName), models, training sets, personal voices, consents, projects). The prefix must start with
   ``cc-``: a sweep can only reach names a run chose.
 
@@ -59,7 +60,10 @@ def find_prefixed(transport: Any, prefix: str) -> list[dict[str, Any]]:
         spec = Spec(pack.service, version, "observed")
         in_query = spec.document.get("info", {}).get("x-api-version-in") == "query"
         for listing in pack.listings:
-            operation = spec.operation(listing.operation)
+            try:
+                operation = spec.operation(listing.operation)
+            except KeyError:
+                continue  # the listing's operation does not exist in this version
             params = dict(listing.query)
             if in_query:
                 params["api-version"] = version

@@ -241,7 +241,7 @@ class TrafficJudge:
         self, spec: Spec, operation: Operation, record: ResponseRecord, where: str, scenario: str | None
     ) -> None:
         lro = operation.definition.get("x-long-running")
-        if not isinstance(lro, dict):
+        if not isinstance(lro, dict) or (lro.get("statuses") and record.status_code not in lro["statuses"]):
             return
         status_op = lro.get("resource-operation") if lro.get("poll") == "operation-location" else None
         location = record.header("operation-location")
@@ -261,7 +261,10 @@ class TrafficJudge:
                 return
             resource_path = _fill(resource_op.path, operation.path, urlsplit(record.request.url).path)
             if resource_path is None:
-                return
+                # No status resource of its own (Face PersonDirectory): the operation it links is the one to poll.
+                if operation_path is None or lro.get("poll") != "operation-location":
+                    return
+                resource_path, operation_path = operation_path, None
             if operation_path == resource_path:
                 operation_path = None  # the resource's own status (train -> /training): one status resource
         model = get_pack(spec.service).status_model_for(spec.version)

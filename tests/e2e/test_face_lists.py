@@ -6,12 +6,9 @@ from __future__ import annotations
 import pytest
 
 from cognitive_conformance.conformance.events import LroCompleted
-from cognitive_conformance.conformance.runner import EXIT_FINDINGS, EXIT_OK, RunConfig, run
-from cognitive_conformance.emulator import DEFAULT_KEY, EmulatorConfig, running
+from cognitive_conformance.conformance.runner import EXIT_FINDINGS, EXIT_OK
 from cognitive_conformance.emulator.faults import FAULTS
-from cognitive_conformance.emulator.services import registered_services
-
-registered_services()  # the Face package registers the list faults when imported
+from tests.e2e.face_runs import fault_versions, stateful_run
 
 pytestmark = pytest.mark.e2e
 
@@ -28,20 +25,7 @@ LIST_FAULTS = [
 
 
 def _run(faults: tuple[str, ...], versions: tuple[str, ...]):
-    with running(EmulatorConfig(training_seconds=0.2, faults=faults)) as url:
-        return run(
-            RunConfig(
-                target=url,
-                key=DEFAULT_KEY,
-                services=("face",),
-                api_versions=versions,
-                phases=("stateful",),
-                scenarios=SCENARIOS,
-                poll_timeout_s=5.0,
-                poll_interval_s=0.1,  # the emulator trains in 0.2 s: the first status re-read after 0.1 s, not a live target's 1 s
-                workers=2,
-            )
-        )
+    return stateful_run(SCENARIOS, faults, versions)
 
 
 def test_faithful_emulator_passes_the_list_scenarios_on_every_version() -> None:
@@ -58,16 +42,7 @@ def test_faithful_emulator_passes_the_list_scenarios_on_every_version() -> None:
             assert lro.statuses[0][1] == "running"  # as the service records it
 
 
-def _fault_versions() -> list[tuple[str, str]]:
-    """Each fault on the oldest and the newest version where it shows (its ``api_versions``, else every one)."""
-    cases = []
-    for fault in LIST_FAULTS:
-        versions = getattr(FAULTS[fault], "api_versions", ()) or ("v1.0", "v1.2")
-        cases += [(fault, v) for v in dict.fromkeys((versions[0], versions[-1]))]
-    return cases
-
-
-@pytest.mark.parametrize("fault,version", _fault_versions())
+@pytest.mark.parametrize("fault,version", fault_versions(LIST_FAULTS))
 def test_each_list_fault_is_caught_by_its_check(fault: str, version: str) -> None:
     result = _run((fault,), (version,))
     assert result.exit_code == EXIT_FINDINGS

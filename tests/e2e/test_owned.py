@@ -77,12 +77,17 @@ def _listed(url: str, prefix: str) -> list[str]:
 
 
 def _templates() -> list[re.Pattern[str]]:
+    from cognitive_conformance.conformance.ownership import resource_parameters
+
     out = []
     for service in ("face", "speaker", "customvoice"):
         for version in api_versions(service):
-            for op in Spec(service, version, "observed").operations():
-                parts = re.split(r"\{[^{}]+\}", op.path)
-                out.append(re.compile("([^/]*)".join(re.escape(p) for p in parts)))
+            spec = Spec(service, version, "observed")
+            resources = resource_parameters(spec.document)  # not e.g. Face's {recognitionModel}: no resource of its own
+            for op in spec.operations():
+                pieces = re.split(r"\{([^{}]+)\}", op.path)
+                regex = "".join(re.escape(p) if i % 2 == 0 else ("([^/]*)" if p in resources else "[^/]*") for i, p in enumerate(pieces))
+                out.append(re.compile(regex))
     return sorted(set(out), key=lambda p: -len(p.pattern))
 
 

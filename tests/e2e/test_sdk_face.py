@@ -7,6 +7,8 @@
   the PersonGroup flow goes through the same SDK client's pipeline (``send_request``: its endpoint template, key
   credential, headers, retry policy) and is polled by the very poller ``begin_train`` builds: azure-core's
   ``LROPoller`` with ``LROBasePolling`` on the train's 202, with the client's path format arguments.
+* ``azure-ai-vision-face==1.0.0b2``: detect → train → identify for a LargePersonGroup (its methods) and a PersonGroup
+  (the same pipeline, ``send_request``), as the SDK's recorded test_identify does.
 * ``azure-cognitiveservices-vision-face==0.6.1``: PersonGroup on v1.0; poll ``get_training_status``.
 Both expect exactly 200 on every call but train (202).
 """
@@ -179,3 +181,82 @@ def test_azure_cognitiveservices_vision_face_person_group_flow(emulator_url: str
     with pytest.raises(APIErrorException) as info:
         client.person_group.get(gid)
     assert info.value.response.status_code == 404 and info.value.error.error.code == "PersonGroupNotFound"
+
+
+def _two_faces() -> tuple[bytes, bytes]:
+    return face_image_bytes(seed=11), face_image_bytes(seed=12)
+
+
+def test_azure_ai_vision_face_detect_train_identify_large_person_group(emulator_url: str) -> None:
+    """detect → create, add faces, train → identify, as the SDK's own test_identify does (its recording is shipped)."""
+    from azure.ai.vision.face import FaceAdministrationClient, FaceClient
+    from azure.ai.vision.face.models import FaceDetectionModel, FaceRecognitionModel
+    from azure.core.credentials import AzureKeyCredential
+    from azure.core.exceptions import HttpResponseError
+
+    credential = AzureKeyCredential(DEFAULT_KEY)
+    admin = FaceAdministrationClient(endpoint=emulator_url, credential=credential)
+    face = FaceClient(endpoint=emulator_url, credential=credential)
+    images = _two_faces()
+    detected = [
+        face.detect(image, detection_model=FaceDetectionModel.DETECTION03, recognition_model=FaceRecognitionModel.RECOGNITION04, return_face_id=True)
+        for image in images
+    ]
+    face_ids = [d[0].face_id for d in detected]
+    assert all(len(d) == 1 and d[0].face_rectangle.width > 0 for d in detected) and len(set(face_ids)) == 2
+    gid = "sdk-identify-large"
+    groups = admin.large_person_group
+    groups.create(gid, name="identify", recognition_model=FaceRecognitionModel.RECOGNITION04)
+    with pytest.raises(HttpResponseError) as info:  # never trained
+        face.identify_from_large_person_group(face_ids=face_ids, large_person_group_id=gid)
+    assert (info.value.status_code, info.value.error.code) == (400, "LargePersonGroupNotTrained")
+    persons = []
+    for i, image in enumerate(images):
+        person = groups.create_person(gid, name=f"person {i}")
+        groups.add_face(gid, person.person_id, image, detection_model=FaceDetectionModel.DETECTION03)
+        persons.append(person.person_id)
+    groups.begin_train(gid, polling_interval=0.05).result(timeout=15)
+    results = face.identify_from_large_person_group(face_ids=face_ids, large_person_group_id=gid)
+    assert [r.face_id for r in results] == face_ids
+    assert [r.candidates[0].person_id for r in results] == persons
+    assert all(r.candidates[0].confidence >= 0.9 for r in results)
+    assert {c.person_id for r in results for c in r.candidates} <= set(persons)
+    groups.delete(gid)
+
+
+def test_azure_ai_vision_face_detect_train_identify_person_group(emulator_url: str) -> None:
+    """The PersonGroup flow of the shipped recording: azure-ai-vision-face 1.0.0b2 has no PersonGroup or Identify From
+    Person Group methods, so the SDK's own pipeline sends them (``send_request``), with its auth and endpoint handling."""
+    from azure.ai.vision.face import FaceAdministrationClient, FaceClient
+    from azure.core.credentials import AzureKeyCredential
+    from azure.core.rest import HttpRequest
+
+    credential = AzureKeyCredential(DEFAULT_KEY)
+    admin = FaceAdministrationClient(endpoint=emulator_url, credential=credential)
+    face = FaceClient(endpoint=emulator_url, credential=credential)
+    images = _two_faces()
+    face_ids = [face.detect(image, detection_model="detection_03", recognition_model="recognition_04", return_face_id=True)[0].face_id for image in images]
+    base = "/face/v1.2-preview.1/persongroups/sdk-identify"
+
+    def send(client, method: str, path: str, **kwargs):
+        response = client.send_request(HttpRequest(method, f"{emulator_url}{path}", **kwargs))
+        return response
+
+    assert send(admin, "PUT", base, json={"name": "identify", "recognitionModel": "recognition_04"}).status_code == 200
+    untrained = send(face, "POST", "/face/v1.2-preview.1/identify", json={"faceIds": face_ids, "personGroupId": "sdk-identify"})
+    assert (untrained.status_code, untrained.json()["error"]["code"]) == (400, "PersonGroupNotTrained")
+    persons = []
+    for i, image in enumerate(images):
+        person_id = send(admin, "POST", f"{base}/persons", json={"name": f"person {i}"}).json()["personId"]
+        added = send(admin, "POST", f"{base}/persons/{person_id}/persistedfaces", params={"detectionModel": "detection_03"},
+                     content=image, headers={"Content-Type": "application/octet-stream"})
+        assert added.status_code == 200
+        persons.append(person_id)
+    assert send(admin, "POST", f"{base}/train").status_code == 202
+    deadline = time.monotonic() + 15
+    while send(admin, "GET", f"{base}/training").json()["status"] != "succeeded" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    identified = send(face, "POST", "/face/v1.2-preview.1/identify", json={"faceIds": face_ids, "personGroupId": "sdk-identify"})
+    assert identified.status_code == 200
+    assert [r["candidates"][0]["personId"] for r in identified.json()] == persons
+    assert send(admin, "DELETE", base).status_code == 200

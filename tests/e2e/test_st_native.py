@@ -184,6 +184,12 @@ def test_plain_st_run_follows_the_documents_links(rendered: Path, tmp_path: Path
                if isinstance(op, dict) and op.get("x-semantic-rejections")]
     assert excused
     config = "".join(f'[[operations]]\ninclude-operation-id = "{o}"\nchecks.positive_data_acceptance.enabled = false\n\n' for o in excused)
+    # A PersonDirectory person or face answered 202 exists for reads once its operation succeeded (specs/face.yaml
+    # PersonDirectoryOperations_CreatePerson): Schemathesis' "created resource is available at once" (ST302) reads it
+    # right away, so that check is off for those creates and the reads of what they create.
+    pending = ("PersonDirectoryOperations_CreatePerson", "PersonDirectoryOperations_AddPersonFace",
+               "PersonDirectoryOperations_GetPerson", "PersonDirectoryOperations_GetPersonFace")
+    config += "".join(f'[[operations]]\ninclude-operation-id = "{o}"\nchecks.ensure_resource_availability.enabled = false\n\n' for o in pending)
     config += "[phases.stateful]\ninference.algorithms = []\ngeneration.max-examples = 30\n"
     with embedded_emulator(key=KEY, training_seconds=0.3) as url:
         # Schemathesis starts stateful scenarios from POSTs and lists, never from a PUT, and every Face create

@@ -56,6 +56,8 @@ def lro_operation_location_present(ctx: CheckContext, response: ResponseRecord) 
     lro = _polls_operation_location(ctx)
     if not 200 <= response.status_code < 300:
         raise NotApplicable("submit was not accepted (not a success response)")
+    if lro.get("statuses") and response.status_code not in lro["statuses"]:
+        raise NotApplicable(f"a {response.status_code} answer of this operation starts no long-running operation")
     location = response.header("operation-location")
     if not location:
         raise MissingOperationLocation(

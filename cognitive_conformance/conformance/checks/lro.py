@@ -343,6 +343,12 @@ def lro_not_instant(spec: Spec, trace: LroTrace) -> None:
     first = next((r for r in trace.reads if r.status is not None), None)
     if first is None:
         raise NotApplicable("no status was read")
+    try:
+        declared = spec.long_running(trace.operation_id) if trace.operation_id else None
+    except KeyError:
+        declared = None
+    if declared and declared.get("may-finish-at-once"):
+        raise NotApplicable(f"the spec records that this operation may finish at once ({declared['may-finish-at-once']})")
     delay = first.sent_at - trace.submitted_at
     if delay > _INSTANT_WINDOW_S:
         raise NotApplicable(

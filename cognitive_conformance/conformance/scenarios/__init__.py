@@ -19,6 +19,11 @@ class Scenario:
     description: str
     run: Callable[..., None]  # (session) -> None
     read_only: bool = False  # sends GET requests only: runs under ``--read-only``
+    versions: tuple[str, ...] | None = None  # the API versions that have its operations (None: every version)
+
+    def runs_in(self, version: str) -> bool:
+        """Whether the scenario applies to ``version`` (a version without its operations does not run it)."""
+        return self.versions is None or version in self.versions
 
 
 def scenarios_for(service: str) -> list[Scenario]:

@@ -175,10 +175,11 @@ def test_one_read_of_the_result_after_terminal_is_a_re_read_not_a_poll(tmp_path:
 def test_exchanges_no_spec_describes_are_counted_not_judged() -> None:
     from cognitive_conformance.conformance.reports.model import build
 
-    events, _ = judge([PG])
+    find_similar = RECORDINGS / "face/largefacelist-train-findsimilar.v1.2-preview.1.tail.json"  # Find Similar: not in the spec
+    events, _ = judge([find_similar])
     data = build(events)
-    assert any("not judged" in n and "/detect" in n for n in data["notices"])
-    assert data["result"]["requests"] == len(read_recording(PG).entries)
+    assert any("not judged" in n and "/findsimilars" in n for n in data["notices"])
+    assert data["result"]["requests"] == len(read_recording(find_similar).entries)
 
 
 # -- error envelopes as the gateway and the service answer them ----------------------------------------------------

@@ -1,4 +1,4 @@
-"""The Face pack: PersonGroup / LargePersonGroup and FaceList / LargeFaceList training, v1.0 … v1.2 (``specs/face.yaml``)."""
+"""The Face pack: PersonGroup / LargePersonGroup and FaceList / LargeFaceList training, Identify, PersonDirectory, v1.0 … v1.2 (``specs/face.yaml``)."""
 
 from cognitive_conformance.conformance.packs import Environment, Listing, Pack
 
@@ -6,8 +6,8 @@ _TOP = (("top", "1000"),)
 
 PACK = Pack(
     service="face",
-    title="Face PersonGroup / LargePersonGroup and FaceList / LargeFaceList training",
-    rule_modules=("cognitive_conformance.conformance.packs.face.rules",),
+    title="Face PersonGroup / LargePersonGroup and FaceList / LargeFaceList training, Identify, PersonDirectory",
+    rule_modules=("cognitive_conformance.conformance.packs.face.rules", "cognitive_conformance.conformance.packs.face.recognition_rules"),
     probe_operation="PersonGroupOperations_GetPersonGroups",
     probe_query=(("top", "1"),),
     scenario_module="cognitive_conformance.conformance.packs.face.scenarios",
@@ -23,6 +23,7 @@ PACK = Pack(
         Listing("PersonGroupOperations_GetLargePersonGroups", "largePersonGroupId", _TOP, start="start"),
         Listing("FaceListOperations_GetFaceLists", "faceListId"),
         Listing("FaceListOperations_GetLargeFaceLists", "largeFaceListId", _TOP, start="start"),
+        Listing("PersonDirectoryOperations_GetDynamicPersonGroups", "dynamicPersonGroupId", _TOP, start="start"),  # v1.1+
     ),
     # The names the azure-ai-vision-face samples read.
     environment=Environment(

@@ -234,10 +234,12 @@ SCENARIOS = [
 
 
 def _with_list_scenarios() -> None:
-    # FaceList / LargeFaceList live in their own module of this pack; it imports train_and_poll from here.
+    # FaceList / LargeFaceList, Identify and PersonDirectory live in their own modules of this pack; they import from here.
     from cognitive_conformance.conformance.packs.face.face_lists import SCENARIOS as LIST_SCENARIOS
+    from cognitive_conformance.conformance.packs.face.recognition import SCENARIOS as RECOGNITION_SCENARIOS
 
     SCENARIOS.extend(LIST_SCENARIOS)
+    SCENARIOS.extend(RECOGNITION_SCENARIOS)
 
 
 _with_list_scenarios()

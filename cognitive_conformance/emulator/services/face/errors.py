@@ -56,6 +56,12 @@ __all__ = [
     "invalid_url",
     "invalid_image",
     "invalid_image_size",
+    "face_not_found",
+    "identify_group_not_found",
+    "identify_group_not_trained",
+    "directory_person_not_found",
+    "dynamic_group_not_found",
+    "dynamic_group_exists",
 ]
 
 
@@ -196,3 +202,50 @@ def invalid_image(message: str) -> ApiError:
 def invalid_image_size(message: str) -> ApiError:
     """400 ``InvalidImageSize`` "Image size is too small." / "Image size is too big." Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes."""
     return ApiError(400, "InvalidImageSize", message)
+
+
+# ----------------------------------------------------------------------------- identify, PersonDirectory
+
+_IDENTIFY_NOUN = {"persongroups": "PersonGroup", "largepersongroups": "LargePersonGroup"}
+
+
+def face_not_found() -> ApiError:
+    """400 ``FaceNotFound`` "Face is not found." for a faceId that Detect never gave or that expired (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes, Identify)."""
+    return ApiError(400, "FaceNotFound", "Face is not found.")
+
+
+def identify_group_not_found(kind: str) -> ApiError:
+    """400 ``PersonGroupNotFound`` / ``LargePersonGroupNotFound`` from Identify (the group is a body field, so 400, not 404).
+
+    Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes (Identify error codes).
+    """
+    code, noun = _words(kind)
+    return ApiError(400, f"{code}NotFound", f"{noun} is not found.")
+
+
+def identify_group_not_trained(kind: str) -> ApiError:
+    """400 ``PersonGroupNotTrained`` / ``LargePersonGroupNotTrained`` "Person group not trained." from Identify.
+
+    Source: https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes (Identify error codes);
+    https://learn.microsoft.com/en-us/rest/api/face/person-group-operations/train-person-group ("only a trained Person
+    Group can be used by Identify From Person Group").
+    """
+    code, noun = _words(kind)
+    return ApiError(400, f"{code}NotTrained", f"{noun} not trained.")
+
+
+def directory_person_not_found() -> ApiError:
+    """404 ``PersonNotFound`` "Person is not found." for a PersonDirectory person (https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/reference-face-error-codes)."""
+    return ApiError(404, "PersonNotFound", "Person is not found.")
+
+
+def dynamic_group_not_found() -> ApiError:
+    """404 ``DynamicPersonGroupNotFound`` "Dynamic person group is not found.": the PersonGroup pattern applied to dynamic groups
+    (decision recorded in specs/face.yaml; the PersonDirectory references document only ``default`` errors)."""
+    return ApiError(404, "DynamicPersonGroupNotFound", "Dynamic person group is not found.")
+
+
+def dynamic_group_exists() -> ApiError:
+    """409 ``DynamicPersonGroupExists`` "Dynamic person group already exists.": the PersonGroup pattern applied to dynamic
+    groups (decision recorded in specs/face.yaml)."""
+    return ApiError(409, "DynamicPersonGroupExists", "Dynamic person group already exists.")

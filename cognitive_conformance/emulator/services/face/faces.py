@@ -37,7 +37,7 @@ async def add_person_group_person_face(ctx: HandlerContext) -> Reply:
         if len(person.faces) >= ctx.config.limits.max_faces_per_person:
             raise errors.quota_exceeded("Persisted face number reached limit.")
         face_id = str(uuid.uuid4())
-        person.faces[face_id] = PersistedFace(persisted_face_id=face_id, user_data=inputs.user_data)
+        person.faces[face_id] = PersistedFace(persisted_face_id=face_id, user_data=inputs.user_data, feature=inputs.feature)
     return Reply(200, json={"persistedFaceId": face_id})
 
 

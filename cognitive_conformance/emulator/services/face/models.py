@@ -28,6 +28,8 @@ class PersistedFace:
 
     persisted_face_id: str
     user_data: str | None = None
+    feature: tuple[float, ...] = ()
+    """The image's recognition feature (``recognition.face_feature``); what Identify compares."""
 
 
 @dataclass
@@ -56,6 +58,10 @@ class Group:
     """The id of the latest training (its ``/operations/{operationId}``)."""
     prior_success_id: str | None = None
     """The id of the last training that succeeded before the latest one (``lastSuccessfulTrainingId`` while it runs)."""
+    trained: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    """``(personId, feature)`` of every face when the latest training was submitted: what it learns (mutations wait for it)."""
+    prior_trained: tuple[tuple[str, tuple[float, ...]], ...] | None = None
+    """What the last successful training before the latest one learned (Identify uses it if the latest failed)."""
 
     def face_count(self) -> int:
         """Total persisted faces over all persons."""
@@ -90,6 +96,12 @@ class FaceState:
     operations: dict[str, Operation] = field(default_factory=dict)
     face_lists: "dict[tuple[str, str], FaceCollection]" = field(default_factory=dict)
     """FaceLists and LargeFaceLists by ``(kind, id)`` (see :class:`FaceCollection`)."""
+    detected: "dict[str, DetectedFace]" = field(default_factory=dict)
+    """Faces handed out by Detect, by ``faceId`` (until they expire)."""
+    directory: "dict[str, DirectoryPerson]" = field(default_factory=dict)
+    """PersonDirectory persons by ``personId`` (v1.1-preview.1 and later)."""
+    dynamic_groups: "dict[str, DynamicGroup]" = field(default_factory=dict)
+    """PersonDirectory dynamic person groups by ``dynamicPersonGroupId``."""
 
 
 # ----------------------------------------------------------------------------- face lists
@@ -123,3 +135,60 @@ class FaceCollection:
 
 
 __all__ += ["ListKind", "LIST_KINDS", "FaceCollection"]
+
+
+# ----------------------------------------------------------------------------- detect, PersonDirectory
+
+
+@dataclass
+class DetectedFace:
+    """A face Detect handed out: its feature, the recognition model it was detected with, and when its faceId expires."""
+
+    face_id: str
+    feature: tuple[float, ...]
+    recognition_model: str
+    expires_at: datetime
+
+
+@dataclass
+class DirectoryFace:
+    """A face of a PersonDirectory person (one recognition model); usable once its add operation ``ready_at`` passed."""
+
+    persisted_face_id: str
+    recognition_model: str
+    feature: tuple[float, ...]
+    ready_at: datetime
+    user_data: str | None = None
+
+
+@dataclass
+class DirectoryPerson:
+    """A PersonDirectory person; it exists for reads once its create operation ``ready_at`` passed."""
+
+    person_id: str
+    name: str
+    user_data: str | None
+    ready_at: datetime
+    faces: dict[str, DirectoryFace] = field(default_factory=dict)
+
+
+@dataclass
+class DynamicGroup:
+    """A dynamic person group: a named set of PersonDirectory person ids (no training)."""
+
+    group_id: str
+    name: str
+    user_data: str | None
+    person_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DirectoryOperation:
+    """A PersonDirectory long-running operation, readable at ``/operations/{operationId}`` like a training."""
+
+    operation_id: str
+    training: TrainingRecord
+    resource_location: str | None = None
+
+
+__all__ += ["DetectedFace", "DirectoryFace", "DirectoryPerson", "DynamicGroup", "DirectoryOperation"]

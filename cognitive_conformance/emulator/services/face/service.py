@@ -20,7 +20,7 @@ from cognitive_conformance.emulator.services.face import errors
 from cognitive_conformance.emulator.services.face import faces, person_groups, persons, train, views
 from cognitive_conformance.emulator.services.face.models import KINDS, GroupKind
 from cognitive_conformance.emulator.services.face.validation import validate_operation_ref, validators
-from cognitive_conformance.emulator.services.face import face_lists, large_face_lists
+from cognitive_conformance.emulator.services.face import face_lists, identify, large_face_lists, person_directory
 from cognitive_conformance.emulator.services.face.list_validation import LIST_ID_PARAM, list_validators
 from cognitive_conformance.emulator.services.face.models import LIST_KINDS, ListKind
 
@@ -113,6 +113,11 @@ def routes() -> tuple[Route, ...]:
             versions=VERSIONS[1:],
         )
     )
+    table.append(Route("FaceDetectionOperations_Detect", "POST", "/{apiVersion}/detect", identify.detect, identify.validate_detect, "media", _IMAGE))
+    table.append(Route("FaceRecognitionOperations_Identify", "POST", "/{apiVersion}/identify", identify.identify, identify.validate_identify, "json", _JSON))
+    for operation_id, method, template, handler, validate, body in person_directory.routes_table():
+        media = _IMAGE if body == "media" else _JSON if body == "json" else ()
+        table.append(Route(operation_id, method, template, handler, validate, body, media, versions=person_directory.DIRECTORY_VERSIONS))
     return tuple(replace(r, body_limit=image_body_limit) if r.body == "media" and r.body_limit is None else r for r in table)
 
 

@@ -113,6 +113,9 @@ async def train_person_group(ctx: HandlerContext) -> Reply:
         operation_id = str(uuid.uuid4())
         if group.training is not None and derive(group.training, ctx.now).state is TrainingState.SUCCEEDED:
             group.prior_success_id = group.operation_id
+            group.prior_trained = group.trained
+        # What this training learns: mutations wait for it (409), so the group's faces now are what it ends with.
+        group.trained = tuple((p.person_id, f.feature) for p in group.persons.values() for f in p.faces.values())
         group.training = record
         group.operation_id = operation_id
         state.operations[operation_id] = Operation(operation_id, inputs.kind, inputs.group_id, record)

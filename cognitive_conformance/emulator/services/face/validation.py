@@ -29,6 +29,7 @@ from cognitive_conformance.emulator.routing import RawInput
 from cognitive_conformance.emulator.services.face.fetch import fetch_image
 from cognitive_conformance.emulator.services.face.images import CheckedImage, check_image
 from cognitive_conformance.emulator.services.face.models import GroupKind
+from cognitive_conformance.emulator.services.face.recognition import face_feature
 
 __all__ = [
     "RECOGNITION_MODELS",
@@ -50,12 +51,17 @@ __all__ = [
     "OperationRef",
     "validators",
     "validate_operation_ref",
+    "image_bytes",
+    "parse_person_id",
+    "UUID_PATTERN",
 ]
 
 RECOGNITION_MODELS = ("recognition_01", "recognition_02", "recognition_03", "recognition_04")
 DETECTION_MODELS = ("detection_01", "detection_02", "detection_03")
 GROUP_ID_PATTERN = re.compile(r"^[a-z0-9\-_]{1,64}$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+UUID_PATTERN = _UUID
+"""A UUID in any case (personId, persistedFaceId, operationId, faceId)."""
 _INT = re.compile(r"^-?\d{1,10}$")  # the integer as written, no padding: " 3" is not an integer (schema type)
 _GROUP_PARAM = {"persongroups": "personGroupId", "largepersongroups": "largePersonGroupId"}
 GROUP_USER_DATA_MAX = 16384
@@ -133,6 +139,7 @@ class AddFaceInput(PersonRef):
     user_data: str | None
     target_face: tuple[int, int, int, int] | None
     detection_model: str
+    feature: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,7 +167,8 @@ def _group_id(raw: RawInput, kind: GroupKind, *, creating: bool = False) -> str:
     return value
 
 
-def _person_id(raw: RawInput) -> str:
+def parse_person_id(raw: RawInput) -> str:
+    """The ``personId`` path parameter, lower-cased; a malformed one is 404 ``PersonNotFound`` "Person ID is invalid."."""
     value = raw.path_params.get("personId", "")
     if not _UUID.fullmatch(value):
         raise errors.person_id_invalid()
@@ -250,6 +258,24 @@ def _check_target_inside(target: tuple[int, int, int, int] | None, image: Checke
         raise errors.bad_argument("Argument targetFace out of range.")
 
 
+async def image_bytes(raw: RawInput, config: Any) -> bytes:
+    """The image of an add-face or detect request: the body (``application/octet-stream``), or the download of
+    ``{"url"}`` (``application/json``; 400 ``InvalidURL`` when there is none or it cannot be fetched)."""
+    if raw.json is None and not (raw.media_type or "").endswith("json"):
+        return raw.body
+    url = ensure_object(raw.json).get("url")
+    if not isinstance(url, str) or not url:
+        raise errors.invalid_url()
+    limits = config.limits
+    return await fetch_image(
+        url,
+        max_bytes=limits.max_image_bytes,
+        timeout=limits.image_fetch_timeout,
+        policy=config.fetch_policy,
+        transport=config.image_fetch_transport,
+    )
+
+
 # ----------------------------------------------------------------------------- validators
 
 Validator = Callable[[RawInput, Any], Awaitable[Any]]
@@ -292,10 +318,10 @@ def validators(kind: GroupKind) -> dict[str, Validator]:
         return CreatePersonInput(kind, group_id, name, _optional(_user_data(body, GROUP_USER_DATA_MAX)))
 
     async def person_ref(raw: RawInput, config: Any) -> PersonRef:
-        return PersonRef(kind, _group_id(raw, kind), _person_id(raw))
+        return PersonRef(kind, _group_id(raw, kind), parse_person_id(raw))
 
     async def update_person(raw: RawInput, config: Any) -> UpdatePersonInput:
-        group_id, person_id = _group_id(raw, kind), _person_id(raw)
+        group_id, person_id = _group_id(raw, kind), parse_person_id(raw)
         body = ensure_object(raw.json)
         return UpdatePersonInput(kind, group_id, person_id, _name(body, required=False), _user_data(body, GROUP_USER_DATA_MAX))
 
@@ -305,36 +331,23 @@ def validators(kind: GroupKind) -> dict[str, Validator]:
         return ListPersonsInput(kind, group_id, start, top)
 
     async def add_face(raw: RawInput, config: Any) -> AddFaceInput:
-        group_id, person_id = _group_id(raw, kind), _person_id(raw)
+        group_id, person_id = _group_id(raw, kind), parse_person_id(raw)
         user_data = _optional(_user_data(raw.query, FACE_USER_DATA_MAX))
         target = _target_face(raw)
         detection_model = raw.query.get("detectionModel") or "detection_01"
         if detection_model not in DETECTION_MODELS:
             raise errors.bad_argument("'detectionModel' is invalid.")
         limits = config.limits
-        if raw.json is not None or (raw.media_type or "").endswith("json"):
-            body = ensure_object(raw.json)
-            url = body.get("url")
-            if not isinstance(url, str) or not url:
-                raise errors.invalid_url()
-            data = await fetch_image(
-                url,
-                max_bytes=limits.max_image_bytes,
-                timeout=limits.image_fetch_timeout,
-                policy=config.fetch_policy,
-                transport=config.image_fetch_transport,
-            )
-        else:
-            data = raw.body
+        data = await image_bytes(raw, config)
         image = check_image(data, min_bytes=limits.min_image_bytes, max_bytes=limits.max_image_bytes)
         _check_target_inside(target, image)
-        return AddFaceInput(kind, group_id, person_id, image, user_data, target, detection_model)
+        return AddFaceInput(kind, group_id, person_id, image, user_data, target, detection_model, face_feature(data))
 
     async def face_ref(raw: RawInput, config: Any) -> FaceRef:
-        return FaceRef(kind, _group_id(raw, kind), _person_id(raw), _face_id(raw))
+        return FaceRef(kind, _group_id(raw, kind), parse_person_id(raw), _face_id(raw))
 
     async def update_face(raw: RawInput, config: Any) -> UpdateFaceInput:
-        group_id, person_id, face_id = _group_id(raw, kind), _person_id(raw), _face_id(raw)
+        group_id, person_id, face_id = _group_id(raw, kind), parse_person_id(raw), _face_id(raw)
         body = ensure_object(raw.json)
         return UpdateFaceInput(kind, group_id, person_id, face_id, _user_data(body, FACE_USER_DATA_MAX))
 

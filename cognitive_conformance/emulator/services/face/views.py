@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from cognitive_conformance.emulator.clock import format_rfc3339
-from cognitive_conformance.emulator.services.face.models import Group, Operation, Person, PersistedFace
+from cognitive_conformance.emulator.services.face.models import DirectoryOperation, Group, Operation, Person, PersistedFace
 from cognitive_conformance.emulator.training import TrainingState, TrainingView
 
 __all__ = ["ID_FIELD", "in_progress", "status_spelling", "group_body", "person_body", "face_body", "training_body", "operation_body"]
@@ -129,7 +129,7 @@ def _observed_training_body(group: Group, view: TrainingView, version: str) -> d
     return body
 
 
-def operation_body(operation: Operation, view: TrainingView, version: str) -> dict[str, Any]:
+def operation_body(operation: Operation | DirectoryOperation, view: TrainingView, version: str) -> dict[str, Any]:
     """The OperationResult of a training operation (v1.1+)."""
     body: dict[str, Any] = {
         "operationId": operation.operation_id,
@@ -141,4 +141,7 @@ def operation_body(operation: Operation, view: TrainingView, version: str) -> di
         body["finishedTime"] = format_rfc3339(view.finished_at)
     if view.state is TrainingState.FAILED and view.message:
         body["message"] = view.message
+    location = getattr(operation, "resource_location", None)
+    if location and view.state is TrainingState.SUCCEEDED:
+        body["resourceLocation"] = location  # a dynamic person group's operation (recorded: [JPD] entry 4)
     return body

@@ -133,7 +133,7 @@ def test_assess_judges_every_flow_rule_for_the_evidence_type_and_emits_verdicts(
     assert session.assess(Provocation("missing-group", record, Expected(404, ("PersonGroupNotFound",)))) is False
     verdicts = {e.check: (e.verdict, e.reason) for e in events if isinstance(e, RuleEvaluated)}
     assert set(verdicts) == {"documented_outcome_for_situation", "auth_rejects_bad_key", "deleted_resource_not_found",
-                             "lro_not_trained_before_train"}
+                             "lro_not_trained_before_train", "identify_not_trained_rejected"}
     assert verdicts["documented_outcome_for_situation"][0] == "fail"
     assert verdicts["auth_rejects_bad_key"][0] == "n/a" and verdicts["auth_rejects_bad_key"][1]
     finding = next(e.finding for e in events if isinstance(e, FindingRaised))
