@@ -146,3 +146,51 @@ def test_person_directory_resources_exist_once_their_operations_succeeded() -> N
     assert_error(client.get(f"{base}/dynamicpersongroups/dg", headers=H), 404, "DynamicPersonGroupNotFound")
     # v1.0 has no PersonDirectory
     assert client.post("/face/v1.0/persons", json={"name": "x"}, headers=H).status_code == 404
+
+
+def test_person_directory_updates_references_and_face_delete() -> None:
+    client, clock = make_client(training_seconds=2)  # each operation lasts 1 s
+    base = "/face/v1.2"
+    person_id = client.post(f"{base}/persons", json={"name": "ada", "userData": "u"}, headers=H).json()["personId"]
+    person = f"{base}/persons/{person_id}"
+    assert_error(client.patch(person, json={"name": "early"}, headers=H), 404, "PersonNotFound")  # before its operation succeeded
+    clock.advance(1)
+    updated = client.patch(person, json={"name": "grace"}, headers=H)
+    assert updated.status_code == 200 and updated.content == b""
+    assert client.get(person, headers=H).json() == {"personId": person_id, "name": "grace", "userData": "u"}  # userData unchanged
+    assert client.patch(person, json={"userData": "v"}, headers=H).status_code == 200
+    assert client.get(person, headers=H).json() == {"personId": person_id, "name": "grace", "userData": "v"}
+    assert_error(client.patch(person, json={"userData": 7}, headers=H), 400, "BadArgument")
+    assert_error(client.patch(f"{base}/persons/not-a-uuid", json={"name": "x"}, headers=H), 404, "PersonNotFound")
+
+    faces = f"{person}/recognitionModels/recognition_04/persistedfaces"
+    face_id = client.post(faces, content=A, headers=OCTET).json()["persistedFaceId"]
+    face = f"{faces}/{face_id}"
+    assert_error(client.patch(face, json={"userData": "x"}, headers=H), 404, "PersistedFaceNotFound")
+    clock.advance(1)
+    assert client.patch(face, json={"userData": "left profile"}, headers=H).status_code == 200
+    assert client.get(face, headers=H).json() == {"persistedFaceId": face_id, "userData": "left profile"}
+    assert_error(client.patch(f"{person}/recognitionModels/recognition_01/persistedfaces/{face_id}", json={"userData": "x"}, headers=H), 404, "PersistedFaceNotFound")
+    assert_error(client.patch(f"{person}/recognitionModels/recognition_09/persistedfaces/{face_id}", json={"userData": "x"}, headers=H), 400, "BadArgument")
+
+    references = f"{person}/dynamicPersonGroupReferences"
+    assert client.get(references, headers=H).json() == {"dynamicPersonGroupIds": []}
+    for gid in ("b", "a", "c"):
+        client.put(f"{base}/dynamicpersongroups/{gid}", json={"name": gid, "addPersonIds": [person_id]}, headers=H)
+    client.put(f"{base}/dynamicpersongroups/other", json={"name": "o"}, headers=H)
+    assert client.get(references, headers=H).json() == {"dynamicPersonGroupIds": ["a", "b", "c"]}
+    assert client.get(references, params={"start": "a", "top": "1"}, headers=H).json() == {"dynamicPersonGroupIds": ["b"]}
+    assert_error(client.get(references, params={"top": "0"}, headers=H), 400, "BadArgument")
+    assert_error(client.get(f"{base}/persons/{'0' * 8}-0000-0000-0000-{'0' * 12}/dynamicPersonGroupReferences", headers=H), 404, "PersonNotFound")
+
+    probe = _detect(client, A, recognitionModel="recognition_04")
+    deleted = client.delete(face, headers=H)
+    assert deleted.status_code == 202 and deleted.content == b""
+    operation = deleted.headers["operation-location"]
+    assert_error(client.get(face, headers=H), 404, "PersistedFaceNotFound")
+    assert client.get(faces, headers=H).json()["persistedFaceIds"] == []
+    assert client.post(f"{base}/identify", json={"faceIds": [probe], "personIds": ["*"]}, headers=H).json()[0]["candidates"] == []
+    clock.advance(1)
+    assert client.get(operation, headers=H).json()["status"] == "succeeded"
+    assert_error(client.delete(face, headers=H), 404, "PersistedFaceNotFound")
+    assert client.patch(f"{base.replace('v1.2', 'v1.0')}/persons/{person_id}", json={"name": "x"}, headers=H).status_code == 404
