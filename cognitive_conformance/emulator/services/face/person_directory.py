@@ -255,6 +255,13 @@ def _page(items: list[Any], key: Any, start: str | None, top: int) -> list[Any]:
     return ordered[:top]
 
 
+def _set_given(target: Any, **values: Any) -> None:
+    """Set each attribute whose value the request gave (``UNSET``: absent, left unchanged)."""
+    for attribute, value in values.items():
+        if value is not UNSET:
+            setattr(target, attribute, value)
+
+
 # ----------------------------------------------------------------------------- handlers
 
 
@@ -298,11 +305,7 @@ async def update_person(ctx: HandlerContext) -> Reply:
     """PersonDirectoryOperations_UpdatePerson: name/userData (absent fields unchanged); 200, empty body."""
     inputs: PersonInput = ctx.inputs
     with face_state(ctx.store, ctx.key) as state:
-        person = _ready_person(state, inputs.person_id, ctx.now)
-        if inputs.name is not UNSET:
-            person.name = inputs.name
-        if inputs.user_data is not UNSET:
-            person.user_data = inputs.user_data
+        _set_given(_ready_person(state, inputs.person_id, ctx.now), name=inputs.name, user_data=inputs.user_data)
     return Reply(200)
 
 
@@ -350,9 +353,7 @@ async def update_person_face(ctx: HandlerContext) -> Reply:
     """PersonDirectoryOperations_UpdatePersonFace: userData (absent: unchanged); 200, empty body."""
     inputs: FaceInput = ctx.inputs
     with face_state(ctx.store, ctx.key) as state:
-        face = _ready_face(_ready_person(state, inputs.person_id, ctx.now), inputs, ctx.now)
-        if inputs.user_data is not UNSET:
-            face.user_data = inputs.user_data
+        _set_given(_ready_face(_ready_person(state, inputs.person_id, ctx.now), inputs, ctx.now), user_data=inputs.user_data)
     return Reply(200)
 
 
@@ -404,10 +405,7 @@ async def update_dynamic_group(ctx: HandlerContext) -> Reply:
     with face_state(ctx.store, ctx.key) as state:
         group = _find_dynamic(state, inputs.group_id)
         _known_persons(state, inputs.add, ctx.now)
-        if inputs.name is not UNSET:
-            group.name = inputs.name
-        if inputs.user_data is not UNSET:
-            group.user_data = inputs.user_data
+        _set_given(group, name=inputs.name, user_data=inputs.user_data)
         group.person_ids = [p for p in group.person_ids if p not in inputs.remove]
         group.person_ids += [p for p in inputs.add if p not in group.person_ids]
         if not inputs.add and not inputs.remove:
