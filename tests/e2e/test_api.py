@@ -105,7 +105,7 @@ def test_usage_errors_raise_config_error(kwargs: dict, message: str, monkeypatch
 
 def test_validate_judges_the_shipped_recordings(tmp_path: Path) -> None:
     observed = api.validate(RECORDINGS, report_dir=tmp_path)
-    assert (observed.exit_code, observed.recordings, observed.exchanges, observed.long_running_operations) == (0, 11, 131, 6)
+    assert (observed.exit_code, observed.recordings, observed.exchanges, observed.long_running_operations) == (0, 11, 131, 15)
     assert observed.counts.findings == 0 and observed.counts.deviations == 8
     assert (tmp_path / "events.jsonl.gz").is_file() and json.loads((tmp_path / "conformance.json").read_text())["result"]["deviations"] == 8
     docs = api.validate([str(RECORDINGS)], profile="docs")

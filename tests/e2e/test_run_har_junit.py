@@ -121,7 +121,9 @@ def test_a_clean_run_s_har_is_conformant_under_validate_with_the_same_verdicts(t
     judged = json.loads((tmp_path / "reports" / "validated" / "conformance.json").read_text())
     assert judged["result"]["errors"] == 0, [f["check"] for f in judged["findings"]]
     assert judged["result"]["requests"] == len(log["entries"])
-    verdicts = {r["id"]: r["status"] for r in live["rules"] if r["applied"]}
+    # client_* rules judge the client that sent the traffic: in the HAR that is the run's own stateless fuzzing,
+    # which by design never polls what it submits; the run itself judges its scenarios as the client
+    verdicts = {r["id"]: r["status"] for r in live["rules"] if r["applied"] and not r["id"].startswith("client_")}
     compared = {r["id"]: r["status"] for r in judged["rules"] if r["applied"] and r["id"] in verdicts}
     assert len(compared) >= 10 and compared == {k: verdicts[k] for k in compared}
     assert {(d["check"], d["operationId"]) for d in judged["deviations"]} == {
