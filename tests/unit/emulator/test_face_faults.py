@@ -120,7 +120,6 @@ EXPECTED_DIFF = {
             "identify-misses-enrolled-face",
             "directory-person-not-readable",
             "directory-drop-operation-location",
-            "directory-references-empty",
         )
     },
     "train-returns-200": TRAINS,

@@ -82,16 +82,14 @@ class DirectoryRead:
     """A read made after a PersonDirectory operation succeeded, and the id it must show.
 
     ``what`` is ``person`` (Get Person: ``personId`` and ``name``), ``face`` (Get Person Face: ``persistedFaceId``),
-    ``faces`` (Get Person Faces: ``persistedFaceIds``), ``group-persons`` (Get Dynamic Person Group Persons:
-    ``personIds``) or ``references`` (Get Dynamic Person Group References: ``dynamicPersonGroupIds``). After an
-    update, ``expected_name`` / ``expected_user_data`` are the values it set.
+    ``faces`` (Get Person Faces: ``persistedFaceIds``) or ``group-persons`` (Get Dynamic Person Group Persons:
+    ``personIds``).
     """
 
     what: str
     exchange: ResponseRecord
     expected_id: str
     expected_name: str | None = None
-    expected_user_data: str | None = None
 
     @property
     def operation_id(self) -> str | None:
@@ -176,29 +174,20 @@ def identify_finds_enrolled_face(spec: Spec, identification: Identification) -> 
             )
 
 
-_FIELDS = {
-    "person": "personId",
-    "face": "persistedFaceId",
-    "faces": "persistedFaceIds",
-    "group-persons": "personIds",
-    "references": "dynamicPersonGroupIds",
-}
+_FIELDS = {"person": "personId", "face": "persistedFaceId", "faces": "persistedFaceIds", "group-persons": "personIds"}
 _SINGLE = ("person", "face")
 
 
 @flow_rule(evidence=DirectoryRead, services=("face",), versions=DIRECTORY_VERSIONS)
 def directory_change_visible_after_operation(spec: Spec, read: DirectoryRead) -> None:
-    """Once a PersonDirectory operation (or an update) succeeded, the read of what it made or changed shows it.
+    """Once a PersonDirectory operation succeeded, the read of what it made shows it.
 
     Source: Create Person (202: "The client can query the operation status and result using the URL specified in
     the 'Operation-Location' response header"), https://learn.microsoft.com/en-us/rest/api/face/person-directory-operations/create-person;
     use-persondirectory how-to (person and face management calls are long-running operations),
     https://learn.microsoft.com/en-us/azure/ai-services/computer-vision/how-to/use-persondirectory;
     recorded: tests/reference/recordings/face/v1.2-preview.1/test-proxy-js/recording_createdynamicpersongroupwithperson.json
-    entries 2-3 (the operation succeeded, then Get Person 200 with the name given); Update Person / Update Person Face
-    (200; the new name and userData), https://learn.microsoft.com/en-us/rest/api/face/person-directory-operations/update-person;
-    Get Dynamic Person Group References (the groups holding the person, once their operation finished),
-    https://learn.microsoft.com/en-us/rest/api/face/person-directory-operations/get-dynamic-person-group-references.
+    entries 2-3 (the operation succeeded, then Get Person 200 with the name given).
     """
     response = read.exchange
     name = _FIELDS.get(read.what)
@@ -209,8 +198,6 @@ def directory_change_visible_after_operation(spec: Spec, read: DirectoryRead) ->
     ok = shown == read.expected_id if read.what in _SINGLE else isinstance(shown, list) and read.expected_id in shown
     if ok and read.expected_name is not None:
         ok = body.get("name") == read.expected_name
-    if ok and read.expected_user_data is not None:
-        ok = body.get("userData") == read.expected_user_data
     if not ok:
         raise DirectoryChangeNotVisible(
             f"after its operation succeeded, {response.request.method} {response.request.url} does not show {read.expected_id}",

@@ -18,9 +18,7 @@ As recorded (tests/reference/recordings/face/v1.2-preview.1/test-proxy-js/record
   long-running; no recording reads a person before its operation ended). A dynamic group is readable at once, and
   its persons list reflects the change at once ("As soon as the call returns, the created DynamicPersonGroup will be
   ready to use in an Identify call", use-persondirectory how-to).
-* Deletes (Delete Person, Delete Person Face, Delete Dynamic Person Group) take effect at once; their operation still
-  runs its course. Update Person / Update Person Face -> 200 with an empty body, absent fields unchanged; Get Dynamic
-  Person Group References -> ``{dynamicPersonGroupIds}`` of the groups holding the person, sorted, ``start``/``top``.
+* Deletes take effect at once; their operation still runs its course.
 * Ids: ``personId``/``persistedFaceId`` uuid (else 404 ``PersonNotFound`` / ``PersistedFaceNotFound``);
   ``dynamicPersonGroupId`` ``^[a-z0-9-_]{1,64}$`` (else 404 ``DynamicPersonGroupNotFound``, 400 ``BadArgument`` on
   create); ``recognitionModel`` path segment one of recognition_01..04 (else 400 ``BadArgument``). Creating an existing
@@ -143,18 +141,6 @@ async def _list(raw: RawInput, config: Any) -> PersonInput:
     return PersonInput(start=start, top=top)
 
 
-async def _update_person(raw: RawInput, config: Any) -> PersonInput:
-    person_id = parse_person_id(raw)
-    body = ensure_object(raw.json)
-    return PersonInput(person_id, _name(body, required=False), _user_data(body, GROUP_USER_DATA_MAX))
-
-
-async def _references(raw: RawInput, config: Any) -> PersonInput:
-    person_id = parse_person_id(raw)
-    start, top = _paging(raw)
-    return PersonInput(person_id, start=start, top=top)
-
-
 async def _faces_ref(raw: RawInput, config: Any) -> FaceInput:
     return FaceInput(parse_person_id(raw), _model(raw))
 
@@ -164,12 +150,6 @@ async def _face_ref(raw: RawInput, config: Any) -> FaceInput:
     if not _UUID.fullmatch(value):
         raise errors.persisted_face_id_invalid()
     return FaceInput(parse_person_id(raw), _model(raw), value.lower())
-
-
-async def _update_face(raw: RawInput, config: Any) -> FaceInput:
-    ref = await _face_ref(raw, config)
-    body = ensure_object(raw.json)
-    return FaceInput(ref.person_id, ref.recognition_model, ref.persisted_face_id, user_data=_user_data(body, FACE_USER_DATA_MAX))
 
 
 async def _add_face(raw: RawInput, config: Any) -> FaceInput:
@@ -255,13 +235,6 @@ def _page(items: list[Any], key: Any, start: str | None, top: int) -> list[Any]:
     return ordered[:top]
 
 
-def _set_given(target: Any, **values: Any) -> None:
-    """Set each attribute whose value the request gave (``UNSET``: absent, left unchanged)."""
-    for attribute, value in values.items():
-        if value is not UNSET:
-            setattr(target, attribute, value)
-
-
 # ----------------------------------------------------------------------------- handlers
 
 
@@ -301,23 +274,6 @@ async def delete_person(ctx: HandlerContext) -> Reply:
     return _accepted(ctx, operation_id)
 
 
-async def update_person(ctx: HandlerContext) -> Reply:
-    """PersonDirectoryOperations_UpdatePerson: name/userData (absent fields unchanged); 200, empty body."""
-    inputs: PersonInput = ctx.inputs
-    with face_state(ctx.store, ctx.key) as state:
-        _set_given(_ready_person(state, inputs.person_id, ctx.now), name=inputs.name, user_data=inputs.user_data)
-    return Reply(200)
-
-
-async def get_references(ctx: HandlerContext) -> Reply:
-    """PersonDirectoryOperations_GetDynamicPersonGroupReferences: ``{dynamicPersonGroupIds}`` sorted, ``start``/``top``."""
-    inputs: PersonInput = ctx.inputs
-    with face_state(ctx.store, ctx.key) as state:
-        _ready_person(state, inputs.person_id, ctx.now)
-        ids = [g.group_id for g in state.dynamic_groups.values() if inputs.person_id in g.person_ids]
-    return Reply(200, json={"dynamicPersonGroupIds": _page(ids, lambda g: g, inputs.start, inputs.top)})
-
-
 async def add_person_face(ctx: HandlerContext) -> Reply:
     """PersonDirectoryOperations_AddPersonFace / AddPersonFaceFromUrl."""
     inputs: FaceInput = ctx.inputs
@@ -342,38 +298,14 @@ async def get_person_faces(ctx: HandlerContext) -> Reply:
     return Reply(200, json={"personId": inputs.person_id, "persistedFaceIds": ids})
 
 
-def _ready_face(person: DirectoryPerson, inputs: FaceInput, now: Any) -> DirectoryFace:
-    face = person.faces.get(inputs.persisted_face_id)
-    if face is None or face.recognition_model != inputs.recognition_model or face.ready_at > now:
-        raise errors.persisted_face_not_found()
-    return face
-
-
-async def update_person_face(ctx: HandlerContext) -> Reply:
-    """PersonDirectoryOperations_UpdatePersonFace: userData (absent: unchanged); 200, empty body."""
-    inputs: FaceInput = ctx.inputs
-    with face_state(ctx.store, ctx.key) as state:
-        _set_given(_ready_face(_ready_person(state, inputs.person_id, ctx.now), inputs, ctx.now), user_data=inputs.user_data)
-    return Reply(200)
-
-
-async def delete_person_face(ctx: HandlerContext) -> Reply:
-    """PersonDirectoryOperations_DeletePersonFace: gone at once (reads, Identify); 202 with its operation."""
-    inputs: FaceInput = ctx.inputs
-    with face_state(ctx.store, ctx.key) as state:
-        person = _ready_person(state, inputs.person_id, ctx.now)
-        _ready_face(person, inputs, ctx.now)
-        del person.faces[inputs.persisted_face_id]
-        operation_id, _ = _start_operation(ctx, state)
-    return _accepted(ctx, operation_id)
-
-
 async def get_person_face(ctx: HandlerContext) -> Reply:
     """PersonDirectoryOperations_GetPersonFace: ``{persistedFaceId, userData?}``."""
     inputs: FaceInput = ctx.inputs
     with face_state(ctx.store, ctx.key) as state:
         person = _ready_person(state, inputs.person_id, ctx.now)
-        face = _ready_face(person, inputs, ctx.now)
+        face = person.faces.get(inputs.persisted_face_id)
+        if face is None or face.recognition_model != inputs.recognition_model or face.ready_at > ctx.now:
+            raise errors.persisted_face_not_found()
         body: dict[str, Any] = {"persistedFaceId": face.persisted_face_id}
         if face.user_data is not None:
             body["userData"] = face.user_data
@@ -405,7 +337,10 @@ async def update_dynamic_group(ctx: HandlerContext) -> Reply:
     with face_state(ctx.store, ctx.key) as state:
         group = _find_dynamic(state, inputs.group_id)
         _known_persons(state, inputs.add, ctx.now)
-        _set_given(group, name=inputs.name, user_data=inputs.user_data)
+        if inputs.name is not UNSET:
+            group.name = inputs.name
+        if inputs.user_data is not UNSET:
+            group.user_data = inputs.user_data
         group.person_ids = [p for p in group.person_ids if p not in inputs.remove]
         group.person_ids += [p for p in inputs.add if p not in group.person_ids]
         if not inputs.add and not inputs.remove:
@@ -463,13 +398,9 @@ def routes_table() -> list[tuple[str, str, str, Any, Any, str]]:
         (f"{p}GetPersons", "GET", "/{apiVersion}/persons", get_persons, _list, "none"),
         (f"{p}GetPerson", "GET", person, get_person, _person_ref, "none"),
         (f"{p}DeletePerson", "DELETE", person, delete_person, _person_ref, "none"),
-        (f"{p}UpdatePerson", "PATCH", person, update_person, _update_person, "json"),
-        (f"{p}GetDynamicPersonGroupReferences", "GET", f"{person}/dynamicPersonGroupReferences", get_references, _references, "none"),
         (f"{p}AddPersonFace", "POST", faces, add_person_face, _add_face, "media"),
         (f"{p}GetPersonFaces", "GET", faces, get_person_faces, _faces_ref, "none"),
         (f"{p}GetPersonFace", "GET", f"{faces}/{{persistedFaceId}}", get_person_face, _face_ref, "none"),
-        (f"{p}UpdatePersonFace", "PATCH", f"{faces}/{{persistedFaceId}}", update_person_face, _update_face, "json"),
-        (f"{p}DeletePersonFace", "DELETE", f"{faces}/{{persistedFaceId}}", delete_person_face, _face_ref, "none"),
         (f"{p}CreateDynamicPersonGroup", "PUT", dyn, create_dynamic_group, _create_dynamic, "json"),
         (f"{p}UpdateDynamicPersonGroup", "PATCH", dyn, update_dynamic_group, _update_dynamic, "json"),
         (f"{p}GetDynamicPersonGroup", "GET", dyn, get_dynamic_group, _dynamic_ref, "none"),

@@ -108,20 +108,3 @@ class DirectoryDropOperationLocation(Fault):
         if (exchange.operation_id or "").startswith("PersonDirectoryOperations_") and reply.status == 202:
             return replace(reply, headers=without_header(reply.headers, "operation-location"))
         return reply
-
-
-@register_fault
-class DirectoryReferencesEmpty(Fault):
-    name = "directory-references-empty"
-    description = "Get Dynamic Person Group References lists no group, even for a person a dynamic group holds."
-    breaks = (
-        "Get Dynamic Person Group References lists the groups holding the person once their operation finished "
-        "(https://learn.microsoft.com/en-us/rest/api/face/person-directory-operations/get-dynamic-person-group-references)."
-    )
-    expected_check = "directory_change_visible_after_operation"
-    api_versions = DIRECTORY_VERSIONS
-
-    def transform(self, exchange: Exchange, reply: Reply) -> Reply:
-        if exchange.operation_id == "PersonDirectoryOperations_GetDynamicPersonGroupReferences" and reply.status == 200:
-            return replace(reply, json={"dynamicPersonGroupIds": []})
-        return reply
