@@ -40,6 +40,7 @@ __all__ = [
     "PhaseStarted",
     "PhaseFinished",
     "RuleEvaluated",
+    "fold_verdicts",
     "Body",
     "Exchange",
     "Finding",
@@ -156,7 +157,9 @@ class PhaseFinished(Event):
 class RuleEvaluated(Event):
     """One rule judged one exchange or one piece of evidence: ``verdict`` is pass, fail or n/a.
 
-    ``reason`` says why a rule did not apply (n/a).
+    ``reason`` says why a rule did not apply (n/a). ``count``: how many such verdicts, all equal
+    in every other field, this event stands for (a worker folds identical verdicts before they
+    travel; see :func:`fold_verdicts`).
     """
 
     check: str
@@ -167,10 +170,33 @@ class RuleEvaluated(Event):
     operation_id: str | None
     scenario: str | None = None
     reason: str | None = None
+    count: int = 1
 
     @property
     def passed(self) -> bool:
         return self.verdict == "pass"
+
+
+def fold_verdicts(events: Sequence[Event]) -> list[Event]:
+    """``events`` with identical rule verdicts folded into one each (its ``count`` the sum), in the
+    order of each one's first occurrence; any other event stays where it was relative to the verdicts
+    before it. Counting folded events gives the same figures as counting the originals."""
+    out: list[Event] = []
+    at: dict[RuleEvaluated, int] = {}
+    for e in events:
+        if not isinstance(e, RuleEvaluated):
+            out.append(e)
+            at.clear()  # a verdict after another event is not folded into one before it
+            continue
+        key = e if e.count == 1 else replace(e, count=1)
+        i = at.get(key)
+        if i is None:
+            at[key] = len(out)
+            out.append(e)
+        else:
+            prior = out[i]
+            out[i] = replace(prior, count=prior.count + e.count)
+    return out
 
 
 #: How much of a body a report shows (and a finding keeps of a response body); the size and SHA-256 are of the whole.
@@ -649,7 +675,9 @@ def tally_findings(events: Iterable[Event]) -> FindingTally:
 
 #: The header line of an events file: ``{"format": EVENTS_FORMAT, "version": EVENTS_VERSION}``.
 EVENTS_FORMAT = "cognitive-conformance events"
-EVENTS_VERSION = 1
+EVENTS_VERSION = 2
+#: Versions :func:`load` reads: version 1 had no ``count`` in a rule verdict (each stood for one).
+READABLE_EVENTS_VERSIONS = (1, 2)
 
 
 class EventsFileError(ValueError):
@@ -779,10 +807,10 @@ def load(path: str | os.PathLike[str]) -> list[Event]:
         header = None
     if not isinstance(header, dict) or header.get("format") != EVENTS_FORMAT:
         raise EventsFileError(f"{path}: not an events file of cognitive-conformance (no {EVENTS_FORMAT!r} header)")
-    if header.get("version") != EVENTS_VERSION:
+    if header.get("version") not in READABLE_EVENTS_VERSIONS:
         raise EventsFileError(
             f"{path}: events format version {header.get('version')!r}; this version of cognitive-conformance "
-            f"reads version {EVENTS_VERSION}"
+            f"reads version(s) {', '.join(map(str, READABLE_EVENTS_VERSIONS))}"
         )
     out: list[Event] = []
     for number, line in enumerate(lines[1:], start=2):

@@ -12,7 +12,9 @@ Events are few and large or many and small: a run's rule verdicts number tens pe
 for which ``batch(item)`` is true may be held back in the worker and sent together (up to
 :data:`BATCH_SIZE` items, or once :data:`BATCH_SECONDS` have passed since the first was held, at
 the next emit); any other item, and an item's end, sends what is held first, so the parent sees
-every item in the order it was emitted and each item's events before its result.
+every item in the order it was emitted and each item's events before its result. ``fold(held)``
+may turn what is held into fewer items before it is sent (the runner folds identical rule verdicts
+into one that counts them); what it returns is sent in its order.
 
 ``initializer`` runs in each worker right after the fork (the runner installs the workers'
 signal handlers there). When ``abort()`` turns true (e.g. a second Ctrl-C), or the parent's wait
@@ -31,9 +33,9 @@ from typing import Any, TypeVar
 
 __all__ = ["Aborted", "BATCH_SECONDS", "BATCH_SIZE", "WorkerDied", "stream"]
 
-BATCH_SIZE = 512
+BATCH_SIZE = 8192
 """At most this many batchable items are held back in a worker."""
-BATCH_SECONDS = 0.05
+BATCH_SECONDS = 0.5
 """A held-back item waits at most this long for the next emit to send it."""
 
 Item = TypeVar("Item")
@@ -53,6 +55,7 @@ def _loop(
     results: Any,
     initializer: Callable[[], None] | None = None,
     batch: Callable[[Any], bool] | None = None,
+    fold: Callable[[list[Any]], Sequence[Any]] | None = None,
 ) -> None:  # in a forked process
     if initializer is not None:
         initializer()
@@ -61,7 +64,7 @@ def _loop(
 
     def flush() -> None:
         if held:
-            results.put(("events", None, tuple(held)))
+            results.put(("events", None, tuple(fold(held) if fold is not None else held)))
             held.clear()
 
     def emit(event: Any) -> None:
@@ -102,6 +105,7 @@ def stream(
     initializer: Callable[[], None] | None = None,
     abort: Callable[[], bool] | None = None,
     batch: Callable[[Any], bool] | None = None,
+    fold: Callable[[list[Any]], Sequence[Any]] | None = None,
 ) -> None:
     """Run ``work`` over ``items`` in up to ``workers`` processes.
 
@@ -126,7 +130,7 @@ def stream(
         queue_in.put((index, item))
     for _ in range(workers):
         queue_in.put(None)
-    procs = [ctx.Process(target=_loop, args=(work, queue_in, results, initializer, batch), daemon=True) for _ in range(workers)]
+    procs = [ctx.Process(target=_loop, args=(work, queue_in, results, initializer, batch, fold), daemon=True) for _ in range(workers)]
     for proc in procs:
         proc.start()
     pending = len(items)

@@ -64,6 +64,7 @@ from cognitive_conformance.conformance.events import (
     RunFinished,
     RunStarted,
     ScenarioFinished,
+    fold_verdicts,
     tally_findings,
 )
 from cognitive_conformance.conformance.naming import resource_prefix
@@ -373,7 +374,7 @@ def _run_against(
         pool.stream(
             work, tasks, workers=config.workers, on_event=route, on_done=done,
             initializer=_in_worker(budget), abort=(lambda: stop.aborted) if stop.handles_signals else None,
-            batch=_batchable,
+            batch=_batchable, fold=fold_verdicts,
         )
     except pool.WorkerDied as exc:
         checker_errors.append(f"a checker worker process died: {exc}")
@@ -413,7 +414,9 @@ def _run_against(
 
 
 def _batchable(item: Event | Progress) -> bool:
-    """Rule verdicts (tens per request) travel from the workers in batches; every other event at once."""
+    """Rule verdicts (tens per request) travel from the workers in batches, identical ones folded into
+    one that counts them (a run's few hundred thousand verdicts arrive as a few thousand events);
+    every other event at once."""
     return isinstance(item, RuleEvaluated)
 
 

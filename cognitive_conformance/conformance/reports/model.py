@@ -145,7 +145,8 @@ def build(events: list[Event]) -> dict[str, Any]:
         if not isinstance(e, RuleEvaluated):
             continue
         field = _VERDICT_FIELD.get(e.verdict, "notApplicable")
-        per_rule[e.check][field] += 1
+        n = e.count
+        per_rule[e.check][field] += n
         key = outcome_key(e.check, e.service, e.version, e.phase, e.operation_id, e.scenario)
         entry = outcomes.get(key)
         if entry is None:
@@ -154,9 +155,9 @@ def build(events: list[Event]) -> dict[str, Any]:
                 "operationId": e.operation_id, "scenario": e.scenario,
                 "passed": 0, "failed": 0, "notApplicable": 0, "reason": None,
             }
-        entry[field] += 1
+        entry[field] += n
         if e.verdict == "n/a" and e.reason:
-            reasons[e.check][e.reason] += 1
+            reasons[e.check][e.reason] += n
             entry["reason"] = entry["reason"] or e.reason
     for key, f in finding_at.items():
         if key not in outcomes:  # a finding without an evaluation (e.g. a broken documented flow)

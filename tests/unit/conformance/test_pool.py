@@ -97,3 +97,33 @@ def test_batched_items_arrive_whole_in_order_and_before_their_items_end() -> Non
     for item in (1, 2):
         mine = [e for e in seen if e[1] == item]
         assert mine == [*(("bulk", item, i) for i in range(1500)), ("milestone", item, None), ("bulk", item, -1), ("done", item, item)]
+
+
+def _fold_runs(held: list) -> list:
+    """Identical held items become one ``(kind, item, i, count)``."""
+    out: list = []
+    for e in held:
+        if out and out[-1][:3] == e[:3]:
+            out[-1] = (*e[:3], out[-1][3] + 1)
+        else:
+            out.append((*e[:3], 1))
+    return out
+
+
+def _same(item: int, emit) -> int:
+    for _ in range(1000):
+        emit(("bulk", item, 0))
+    emit(("milestone", item, None))
+    return item
+
+
+def test_held_items_are_folded_before_they_travel_and_keep_their_place() -> None:
+    seen: list = []
+    pool.stream(_same, [1, 2], workers=2, on_event=seen.append,
+                on_done=lambda item, value, error: seen.append(("done", item, value)),
+                batch=lambda e: e[0] == "bulk", fold=_fold_runs)
+    for item in (1, 2):
+        mine = [e for e in seen if e[1] == item]
+        bulk = [e for e in mine if e[0] == "bulk"]
+        assert sum(e[3] for e in bulk) == 1000 and len(bulk) < 10  # folded: a few messages, not a thousand
+        assert mine[-2:] == [("milestone", item, None), ("done", item, item)]

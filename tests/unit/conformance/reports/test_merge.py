@@ -82,7 +82,7 @@ def _every_event() -> list[ev.Event]:
         PhaseStarted("face", "v1.2", "stateful"),
         PhaseFinished("face", "v1.2", "stateful", 1.5, 12, throttles=2, throttle_wait_s=0.5, rate_wait_s=0.25),
         RuleEvaluated("lro_terminal_sticky", "n/a", "face", "v1.2", "stateful", TRAINING, scenario="face-train",
-                      reason="no terminal status was read"),
+                      reason="no terminal status was read", count=3),
         FindingRaised(finding),
         DeviationRaised(deviation),
         LroCompleted(timeline),
@@ -370,3 +370,47 @@ def test_report_merge_usage_errors_are_one_line_and_exit_2(tmp_path: Path, capsy
     err = capsys.readouterr().err
     assert code == 2 and message in err and err.count("\n") == 1 and "Traceback" not in err
     assert (a / merge.EVENTS_FILE).read_bytes() == before  # an input is never overwritten
+
+
+def _verdicts() -> list[ev.Event]:
+    base = dict(service="face", version="v1.2", phase="stateless", operation_id=TRAINING)
+    out: list[ev.Event] = []
+    for i in range(60):
+        out.append(RuleEvaluated("status_code_documented", "pass", **base))
+        out.append(RuleEvaluated("lro_terminal_sticky", "n/a", **base, reason="no terminal status" if i % 2 else "not an LRO"))
+        if i % 7 == 0:
+            out.append(RuleEvaluated("status_code_documented", "fail", **base))
+    return out
+
+
+def test_folding_identical_verdicts_keeps_every_figure_of_the_report() -> None:
+    verdicts = _verdicts()
+    folded = ev.fold_verdicts(verdicts)
+    assert len(folded) == 4 and sum(e.count for e in folded) == len(verdicts)
+    assert [(e.check, e.verdict, e.reason, e.count) for e in folded] == [
+        ("status_code_documented", "pass", None, 60),
+        ("lro_terminal_sticky", "n/a", "not an LRO", 30),
+        ("status_code_documented", "fail", None, 9),
+        ("lro_terminal_sticky", "n/a", "no terminal status", 30),
+    ]
+    assert ev.fold_verdicts(folded) == folded  # folding what is folded changes nothing
+    start = [events()[0]]
+    assert model.build(start + folded)["rules"] == model.build(start + verdicts)["rules"]
+    assert model.build(start + folded)["outcomes"] == model.build(start + verdicts)["outcomes"]
+
+
+def test_folding_never_moves_a_verdict_across_another_event() -> None:
+    v = RuleEvaluated("status_code_documented", "pass", "face", "v1.2", "stateless", TRAINING)
+    marker = PhaseStarted("face", "v1.2", "stateful")
+    assert ev.fold_verdicts([v, v, marker, v]) == [dataclasses.replace(v, count=2), marker, v]
+
+
+def test_a_version_1_record_without_counts_still_loads(tmp_path: Path) -> None:
+    v = RuleEvaluated("status_code_documented", "pass", "face", "v1.2", "stateless", TRAINING)
+    line = {k: val for k, val in ev.to_json(v).items() if k != "count"}
+    path = tmp_path / "old.jsonl"
+    path.write_text(json.dumps({"format": ev.EVENTS_FORMAT, "version": 1}) + "\n" + json.dumps(line) + "\n")
+    assert ev.load(path) == [v]
+    path.write_text(json.dumps({"format": ev.EVENTS_FORMAT, "version": 99}) + "\n")
+    with pytest.raises(ev.EventsFileError, match="reads version"):
+        ev.load(path)
