@@ -163,23 +163,14 @@ def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool
     return True
 
 
-def _raw_audio_body(raw: Any) -> bool:
-    """Whether a document sends ``audio/wav`` (with or without parameters) as a whole request body."""
-    for item in ((raw or {}).get("paths") or {}).values():
-        for operation in (item or {}).values() if isinstance(item, dict) else ():
-            content = ((operation.get("requestBody") or {}).get("content") or {}) if isinstance(operation, dict) else {}
-            if any(str(media).split(";")[0].strip() == audio.AUDIO_MEDIA_TYPE for media in content):
-                return True
-    requests = ((raw or {}).get("components") or {}).get("requestBodies") or {}
-    return any(str(media).split(";")[0].strip() == audio.AUDIO_MEDIA_TYPE
-               for body in requests.values() if isinstance(body, dict) for media in (body.get("content") or {}))
-
-
 @schemathesis.hook
 def before_load_schema(context: Any, raw_schema: dict[str, Any]) -> None:
-    """Register speech clips for raw ``audio/wav`` bodies when the document being loaded has one (idempotent)."""
-    if _raw_audio_body(raw_schema):
+    """Register speech clips for raw ``audio/wav`` bodies when the document being loaded has one, and take
+    them away when it has none (they would capture Custom Voice's ``audio/wav`` multipart parts)."""
+    if audio.raw_audio_body(raw_schema):
         audio.register_media()
+    else:
+        audio.unregister_media()
 
 
 schemathesis_setup.register_media()

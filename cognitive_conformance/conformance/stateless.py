@@ -330,7 +330,7 @@ def run_stateless(
 
     from cognitive_conformance import strategies
 
-    strategies.register_media()
+    strategies.register_media(spec.document)
     ours = [c for c in (checks if checks is not None else all_checks()) if not c.stateful_only]
     builtin = _builtin_functions()
     schema = schemathesis.openapi.from_dict(spec.document)

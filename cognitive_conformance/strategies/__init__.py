@@ -36,11 +36,19 @@ __all__ = [
 ]
 
 
-def register_media() -> None:
-    """Register every media strategy with Schemathesis (idempotent); an active ``--media-dir`` replaces them."""
+def register_media(document: dict | None = None) -> None:
+    """Register every media strategy with Schemathesis (idempotent); an active ``--media-dir`` replaces them.
+
+    ``document``: the OpenAPI document about to be fuzzed. Raw ``audio/wav`` bodies are registered only
+    for a document that sends one: the same registration would also capture a multipart part whose
+    ``encoding.contentType`` is ``audio/wav`` (see :func:`strategies.audio.unregister_media`), and a
+    worker process fuzzes one document after another.
+    """
     from cognitive_conformance.strategies import media_dir, schemathesis_setup
 
     schemathesis_setup.register_media()
     _audio.register_media()
     _voice.register_form_audio()
     media_dir.register_user_media()
+    if document is not None and not _audio.raw_audio_body(document):
+        _audio.unregister_media()

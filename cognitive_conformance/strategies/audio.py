@@ -50,6 +50,7 @@ import io
 import math
 import wave
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
@@ -67,7 +68,9 @@ __all__ = [
     "Speaker",
     "enrollment_clips",
     "invalid_audio",
+    "raw_audio_body",
     "register_media",
+    "unregister_media",
     "speakers",
     "synthesize",
     "wav_clips",
@@ -588,3 +591,33 @@ def register_media() -> None:
     import schemathesis
 
     schemathesis.openapi.media_type(AUDIO_MEDIA_TYPE, _MEDIA_STRATEGY, aliases=[AUDIO_MEDIA_TYPE_DOCUMENTED])
+
+
+def unregister_media() -> None:
+    """Undo :func:`register_media` (and a ``--media-dir``'s speech clips) for the documents that send no
+    raw ``audio/wav`` body.
+
+    Schemathesis 4.32 looks a multipart part's ``encoding.contentType`` up in the same registry as a
+    raw body's media type: with ``audio/wav`` registered, the ``audiodata`` *array* of Custom Voice's
+    PersonalVoices_Post is drawn as one part without a filename (see
+    :func:`cognitive_conformance.strategies.voice.register_form_audio`). The registry has no public
+    removal; this touches ``schemathesis.core.media_types.MEDIA_TYPE_STRATEGIES`` (hence the upper bound
+    on Schemathesis in pyproject.toml).
+    """
+    from schemathesis.core.media_types import MEDIA_TYPE_STRATEGIES
+
+    for name in (AUDIO_MEDIA_TYPE, AUDIO_MEDIA_TYPE_DOCUMENTED):
+        MEDIA_TYPE_STRATEGIES.pop(name, None)
+
+
+def raw_audio_body(document: Any) -> bool:
+    """Whether an OpenAPI document sends ``audio/wav`` (with or without parameters) as a whole request body."""
+    def audio(content: Any) -> bool:
+        return isinstance(content, dict) and any(str(m).split(";")[0].strip() == AUDIO_MEDIA_TYPE for m in content)
+
+    for item in ((document or {}).get("paths") or {}).values():
+        for operation in (item or {}).values() if isinstance(item, dict) else ():
+            if isinstance(operation, dict) and audio((operation.get("requestBody") or {}).get("content")):
+                return True
+    bodies = ((document or {}).get("components") or {}).get("requestBodies") or {}
+    return any(isinstance(b, dict) and audio(b.get("content")) for b in bodies.values())

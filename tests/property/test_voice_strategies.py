@@ -195,8 +195,14 @@ def test_invalid_forms_break_exactly_their_part(form_kind: str, kind: str, data:
 
 @pytest.fixture
 def form_audio_registered() -> Iterator[None]:
+    """What a run registers in a worker process that fuzzed Speaker (raw ``audio/wav`` bodies) before
+    Custom Voice, with this module's WAVs for the form parts."""
     from schemathesis.specs.openapi.formats import unregister_string_format
 
+    from cognitive_conformance import strategies
+
+    strategies.register_media(render("speaker"))
+    strategies.register_media(render("customvoice"))
     voice.register_form_audio(audio=WAVS)
     try:
         yield

@@ -104,6 +104,15 @@ def test_the_filter_drops_only_a_documented_rejection(schema, code: str, kept: b
 def test_speech_clips_are_registered_only_for_a_document_with_a_raw_audio_body() -> None:
     """Registered, the audio/wav media type would also replace a multipart array of audio/wav parts with one part
     without a filename (Custom Voice PersonalVoices_Post), so only a document with a raw audio body gets it."""
-    assert st_extension._raw_audio_body(spec_render.standalone("speaker"))  # its body is a components requestBody
-    assert not st_extension._raw_audio_body(spec_render.standalone("customvoice"))  # audio/wav only inside forms
-    assert not st_extension._raw_audio_body(spec_render.standalone("face"))
+    from schemathesis.core.media_types import MEDIA_TYPE_STRATEGIES
+
+    from cognitive_conformance.strategies import audio
+
+    assert audio.raw_audio_body(spec_render.standalone("speaker"))  # its body is a components requestBody
+    assert not audio.raw_audio_body(spec_render.standalone("customvoice"))  # audio/wav only inside forms
+    assert not audio.raw_audio_body(spec_render.standalone("face"))
+    # one process loads one document after another: the clips come and go with the raw body
+    st_extension.before_load_schema(None, spec_render.standalone("speaker"))
+    assert audio.AUDIO_MEDIA_TYPE in MEDIA_TYPE_STRATEGIES
+    st_extension.before_load_schema(None, spec_render.standalone("customvoice"))
+    assert audio.AUDIO_MEDIA_TYPE not in MEDIA_TYPE_STRATEGIES
