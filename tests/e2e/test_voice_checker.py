@@ -25,10 +25,13 @@ VOICE_FAULTS = [
 
 
 def _run(faults: tuple[str, ...], version: str) -> tuple[int, set[str], int]:
-    with running(EmulatorConfig(training_seconds=0.2, faults=faults)) as url:
+    # The emulator trains in 0.4 s and suspends/resumes an endpoint in half that; the first status re-read comes
+    # after 0.1 s, not a live target's 1 s. Never both inside lro_not_instant's 100 ms window and terminal: a
+    # read sent within 100 ms of a 0.2 s operation's start is early, a later one is outside the window.
+    with running(EmulatorConfig(training_seconds=0.4, faults=faults)) as url:
         result = run(
             RunConfig(target=url, key=DEFAULT_KEY, services=("customvoice",), api_versions=(version,),
-                      phases=("stateful",), poll_timeout_s=20.0, poll_interval_s=0.1)  # the emulator trains in 0.2 s: the first status re-read after 0.1 s, not a live target's 1 s
+                      phases=("stateful",), poll_timeout_s=20.0, poll_interval_s=0.1)
         )
     return result.exit_code, {f.check for f in result.findings}, result.requests
 
