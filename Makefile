@@ -19,8 +19,10 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/conformance run --report-dir reports
 
+# worksteal: a worker that runs out of tests takes queued ones from the other (the slow end-to-end
+# tests otherwise queue up behind one worker while the other idles).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2 --durations=40
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal --durations=40
 
 clean:
 	rm -rf $(VENV) reports/*.json reports/*.xml reports/*.md.tmp

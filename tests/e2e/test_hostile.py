@@ -2,7 +2,8 @@
 
 Each mode of ``tests/e2e/hostile.py`` answers the preflight's probe reads as the emulator does
 (except ``hang`` and ``html``, which the preflight rejects) and misbehaves on everything else;
-the installed console script runs against it as a user runs it, bounded by ``--max-time 60``.
+the installed console script runs against it as a user runs it, bounded by ``--max-time 20``:
+the budget, not the target, ends the modes that would go on for ever (``running``, ``huge``).
 """
 
 from __future__ import annotations
@@ -38,12 +39,15 @@ EXPECTED = {
 }
 
 
+MAX_TIME_S = 20
+
+
 def _run(target: str, report_dir: Path) -> tuple[subprocess.CompletedProcess[str], float]:
     exe = Path(sys.executable).parent / "conformance"
     cmd = [exe, "run", "--target", target, "--key", KEY, "--service", "face", "--api-version", "v1.2",
-           "--max-time", "60", "--poll-timeout", "5", "--poll-interval", "0.1", "--rate-limit", "none", "--report-dir", str(report_dir), "-q"]
+           "--max-time", str(MAX_TIME_S), "--poll-timeout", "5", "--poll-interval", "0.1", "--rate-limit", "none", "--report-dir", str(report_dir), "-q"]
     t0 = time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=150)  # 60 s + cleanup + a request's timeout
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=150)  # the budget + cleanup + a request's timeout
     return proc, time.monotonic() - t0
 
 
@@ -55,7 +59,7 @@ def test_a_hostile_target_ends_the_run_within_its_budget(mode: str, tmp_path: Pa
     output = proc.stdout + proc.stderr
     assert proc.returncode in EXPECTED[mode], output[-3000:]
     assert "Traceback" not in output, output[-3000:]
-    assert took < 140
+    assert took < MAX_TIME_S + 60  # the budget, the cleanup (outside it) and one request's timeout
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux; the largest child so far
     assert peak_mib < 1024, f"checker peak RSS {peak_mib:.0f} MiB"
     assert elsewhere.requests == [], "a request reached the other host: the transport followed a redirect"
