@@ -38,6 +38,7 @@ import asyncio
 import functools
 import ipaddress
 import socket
+import ssl
 from dataclasses import dataclass
 from typing import Union
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -219,10 +220,19 @@ async def safe_get(
         raise FetchFailed(f"no answer within {timeout:g} s") from None
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context (httpx's defaults: certifi's CAs, hostname checks) for every fetch: building one
+    loads the CA bundle, which cost a few milliseconds of the emulator's one event loop per fetch."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 async def _get(
     url: str, policy: FetchPolicy, max_bytes: int, timeout: float, transport: httpx.AsyncBaseTransport | None, headers: dict[str, str]
 ) -> Fetched:
-    async with httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False, trust_env=False) as client:
+    async with httpx.AsyncClient(
+        transport=transport, verify=_tls_context(), timeout=timeout, follow_redirects=False, trust_env=False
+    ) as client:
         for _hop in range(policy.max_redirects + 1):
             target, host_header, extensions = await _checked(url, policy)
             try:
