@@ -178,15 +178,14 @@ class RuleEvaluated(Event):
 
 
 def fold_verdicts(events: Sequence[Event]) -> list[Event]:
-    """``events`` with identical rule verdicts folded into one each (its ``count`` the sum), in the
-    order of each one's first occurrence; any other event stays where it was relative to the verdicts
-    before it. Counting folded events gives the same figures as counting the originals."""
+    """``events`` with identical rule verdicts folded into one each (its ``count`` the sum), placed where
+    the first of them was; every other event keeps its order. Counting folded events gives the same
+    figures as counting the originals (a report counts verdicts; it never reads their order)."""
     out: list[Event] = []
     at: dict[RuleEvaluated, int] = {}
     for e in events:
         if not isinstance(e, RuleEvaluated):
             out.append(e)
-            at.clear()  # a verdict after another event is not folded into one before it
             continue
         key = e if e.count == 1 else replace(e, count=1)
         i = at.get(key)

@@ -53,6 +53,7 @@ from cognitive_conformance.conformance.config import (
 from cognitive_conformance.conformance.embedded import embedded_emulator
 from cognitive_conformance.conformance.packs import get_pack
 from cognitive_conformance.conformance.events import (
+    DeviationRaised,
     Event,
     FindingRaised,
     LroCompleted,
@@ -414,10 +415,11 @@ def _run_against(
 
 
 def _batchable(item: Event | Progress) -> bool:
-    """Rule verdicts (tens per request) travel from the workers in batches, identical ones folded into
-    one that counts them (a run's few hundred thousand verdicts arrive as a few thousand events);
-    every other event at once."""
-    return isinstance(item, RuleEvaluated)
+    """Rule verdicts (tens per request) and deviations from the documents (about one per two requests
+    on the emulator) travel from the workers in batches, identical verdicts folded into one that
+    counts them (a run's two hundred thousand verdicts arrive as a few thousand events); every other
+    event at once, after what was held."""
+    return isinstance(item, (RuleEvaluated, DeviationRaised))
 
 
 def _declared_rules(config: RunConfig, plan: dict[str, tuple[str, ...]]) -> tuple[RuleInfo, ...]:

@@ -399,10 +399,11 @@ def test_folding_identical_verdicts_keeps_every_figure_of_the_report() -> None:
     assert model.build(start + folded)["outcomes"] == model.build(start + verdicts)["outcomes"]
 
 
-def test_folding_never_moves_a_verdict_across_another_event() -> None:
+def test_folding_keeps_every_other_event_in_its_order() -> None:
     v = RuleEvaluated("status_code_documented", "pass", "face", "v1.2", "stateless", TRAINING)
-    marker = PhaseStarted("face", "v1.2", "stateful")
-    assert ev.fold_verdicts([v, v, marker, v]) == [dataclasses.replace(v, count=2), marker, v]
+    w = RuleEvaluated("status_code_documented", "fail", "face", "v1.2", "stateless", TRAINING)
+    a, b = PhaseStarted("face", "v1.2", "stateful"), PhaseStarted("face", "v1.2", "stateless")
+    assert ev.fold_verdicts([v, a, v, w, b, v, w]) == [dataclasses.replace(v, count=3), a, dataclasses.replace(w, count=2), b]
 
 
 def test_a_version_1_record_without_counts_still_loads(tmp_path: Path) -> None:
