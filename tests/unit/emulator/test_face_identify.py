@@ -43,6 +43,20 @@ def test_detect_faceid_expires_after_its_time_to_live() -> None:
     assert_error(client.post("/face/v1.2/identify", json={"faceIds": [face_id], "personGroupId": "g"}, headers=H), 400, "FaceNotFound")
 
 
+@pytest.mark.parametrize("query", ["detectionModel=", "recognitionModel=", "detectionModel=detection_09"])
+def test_an_empty_or_unknown_model_is_not_the_default(query: str) -> None:
+    """``detectionModel=`` (present, empty) is not one of the enum's values: 400, not the default model
+    (found by ST201 at 20 examples per operation)."""
+    client, _ = make_client()
+    assert_error(client.post(f"/face/v1.2/detect?{query}", content=A, headers=OCTET), 400, "BadArgument")
+    if query.startswith("detectionModel"):
+        client.put("/face/v1.2/persongroups/g", json={"name": "g"}, headers=H)
+        person = client.post("/face/v1.2/persongroups/g/persons", json={"name": "p"}, headers=H).json()["personId"]
+        faces = f"/face/v1.2/persongroups/g/persons/{person}/persistedfaces"
+        assert_error(client.post(f"{faces}?{query}", content=A, headers=OCTET), 400, "BadArgument")
+        assert client.get(f"/face/v1.2/persongroups/g/persons/{person}", headers=H).json()["persistedFaceIds"] == []
+
+
 def _flat_image() -> bytes:
     import io
 

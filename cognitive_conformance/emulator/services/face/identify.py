@@ -84,10 +84,10 @@ def _bool(raw: RawInput, name: str, default: bool) -> bool:
 
 async def validate_detect(raw: RawInput, config: Any) -> DetectInput:
     """Query parameters and the image of Detect (module docstring)."""
-    detection_model = raw.query.get("detectionModel") or "detection_01"
+    detection_model = raw.query.get("detectionModel", "detection_01")  # present but empty is not an enum value
     if detection_model not in DETECTION_MODELS:
         raise errors.bad_argument("'detectionModel' is invalid.")
-    recognition_model = raw.query.get("recognitionModel") or "recognition_01"
+    recognition_model = raw.query.get("recognitionModel", "recognition_01")
     if recognition_model not in RECOGNITION_MODELS:
         raise errors.bad_argument("'recognitionModel' is invalid.")
     ttl_text = raw.query.get("faceIdTimeToLive")

@@ -334,7 +334,7 @@ def validators(kind: GroupKind) -> dict[str, Validator]:
         group_id, person_id = _group_id(raw, kind), parse_person_id(raw)
         user_data = _optional(_user_data(raw.query, FACE_USER_DATA_MAX))
         target = _target_face(raw)
-        detection_model = raw.query.get("detectionModel") or "detection_01"
+        detection_model = raw.query.get("detectionModel", "detection_01")  # present but empty is not an enum value
         if detection_model not in DETECTION_MODELS:
             raise errors.bad_argument("'detectionModel' is invalid.")
         limits = config.limits
