@@ -36,10 +36,10 @@ __all__ = [
 ]
 
 
-def register_media(document: dict | None = None) -> None:
+def register_media(document: dict) -> None:
     """Register every media strategy with Schemathesis (idempotent); an active ``--media-dir`` replaces them.
 
-    ``document``: the OpenAPI document about to be fuzzed. Raw ``audio/wav`` bodies are registered only
+    ``document``: the OpenAPI document about to be fuzzed (required: which media a run needs depends on it). Raw ``audio/wav`` bodies are registered only
     for a document that sends one: the same registration would also capture a multipart part whose
     ``encoding.contentType`` is ``audio/wav`` (see :func:`strategies.audio.unregister_media`), and a
     worker process fuzzes one document after another.
@@ -50,5 +50,5 @@ def register_media(document: dict | None = None) -> None:
     _audio.register_media()
     _voice.register_form_audio()
     media_dir.register_user_media()
-    if document is not None and not _audio.raw_audio_body(document):
+    if not _audio.raw_audio_body(document):
         _audio.unregister_media()

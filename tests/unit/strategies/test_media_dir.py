@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cognitive_conformance.conformance import spec_render
 from cognitive_conformance.strategies import media_dir
 from cognitive_conformance.strategies.audio import synthesize, SPEAKERS
 from tests.media_dirs import make_media_dir
@@ -79,7 +80,7 @@ def test_the_stateless_phase_registers_the_users_files_with_schemathesis(media) 
 
     root, hashes = media
     media_dir.activate_media_dir(root)
-    strategies.register_media()
+    strategies.register_media(spec_render.standalone("face"))
 
     @settings(max_examples=5, database=None)
     @given(registered_media_types()[FACE_IMAGE_MEDIA_TYPE])
@@ -88,5 +89,5 @@ def test_the_stateless_phase_registers_the_users_files_with_schemathesis(media) 
 
     check()
     media_dir.activate_media_dir(None)
-    strategies.register_media()  # back to the synthetic images
+    strategies.register_media(spec_render.standalone("face"))  # back to the synthetic images
     assert registered_media_types()[FACE_IMAGE_MEDIA_TYPE] is not None
